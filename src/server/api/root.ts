@@ -1,0 +1,17 @@
+import { brandsRouter } from "./routers/brands";
+import { meRouter } from "./routers/me";
+import { invitationsRouter, membersRouter } from "./routers/members";
+import { queuesRouter } from "./routers/queues";
+import { createCallerFactory, createTRPCRouter } from "./trpc";
+
+export const appRouter = createTRPCRouter({
+  me: meRouter,
+  brands: brandsRouter,
+  members: membersRouter,
+  invitations: invitationsRouter,
+  queues: queuesRouter,
+});
+
+export type AppRouter = typeof appRouter;
+
+export const createCaller = createCallerFactory(appRouter);

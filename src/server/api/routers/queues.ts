@@ -1,0 +1,52 @@
+import { discardBrandJob, listBrandFailedJobs, retryBrandJob } from "../../services/queues/failed-jobs";
+import { getAllQueuesHealth } from "../../services/queues/health";
+import { QUEUE_ACTIVITY_CHANNEL } from "../../services/queues/activity";
+import { setQueuePaused } from "../../services/queues/control";
+import { enqueueProbe } from "../../services/queues/probe";
+import { liveSnapshots } from "../live";
+import { failedJobsInput, jobRefInput, liveInput, probeInput, queueNameInput } from "../schemas/queues";
+import { brandProcedure, createTRPCRouter, instanceAdminProcedure } from "../trpc";
+
+export const queuesRouter = createTRPCRouter({
+  health: brandProcedure().query(({ ctx }) => getAllQueuesHealth(ctx.infra)),
+
+  /** Snapshot, then a fresh one whenever a worker reports activity (coalesced), resumable. */
+  live: brandProcedure()
+    .input(liveInput)
+    .subscription(({ ctx, signal }) =>
+      liveSnapshots({
+        pubsub: ctx.infra.pubsub,
+        channel: QUEUE_ACTIVITY_CHANNEL,
+        snapshot: () => getAllQueuesHealth(ctx.infra),
+        signal,
+      }),
+    ),
+
+  failed: brandProcedure()
+    .input(failedJobsInput)
+    .query(({ ctx, input }) => listBrandFailedJobs(ctx.infra, { brandId: ctx.brandId, limit: input.limit })),
+
+  retry: brandProcedure("admin")
+    .input(jobRefInput)
+    .mutation(({ ctx, input }) => retryBrandJob(ctx.infra, { brandId: ctx.brandId, queue: input.queue, jobId: input.jobId })),
+
+  discard: brandProcedure("admin")
+    .input(jobRefInput)
+    .mutation(({ ctx, input }) => discardBrandJob(ctx.infra, { brandId: ctx.brandId, queue: input.queue, jobId: input.jobId })),
+
+  probe: brandProcedure("admin")
+    .input(probeInput)
+    .mutation(({ ctx, input }) =>
+      enqueueProbe({ jobs: ctx.jobs, pubsub: ctx.infra.pubsub }, { brandId: ctx.brandId, queue: input.queue, durationMs: input.durationMs, fail: input.fail }),
+    ),
+
+  pause: instanceAdminProcedure.input(queueNameInput).mutation(async ({ ctx, input }) => {
+    await setQueuePaused(ctx.infra, { queue: input.queue, paused: true });
+    ctx.log.warn({ queue: input.queue }, "queue paused");
+  }),
+
+  resume: instanceAdminProcedure.input(queueNameInput).mutation(async ({ ctx, input }) => {
+    await setQueuePaused(ctx.infra, { queue: input.queue, paused: false });
+    ctx.log.warn({ queue: input.queue }, "queue resumed");
+  }),
+});

@@ -1,0 +1,107 @@
+import { initTRPC, TRPCError } from "@trpc/server";
+import superjson from "superjson";
+import { z, ZodError } from "zod";
+import { fieldErrors } from "~/lib/validation";
+import { getSessionUser, type SessionUser } from "../auth";
+import { type Db, getDb } from "../db/client";
+import type { BrandRole } from "../db/schema";
+import { getEnv } from "../env";
+import { AppError } from "../errors";
+import { getInfra, type Infra } from "../infra";
+import { createJobProducer, type JobProducer } from "../jobs/queue";
+import { getLogger, type Logger } from "../logger";
+import { findMembership } from "../services/brands/brands";
+import { roleAtLeast } from "../services/brands/roles";
+
+export interface TRPCContext {
+  db: Db;
+  infra: Infra;
+  jobs: JobProducer;
+  user: SessionUser | null;
+  log: Logger;
+}
+
+export async function createTRPCContext(opts: { headers: Headers }): Promise<TRPCContext> {
+  const infra = getInfra();
+  const user = await getSessionUser(opts.headers);
+  const requestId = opts.headers.get("x-request-id") ?? crypto.randomUUID();
+  return {
+    db: getDb(),
+    infra,
+    jobs: createJobProducer(infra.queue),
+    user,
+    log: getLogger().child({ requestId, userId: user?.id }),
+  };
+}
+
+/** Who may call a procedure; the tenant-isolation test reads this from every procedure. */
+export type ProcedureScope = "public" | "authed" | "instance-admin" | "brand";
+export interface Meta {
+  scope: ProcedureScope;
+  minRole?: BrandRole;
+}
+
+const t = initTRPC
+  .context<TRPCContext>()
+  .meta<Meta>()
+  .create({
+    transformer: superjson,
+    errorFormatter({ shape, error }) {
+      const cause = error.cause;
+      const fields =
+        cause instanceof AppError ? cause.fields : cause instanceof ZodError ? fieldErrors(cause) : undefined;
+      const hide = error.code === "INTERNAL_SERVER_ERROR" && getEnv().NODE_ENV === "production";
+      return {
+        ...shape,
+        message: hide ? "Something went wrong on our side; it has been logged." : shape.message,
+        data: { ...shape.data, fields, stack: getEnv().NODE_ENV === "production" ? undefined : shape.data.stack },
+      };
+    },
+  });
+
+/** Maps AppErrors thrown by services to tRPC errors with the matching code (and HTTP status). */
+const mapAppErrors = t.middleware(async ({ next }) => {
+  const result = await next();
+  if (!result.ok && result.error.cause instanceof AppError) {
+    const cause = result.error.cause;
+    throw new TRPCError({ code: cause.code, message: cause.message, cause });
+  }
+  return result;
+});
+
+export const createTRPCRouter = t.router;
+export const createCallerFactory = t.createCallerFactory;
+
+export const publicProcedure = t.procedure.meta({ scope: "public" }).use(mapAppErrors);
+
+export const authedProcedure = t.procedure
+  .meta({ scope: "authed" })
+  .use(mapAppErrors)
+  .use(({ ctx, next }) => {
+    if (!ctx.user) throw new TRPCError({ code: "UNAUTHORIZED", message: "Sign in to continue" });
+    return next({ ctx: { user: ctx.user } });
+  });
+
+export const instanceAdminProcedure = authedProcedure.meta({ scope: "instance-admin" }).use(({ ctx, next }) => {
+  if (!ctx.user.isInstanceAdmin) throw new TRPCError({ code: "FORBIDDEN", message: "Only instance administrators can do this" });
+  return next();
+});
+
+/** Every brand-scoped procedure takes `brand` (slug or id) and checks membership before anything else. */
+export const brandInput = z.object({ brand: z.string().min(1, "brand is required").max(100) });
+
+export function brandProcedure(minRole: BrandRole = "analyst") {
+  return authedProcedure
+    .meta({ scope: "brand", minRole })
+    .input(brandInput)
+    .use(async ({ ctx, input, next }) => {
+      const membership = await findMembership({ db: ctx.db }, { userId: ctx.user.id, brand: input.brand });
+      if (!membership) throw new TRPCError({ code: "FORBIDDEN", message: "You are not a member of this brand" });
+      if (!roleAtLeast(membership.role, minRole)) {
+        throw new TRPCError({ code: "FORBIDDEN", message: `This needs the ${minRole} role or higher in this brand` });
+      }
+      return next({
+        ctx: { brandId: membership.id, brandRole: membership.role, log: ctx.log.child({ brandId: membership.id }) },
+      });
+    });
+}

@@ -1,0 +1,68 @@
+import { betterAuth } from "better-auth";
+import { drizzleAdapter } from "better-auth/adapters/drizzle";
+import { APIError, createAuthMiddleware } from "better-auth/api";
+import { nextCookies } from "better-auth/next-js";
+import { passwordSchema, personNameSchema } from "~/lib/validation";
+import { getDb, schema } from "../db/client";
+import { getEnv } from "../env";
+
+function createAuth() {
+  const env = getEnv();
+  if (!env.BETTER_AUTH_SECRET) {
+    throw new Error("BETTER_AUTH_SECRET is not set (npm start generates one; set it yourself in production)");
+  }
+  return betterAuth({
+    appName: "Brandbase",
+    baseURL: env.APP_URL,
+    secret: env.BETTER_AUTH_SECRET,
+    trustedOrigins: [env.APP_URL, "http://localhost:3000", "http://127.0.0.1:3000"],
+    database: drizzleAdapter(getDb(), {
+      provider: "pg",
+      schema: { user: schema.user, session: schema.session, account: schema.account, verification: schema.verification },
+    }),
+    emailAndPassword: { enabled: true, minPasswordLength: 10, maxPasswordLength: 128, autoSignIn: true },
+    session: { expiresIn: 60 * 60 * 24 * 30, updateAge: 60 * 60 * 24 },
+    user: {
+      additionalFields: {
+        isInstanceAdmin: { type: "boolean", required: false, defaultValue: false, input: false },
+      },
+    },
+    hooks: {
+      // better-auth checks length only; hold sign-ups to the same rules the form shows.
+      before: createAuthMiddleware(async (ctx) => {
+        if (ctx.path !== "/sign-up/email") return;
+        const body = (ctx.body ?? {}) as { password?: unknown; name?: unknown };
+        const password = passwordSchema.safeParse(body.password ?? "");
+        if (!password.success) {
+          throw new APIError("BAD_REQUEST", { message: password.error.issues[0]?.message, code: "WEAK_PASSWORD" });
+        }
+        const name = personNameSchema.safeParse(body.name ?? "");
+        if (!name.success) throw new APIError("BAD_REQUEST", { message: name.error.issues[0]?.message, code: "INVALID_NAME" });
+      }),
+    },
+    plugins: [nextCookies()],
+  });
+}
+
+export type Auth = ReturnType<typeof createAuth>;
+
+const globalForAuth = globalThis as unknown as { __brandbaseAuth?: Auth };
+
+export function getAuth(): Auth {
+  globalForAuth.__brandbaseAuth ??= createAuth();
+  return globalForAuth.__brandbaseAuth;
+}
+
+export interface SessionUser {
+  id: string;
+  email: string;
+  name: string;
+  isInstanceAdmin: boolean;
+}
+
+export async function getSessionUser(headers: Headers): Promise<SessionUser | null> {
+  const session = await getAuth().api.getSession({ headers });
+  if (!session) return null;
+  const u = session.user as typeof session.user & { isInstanceAdmin?: boolean | null };
+  return { id: u.id, email: u.email, name: u.name, isInstanceAdmin: Boolean(u.isInstanceAdmin) };
+}

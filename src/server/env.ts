@@ -1,0 +1,50 @@
+import { z } from "zod";
+
+/** Where the embedded Postgres (started by `npm start` when DATABASE_URL is unset) listens. */
+export const EMBEDDED_DATABASE_URL = "postgres://brandbase:brandbase@127.0.0.1:54329/brandbase";
+
+const booleanish = z
+  .enum(["true", "false", "1", "0", ""])
+  .optional()
+  .transform((v) => v === "true" || v === "1");
+
+const envSchema = z.object({
+  NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
+  DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/, error: "DATABASE_URL must be a postgres:// URL" }).optional(),
+  REDIS_URL: z.url({ protocol: /^rediss?$/, error: "REDIS_URL must be a redis:// URL" }).default("redis://127.0.0.1:6379"),
+  QUEUE_PREFIX: z
+    .string()
+    .regex(/^[a-zA-Z0-9_-]+$/, "QUEUE_PREFIX may hold letters, digits, - and _ only")
+    .default("brandbase"),
+  APP_URL: z.url().default("http://localhost:3000"),
+  BETTER_AUTH_SECRET: z.string().min(32, "BETTER_AUTH_SECRET must be at least 32 characters").optional(),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  LOG_PRETTY: booleanish,
+  WORKER_SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(600_000).default(10_000),
+  DEMO_USER_EMAIL: z.email().default("demo@brandbase.dev"),
+});
+
+export type Env = z.infer<typeof envSchema> & { DATABASE_URL: string; databaseEmbedded: boolean };
+
+let cached: Env | undefined;
+
+/**
+ * The one validated environment for the app, the workers and the scripts. Parsed lazily so that
+ * `next build` can import modules without a runtime environment.
+ */
+export function getEnv(): Env {
+  if (cached) return cached;
+  const parsed = envSchema.safeParse(process.env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
+    throw new Error(`Invalid environment:\n${lines.join("\n")}`);
+  }
+  const databaseEmbedded = !parsed.data.DATABASE_URL;
+  cached = { ...parsed.data, DATABASE_URL: parsed.data.DATABASE_URL ?? EMBEDDED_DATABASE_URL, databaseEmbedded };
+  return cached;
+}
+
+/** For tests that change process.env between cases. */
+export function resetEnvCache(): void {
+  cached = undefined;
+}

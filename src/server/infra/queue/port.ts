@@ -1,0 +1,99 @@
+import type { Logger } from "pino";
+
+/** States a job can be listed in. */
+export const JOB_STATES = ["waiting", "active", "delayed", "completed", "failed"] as const;
+export type JobState = (typeof JOB_STATES)[number];
+
+export type QueueCounts = Record<JobState, number>;
+
+export interface JobRecord {
+  id: string;
+  queue: string;
+  name: string;
+  data: unknown;
+  attemptsMade: number;
+  failedReason?: string;
+  stacktrace: string[];
+  /** Epoch ms. */
+  createdAt: number;
+  processedAt?: number;
+  finishedAt?: number;
+}
+
+export interface EnqueueOptions {
+  /** Deterministic id: a second add with the same id is a no-op. Must not contain ':'. */
+  jobId?: string;
+  delayMs?: number;
+  attempts?: number;
+  backoffMs?: number;
+  priority?: number;
+}
+
+export interface JobContext {
+  jobId: string;
+  /** 1 on the first attempt. */
+  attempt: number;
+  /** Aborted when the worker is shutting down and the grace period is over. */
+  signal: AbortSignal;
+  log: Logger;
+}
+
+export type JobProcessor = (
+  job: { id: string; name: string; data: unknown; attemptsMade: number },
+  ctx: JobContext,
+) => Promise<unknown>;
+
+export type WorkerEvent =
+  | { type: "active"; queue: string; jobId: string }
+  | { type: "completed"; queue: string; jobId: string; durationMs: number }
+  | { type: "failed"; queue: string; jobId: string; error: string; final: boolean }
+  | { type: "released"; queue: string; jobId: string };
+
+export interface WorkOptions {
+  concurrency: number;
+  /** How long close() lets active jobs finish before aborting and releasing them. */
+  graceMs: number;
+  log: Logger;
+  onEvent?: (event: WorkerEvent) => void;
+}
+
+export interface WorkerHandle {
+  /** Stops taking jobs, lets active ones finish within the grace period, releases the rest, closes connections. */
+  close(): Promise<void>;
+}
+
+export interface ThroughputSeries {
+  /** Completed jobs per minute, oldest first, the current minute last. */
+  completed: number[];
+  failed: number[];
+}
+
+/**
+ * A durable job queue. Adapters: BullMQ on Redis (./bullmq.ts); a Postgres adapter can be
+ * added behind the same interface without touching callers.
+ */
+export interface QueuePort {
+  readonly backend: "redis" | "postgres";
+  add(queue: string, name: string, data: unknown, opts?: EnqueueOptions): Promise<string>;
+  addBulk(queue: string, jobs: { name: string; data: unknown; opts?: EnqueueOptions }[]): Promise<string[]>;
+  work(queue: string, processor: JobProcessor, opts: WorkOptions): WorkerHandle;
+  counts(queue: string): Promise<QueueCounts>;
+  isPaused(queue: string): Promise<boolean>;
+  /** Newest first. */
+  listJobs(queue: string, state: JobState, start: number, end: number): Promise<JobRecord[]>;
+  getJob(queue: string, id: string): Promise<JobRecord | null>;
+  retry(queue: string, id: string): Promise<void>;
+  remove(queue: string, id: string): Promise<void>;
+  pause(queue: string): Promise<void>;
+  resume(queue: string): Promise<void>;
+  throughput(queue: string, minutes: number): Promise<ThroughputSeries>;
+  close(): Promise<void>;
+}
+
+/** Thrown by a handler for a failure that retrying cannot fix. */
+export class PermanentJobError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = "PermanentJobError";
+  }
+}

@@ -1,0 +1,226 @@
+import { performance } from "node:perf_hooks";
+import {
+  type Job,
+  type JobType,
+  MetricsTime,
+  Queue,
+  UnrecoverableError,
+  WaitingError,
+  Worker,
+} from "bullmq";
+import type { Redis } from "ioredis";
+import { createRedis, quitRedis } from "../redis";
+import {
+  type EnqueueOptions,
+  type JobRecord,
+  type JobState,
+  PermanentJobError,
+  type QueueCounts,
+  type QueuePort,
+  type WorkOptions,
+  type WorkerHandle,
+  type JobProcessor,
+} from "./port";
+
+const KEEP_COMPLETED = { age: 24 * 3600, count: 2_000 };
+const KEEP_FAILED = { age: 14 * 24 * 3600, count: 10_000 };
+
+const STATE_TYPES: Record<JobState, JobType[]> = {
+  waiting: ["waiting", "prioritized"],
+  active: ["active"],
+  delayed: ["delayed"],
+  completed: ["completed"],
+  failed: ["failed"],
+};
+
+function assertJobId(id: string | undefined): void {
+  if (id !== undefined && (id.includes(":") || id.length === 0 || id.length > 256)) {
+    throw new Error(`Invalid job id "${id}": 1–256 characters, no ':'`);
+  }
+}
+
+function jobOptions(opts: EnqueueOptions | undefined) {
+  assertJobId(opts?.jobId);
+  return {
+    jobId: opts?.jobId,
+    delay: opts?.delayMs,
+    attempts: opts?.attempts ?? 5,
+    backoff: { type: "exponential", delay: opts?.backoffMs ?? 2_000 },
+    priority: opts?.priority,
+    removeOnComplete: KEEP_COMPLETED,
+    removeOnFail: KEEP_FAILED,
+  };
+}
+
+function toRecord(job: Job): JobRecord {
+  return {
+    id: job.id ?? "",
+    queue: job.queueName,
+    name: job.name,
+    data: job.data,
+    attemptsMade: job.attemptsMade,
+    failedReason: job.failedReason || undefined,
+    stacktrace: job.stacktrace ?? [],
+    createdAt: job.timestamp,
+    processedAt: job.processedOn ?? undefined,
+    finishedAt: job.finishedOn ?? undefined,
+  };
+}
+
+/** BullMQ on Redis. Producers share one fail-fast connection; each worker gets its own blocking one. */
+export function createRedisQueue(options: { url: string; prefix: string; connection?: Redis }): QueuePort {
+  const connection = options.connection ?? createRedis(options.url, "command", `${options.prefix}:producer`);
+  const ownsConnection = !options.connection;
+  const queues = new Map<string, Queue>();
+  const workers = new Set<WorkerHandle>();
+
+  function queueOf(name: string): Queue {
+    let queue = queues.get(name);
+    if (!queue) {
+      queue = new Queue(name, { connection, prefix: options.prefix });
+      queue.on("error", () => {}); // surfaced through the failing call instead
+      queues.set(name, queue);
+    }
+    return queue;
+  }
+
+  function work(queueName: string, processor: JobProcessor, opts: WorkOptions): WorkerHandle {
+    const blocking = createRedis(options.url, "blocking", `${options.prefix}:worker:${queueName}`);
+    const running = new Map<string, AbortController>();
+    let closing = false;
+
+    const worker = new Worker(
+      queueName,
+      async (job, token) => {
+        const id = job.id ?? "";
+        const controller = new AbortController();
+        running.set(id, controller);
+        opts.onEvent?.({ type: "active", queue: queueName, jobId: id });
+        const log = opts.log.child({ queue: queueName, job: job.name, jobId: id });
+        const aborted = new Promise<never>((_, reject) => {
+          controller.signal.addEventListener("abort", () => reject(controller.signal.reason), { once: true });
+        });
+        try {
+          return await Promise.race([
+            processor(
+              { id, name: job.name, data: job.data, attemptsMade: job.attemptsMade },
+              { jobId: id, attempt: job.attemptsMade + 1, signal: controller.signal, log },
+            ),
+            aborted,
+          ]);
+        } catch (err) {
+          if (closing && controller.signal.aborted) {
+            // Hand the job back so another worker takes it now rather than after the stall timeout.
+            await job.moveToWait(token);
+            opts.onEvent?.({ type: "released", queue: queueName, jobId: id });
+            log.warn("released active job on shutdown");
+            throw new WaitingError();
+          }
+          if (err instanceof PermanentJobError) throw new UnrecoverableError(err.message);
+          throw err;
+        } finally {
+          running.delete(id);
+        }
+      },
+      {
+        connection: blocking,
+        prefix: options.prefix,
+        concurrency: opts.concurrency,
+        metrics: { maxDataPoints: MetricsTime.ONE_WEEK },
+        removeOnComplete: KEEP_COMPLETED,
+        removeOnFail: KEEP_FAILED,
+      },
+    );
+
+    worker.on("completed", (job) => {
+      const durationMs = (job.finishedOn ?? Date.now()) - (job.processedOn ?? Date.now());
+      opts.onEvent?.({ type: "completed", queue: queueName, jobId: job.id ?? "", durationMs });
+    });
+    worker.on("failed", (job, err) => {
+      if (!job || err instanceof WaitingError || err.name === "WaitingError") return;
+      const final = err instanceof UnrecoverableError || job.attemptsMade >= (job.opts.attempts ?? 1);
+      opts.log.error({ queue: queueName, job: job.name, jobId: job.id, err, final }, "job failed");
+      opts.onEvent?.({ type: "failed", queue: queueName, jobId: job.id ?? "", error: err.message, final });
+    });
+    worker.on("error", (err) => opts.log.error({ queue: queueName, err }, "worker error"));
+
+    const handle: WorkerHandle = {
+      async close() {
+        if (closing) return;
+        closing = true;
+        const timer = setTimeout(() => {
+          for (const controller of running.values()) controller.abort(new Error("worker shutting down"));
+        }, opts.graceMs);
+        try {
+          await worker.close();
+        } finally {
+          clearTimeout(timer);
+          await quitRedis(blocking);
+          workers.delete(handle);
+        }
+      },
+    };
+    workers.add(handle);
+    return handle;
+  }
+
+  return {
+    backend: "redis",
+    async add(queue, name, data, opts) {
+      const job = await queueOf(queue).add(name, data, jobOptions(opts));
+      return job.id ?? "";
+    },
+    async addBulk(queue, jobs) {
+      const added = await queueOf(queue).addBulk(jobs.map((j) => ({ name: j.name, data: j.data, opts: jobOptions(j.opts) })));
+      return added.map((j) => j.id ?? "");
+    },
+    work,
+    async counts(queue): Promise<QueueCounts> {
+      const c = await queueOf(queue).getJobCounts("waiting", "prioritized", "active", "delayed", "completed", "failed");
+      return {
+        waiting: (c.waiting ?? 0) + (c.prioritized ?? 0),
+        active: c.active ?? 0,
+        delayed: c.delayed ?? 0,
+        completed: c.completed ?? 0,
+        failed: c.failed ?? 0,
+      };
+    },
+    isPaused: (queue) => queueOf(queue).isPaused(),
+    async listJobs(queue, state, start, end) {
+      const jobs = await queueOf(queue).getJobs(STATE_TYPES[state], start, end, false);
+      return jobs.filter(Boolean).map(toRecord);
+    },
+    async getJob(queue, id) {
+      const job = await queueOf(queue).getJob(id);
+      return job ? toRecord(job) : null;
+    },
+    async retry(queue, id) {
+      const job = await queueOf(queue).getJob(id);
+      if (!job) throw new Error(`Job ${id} not found in ${queue}`);
+      await job.retry("failed");
+    },
+    async remove(queue, id) {
+      await queueOf(queue).remove(id);
+    },
+    pause: (queue) => queueOf(queue).pause(),
+    resume: (queue) => queueOf(queue).resume(),
+    async throughput(queue, minutes) {
+      const q = queueOf(queue);
+      const [completed, failed] = await Promise.all([
+        q.getMetrics("completed", 0, minutes - 1),
+        q.getMetrics("failed", 0, minutes - 1),
+      ]);
+      const series = (m: { data: (string | number)[] }) => {
+        const points = m.data.slice(0, minutes).map(Number).reverse();
+        return [...new Array<number>(Math.max(0, minutes - points.length)).fill(0), ...points];
+      };
+      return { completed: series(completed), failed: series(failed) };
+    },
+    async close() {
+      await Promise.all([...workers].map((w) => w.close()));
+      await Promise.all([...queues.values()].map((q) => q.close()));
+      queues.clear();
+      if (ownsConnection) await quitRedis(connection);
+    },
+  };
+}

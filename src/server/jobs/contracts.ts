@@ -1,0 +1,75 @@
+import { z } from "zod";
+
+/**
+ * The typed catalog of queues → jobs → payloads, shared by producers and workers.
+ * Payloads carry ids, never secrets. Every brand job carries `brandId`, which is how the
+ * queue-health page shows a brand its own failed jobs and nobody else's.
+ */
+
+const brandJob = z.object({ brandId: z.uuid() });
+
+/** A diagnostic job an operator (or a test) sends through a queue to see it flow end to end. */
+export const probePayload = brandJob.extend({
+  probeId: z.string().min(1).max(64),
+  /** How long the job "works" (it stops early when the worker shuts down). */
+  durationMs: z.number().int().min(0).max(60_000).default(0),
+  /** Make the job fail, to exercise the failed-jobs view and retries. */
+  fail: z.boolean().default(false),
+});
+
+export interface QueueContract {
+  description: string;
+  /** Jobs processed at once by one worker process. */
+  concurrency: number;
+  jobs: Record<string, z.ZodType>;
+}
+
+export const queueContracts = {
+  ingestion: {
+    description: "Segment-compatible events and Shopify webhooks: identity resolution, profile updates",
+    concurrency: 20,
+    jobs: { probe: probePayload },
+  },
+  sync: {
+    description: "Shopify history and ongoing sync: bulk operations, staging, promotion, reconciliation",
+    concurrency: 4,
+    jobs: { probe: probePayload },
+  },
+  automation: {
+    description: "Automation triggers, delays and actions",
+    concurrency: 10,
+    jobs: { probe: probePayload },
+  },
+  campaign: {
+    description: "Campaign fan-out to the send queue",
+    concurrency: 5,
+    jobs: { probe: probePayload },
+  },
+  send: {
+    description: "SMS and email delivery at the provider's rate",
+    concurrency: 20,
+    jobs: { probe: probePayload },
+  },
+  analysis: {
+    description: "Product affinity and customer features",
+    concurrency: 2,
+    jobs: { probe: probePayload },
+  },
+} as const satisfies Record<string, QueueContract>;
+
+export type Contracts = typeof queueContracts;
+export type QueueName = keyof Contracts;
+export type JobName<Q extends QueueName> = keyof Contracts[Q]["jobs"] & string;
+export type JobInput<Q extends QueueName, N extends JobName<Q>> = z.input<Contracts[Q]["jobs"][N]>;
+export type JobPayload<Q extends QueueName, N extends JobName<Q>> = z.output<Contracts[Q]["jobs"][N]>;
+
+export const QUEUE_NAMES = Object.keys(queueContracts) as QueueName[];
+
+export function isQueueName(value: string): value is QueueName {
+  return Object.hasOwn(queueContracts, value);
+}
+
+export function jobSchema(queue: QueueName, name: string): z.ZodType | undefined {
+  const jobs: Record<string, z.ZodType> = queueContracts[queue].jobs;
+  return Object.hasOwn(jobs, name) ? jobs[name] : undefined;
+}

@@ -1,0 +1,128 @@
+import { createHash, randomBytes } from "node:crypto";
+import { and, desc, eq, gt, isNull } from "drizzle-orm";
+import { emailSchema } from "~/lib/validation";
+import type { Db } from "../../db/client";
+import { type BrandRole, brands, invitations, memberships, user } from "../../db/schema";
+import { AppError } from "../../errors";
+
+const INVITE_TTL_MS = 7 * 24 * 3600 * 1000;
+
+const hashToken = (token: string) => createHash("sha256").update(token).digest("hex");
+
+export interface CreatedInvitation {
+  id: string;
+  email: string;
+  role: BrandRole;
+  expiresAt: Date;
+  /** The only time the token exists outside the invitee's link. */
+  token: string;
+}
+
+/**
+ * Invites an address to a brand. A second invite to the same address replaces the open one
+ * (a fresh link); inviting an existing member is refused.
+ */
+export async function inviteMember(
+  deps: { db: Db },
+  input: { brandId: string; email: string; role: BrandRole; invitedBy: string },
+): Promise<CreatedInvitation> {
+  const email = emailSchema.safeParse(input.email);
+  if (!email.success) {
+    const message = email.error.issues[0]!.message;
+    throw new AppError("BAD_REQUEST", message, { fields: { email: message } });
+  }
+  const token = randomBytes(32).toString("base64url");
+  return deps.db.transaction(async (tx) => {
+    const [existing] = await tx
+      .select({ userId: user.id })
+      .from(memberships)
+      .innerJoin(user, eq(user.id, memberships.userId))
+      .where(and(eq(memberships.brandId, input.brandId), eq(user.email, email.data)))
+      .limit(1);
+    if (existing) {
+      const message = `${email.data} is already a member of this brand`;
+      throw new AppError("CONFLICT", message, { fields: { email: message } });
+    }
+    await tx
+      .update(invitations)
+      .set({ revokedAt: new Date() })
+      .where(and(eq(invitations.brandId, input.brandId), eq(invitations.email, email.data), isNull(invitations.acceptedAt), isNull(invitations.revokedAt)));
+    const [row] = await tx
+      .insert(invitations)
+      .values({
+        brandId: input.brandId,
+        email: email.data,
+        role: input.role,
+        tokenHash: hashToken(token),
+        invitedBy: input.invitedBy,
+        expiresAt: new Date(Date.now() + INVITE_TTL_MS),
+      })
+      .returning();
+    return { id: row!.id, email: row!.email, role: row!.role, expiresAt: row!.expiresAt, token };
+  });
+}
+
+export async function listOpenInvitations(deps: { db: Db }, input: { brandId: string }) {
+  return deps.db
+    .select({ id: invitations.id, email: invitations.email, role: invitations.role, createdAt: invitations.createdAt, expiresAt: invitations.expiresAt })
+    .from(invitations)
+    .where(
+      and(
+        eq(invitations.brandId, input.brandId),
+        isNull(invitations.acceptedAt),
+        isNull(invitations.revokedAt),
+        gt(invitations.expiresAt, new Date()),
+      ),
+    )
+    .orderBy(desc(invitations.createdAt));
+}
+
+export async function revokeInvitation(deps: { db: Db }, input: { brandId: string; invitationId: string }): Promise<void> {
+  const updated = await deps.db
+    .update(invitations)
+    .set({ revokedAt: new Date() })
+    .where(and(eq(invitations.id, input.invitationId), eq(invitations.brandId, input.brandId), isNull(invitations.acceptedAt), isNull(invitations.revokedAt)))
+    .returning({ id: invitations.id });
+  if (updated.length === 0) throw new AppError("NOT_FOUND", "No open invitation with that id");
+}
+
+async function findOpenInvitation(db: Db, token: string) {
+  const [row] = await db
+    .select({ invitation: invitations, brandName: brands.name, brandSlug: brands.slug })
+    .from(invitations)
+    .innerJoin(brands, eq(brands.id, invitations.brandId))
+    .where(eq(invitations.tokenHash, hashToken(token)))
+    .limit(1);
+  if (!row || row.invitation.revokedAt) throw new AppError("NOT_FOUND", "This invitation link is not valid (it may have been replaced or revoked)");
+  if (row.invitation.acceptedAt) throw new AppError("CONFLICT", "This invitation has already been accepted");
+  if (row.invitation.expiresAt.getTime() < Date.now()) throw new AppError("BAD_REQUEST", "This invitation has expired; ask for a new one");
+  return row;
+}
+
+/** What the invite page shows before the invitee accepts. */
+export async function previewInvitation(deps: { db: Db }, input: { token: string }) {
+  const row = await findOpenInvitation(deps.db, input.token);
+  return { brandName: row.brandName, email: row.invitation.email, role: row.invitation.role };
+}
+
+/** Accepts an invitation for the signed-in user, whose email must be the invited one. */
+export async function acceptInvitation(
+  deps: { db: Db },
+  input: { token: string; userId: string; userEmail: string },
+): Promise<{ brandId: string; brandSlug: string; role: BrandRole }> {
+  return deps.db.transaction(async (tx) => {
+    const row = await findOpenInvitation(tx as unknown as Db, input.token);
+    const inv = row.invitation;
+    if (inv.email !== input.userEmail.toLowerCase()) {
+      throw new AppError("FORBIDDEN", `This invitation is for ${inv.email}; sign in with that address to accept it`);
+    }
+    const claimed = await tx
+      .update(invitations)
+      .set({ acceptedAt: new Date(), acceptedBy: input.userId })
+      .where(and(eq(invitations.id, inv.id), isNull(invitations.acceptedAt), isNull(invitations.revokedAt)))
+      .returning({ id: invitations.id });
+    if (claimed.length === 0) throw new AppError("CONFLICT", "This invitation has already been accepted");
+    await tx.insert(memberships).values({ brandId: inv.brandId, userId: input.userId, role: inv.role }).onConflictDoNothing();
+    return { brandId: inv.brandId, brandSlug: row.brandSlug, role: inv.role };
+  });
+}

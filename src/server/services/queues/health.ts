@@ -1,0 +1,72 @@
+import type { JobRecord, QueueCounts, QueuePort } from "../../infra/queue/port";
+import { QUEUE_NAMES, type QueueName, queueContracts } from "../../jobs/contracts";
+
+export interface LatencyStats {
+  /** Jobs the figures are computed from (most recent completions). */
+  sampled: number;
+  waitP50Ms: number | null;
+  waitP95Ms: number | null;
+  runP50Ms: number | null;
+  runP95Ms: number | null;
+}
+
+export interface QueueHealth {
+  name: QueueName;
+  description: string;
+  counts: QueueCounts;
+  paused: boolean;
+  /** Completed jobs per minute over the last THROUGHPUT_MINUTES, oldest first. */
+  completedPerMinute: number[];
+  failedPerMinute: number[];
+  latency: LatencyStats;
+}
+
+export const THROUGHPUT_MINUTES = 15;
+const LATENCY_SAMPLE = 100;
+
+function percentile(sorted: number[], p: number): number | null {
+  if (sorted.length === 0) return null;
+  const idx = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+  return sorted[idx]!;
+}
+
+export function latencyOf(jobs: JobRecord[]): LatencyStats {
+  const waits: number[] = [];
+  const runs: number[] = [];
+  for (const job of jobs) {
+    if (job.processedAt === undefined || job.finishedAt === undefined) continue;
+    waits.push(Math.max(0, job.processedAt - job.createdAt));
+    runs.push(Math.max(0, job.finishedAt - job.processedAt));
+  }
+  waits.sort((a, b) => a - b);
+  runs.sort((a, b) => a - b);
+  return {
+    sampled: runs.length,
+    waitP50Ms: percentile(waits, 50),
+    waitP95Ms: percentile(waits, 95),
+    runP50Ms: percentile(runs, 50),
+    runP95Ms: percentile(runs, 95),
+  };
+}
+
+export async function getQueueHealth(deps: { queue: QueuePort }, input: { queue: QueueName }): Promise<QueueHealth> {
+  const [counts, paused, series, recent] = await Promise.all([
+    deps.queue.counts(input.queue),
+    deps.queue.isPaused(input.queue),
+    deps.queue.throughput(input.queue, THROUGHPUT_MINUTES),
+    deps.queue.listJobs(input.queue, "completed", 0, LATENCY_SAMPLE - 1),
+  ]);
+  return {
+    name: input.queue,
+    description: queueContracts[input.queue].description,
+    counts,
+    paused,
+    completedPerMinute: series.completed,
+    failedPerMinute: series.failed,
+    latency: latencyOf(recent),
+  };
+}
+
+export async function getAllQueuesHealth(deps: { queue: QueuePort }): Promise<QueueHealth[]> {
+  return Promise.all(QUEUE_NAMES.map((queue) => getQueueHealth(deps, { queue })));
+}

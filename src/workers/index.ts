@@ -1,0 +1,59 @@
+/**
+ * Worker process: `tsx src/workers/index.ts [queue ...]` runs the named queues (all when none),
+ * so each kind can run as its own process and scale by starting more.
+ */
+process.env.BRANDBASE_SERVICE ??= `worker:${process.argv.slice(2).join(",") || "all"}`;
+
+import { closeDb } from "~/server/db/client";
+import { getEnv } from "~/server/env";
+import { closeInfra, getInfra } from "~/server/infra";
+import { pingRedis, REDIS_HELP } from "~/server/infra/redis";
+import { isQueueName, QUEUE_NAMES, type QueueName } from "~/server/jobs/contracts";
+import { getLogger } from "~/server/logger";
+import { startWorkers } from "./runtime";
+
+function parseQueues(args: string[]): QueueName[] {
+  if (args.length === 0 || (args.length === 1 && args[0] === "all")) return QUEUE_NAMES;
+  const unknown = args.filter((a) => !isQueueName(a));
+  if (unknown.length) {
+    throw new Error(`Unknown queue(s): ${unknown.join(", ")}. Known: ${QUEUE_NAMES.join(", ")}`);
+  }
+  return [...new Set(args)] as QueueName[];
+}
+
+async function main(): Promise<void> {
+  const env = getEnv();
+  const log = getLogger();
+  const queues = parseQueues(process.argv.slice(2));
+  const redis = await pingRedis(env.REDIS_URL);
+  if (!redis.ok) {
+    log.fatal({ redisUrl: env.REDIS_URL.replace(/\/\/[^@]*@/, "//***@"), error: redis.error }, `Redis is unreachable. ${REDIS_HELP}`);
+    process.exit(1);
+  }
+  const workers = startWorkers({ infra: getInfra(), log }, { queues, graceMs: env.WORKER_SHUTDOWN_GRACE_MS });
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, "shutting down workers");
+    try {
+      await workers.stop();
+      await closeInfra();
+      await closeDb();
+      log.info("workers stopped");
+      process.exit(0);
+    } catch (err) {
+      log.error({ err }, "error during shutdown");
+      process.exit(1);
+    }
+  };
+  process.on("SIGTERM", () => void shutdown("SIGTERM"));
+  process.on("SIGINT", () => void shutdown("SIGINT"));
+  process.on("unhandledRejection", (err) => log.error({ err }, "unhandled rejection"));
+}
+
+main().catch((err) => {
+  getLogger().fatal({ err }, "worker failed to start");
+  process.exit(1);
+});

@@ -1,0 +1,32 @@
+import type { Infra } from "~/server/infra";
+import type { WorkerHandle } from "~/server/infra/queue/port";
+import { type QueueName, queueContracts } from "~/server/jobs/contracts";
+import type { Logger } from "~/server/logger";
+import { createActivityPublisher } from "~/server/services/queues/activity";
+import { processors } from "./registry";
+
+export interface RunningWorkers {
+  queues: QueueName[];
+  /** Graceful: stop taking jobs, let active ones finish within the grace period, release the rest. */
+  stop(): Promise<void>;
+}
+
+export function startWorkers(deps: { infra: Infra; log: Logger }, opts: { queues: QueueName[]; graceMs: number }): RunningWorkers {
+  const activity = createActivityPublisher(deps.infra);
+  const handles: WorkerHandle[] = opts.queues.map((queue) =>
+    deps.infra.queue.work(queue, processors[queue], {
+      concurrency: queueContracts[queue].concurrency,
+      graceMs: opts.graceMs,
+      log: deps.log,
+      onEvent: (event) => activity.onEvent(event),
+    }),
+  );
+  deps.log.info({ queues: opts.queues }, "workers started");
+  return {
+    queues: opts.queues,
+    async stop() {
+      await Promise.all(handles.map((h) => h.close()));
+      activity.stop();
+    },
+  };
+}
