@@ -24,8 +24,6 @@ export const brandNameSchema = z
   .min(2, "Brand name must be at least 2 characters")
   .max(60, "Brand name must be at most 60 characters");
 
-export const ROLE_LABELS = { owner: "Owner", admin: "Admin", analyst: "Analyst" } as const;
-
 /** First message per field, for forms. */
 export function fieldErrors(error: z.ZodError): Record<string, string> {
   const out: Record<string, string> = {};

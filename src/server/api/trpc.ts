@@ -11,7 +11,7 @@ import { getInfra, type Infra } from "../infra";
 import { createJobProducer, type JobProducer } from "../jobs/queue";
 import { getLogger, type Logger } from "../logger";
 import { findMembership } from "../services/brands/brands";
-import { roleAtLeast } from "../services/brands/roles";
+import { roleAtLeast } from "~/lib/roles";
 
 export interface TRPCContext {
   db: Db;

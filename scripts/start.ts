@@ -1,0 +1,105 @@
+/**
+ * `npm start`: one command for the whole product. Starts an embedded Postgres when DATABASE_URL is
+ * unset, checks Redis, builds when the sources are newer than the build, migrates, seeds the demo
+ * operator, then runs the web app and the worker processes together until Ctrl-C.
+ * `npm run dev` does the same with Next.js dev mode and reloading workers.
+ */
+import { existsSync, statSync } from "node:fs";
+import path from "node:path";
+import { EMBEDDED_DATABASE_URL } from "../src/server/env";
+import { pingRedis, REDIS_HELP } from "../src/server/infra/redis";
+import { ensureAuthSecret, newestMtime, startEmbeddedPostgres } from "./lib/local-services";
+import { type Managed, run, spawnManaged, stopAll } from "./lib/processes";
+
+const DEMO_PASSWORD = "brandbase-demo";
+const dev = process.argv.includes("--dev");
+
+/** Worker processes: one per group, each group a space-free comma list of queues. */
+const workerGroups = (process.env.WORKER_GROUPS ?? "ingestion;sync;automation,campaign,send,analysis")
+  .split(";")
+  .map((g) => g.split(",").map((q) => q.trim()).filter(Boolean))
+  .filter((g) => g.length > 0);
+
+function needsBuild(): boolean {
+  const buildId = path.resolve(".next/BUILD_ID");
+  if (!existsSync(buildId)) return true;
+  const built = statSync(buildId).mtimeMs;
+  return newestMtime(["src", "public", "next.config.ts", "package-lock.json", "postcss.config.mjs"]) > built;
+}
+
+async function main(): Promise<void> {
+  Object.assign(process.env, { NODE_ENV: dev ? "development" : "production" });
+  process.env.NEXT_TELEMETRY_DISABLED = "1";
+  const port = process.env.PORT ?? "3000";
+  process.env.APP_URL ??= `http://localhost:${port}`;
+  process.env.BETTER_AUTH_SECRET ??= ensureAuthSecret();
+
+  let embedded: { stop: () => Promise<void> } | undefined;
+  if (!process.env.DATABASE_URL) {
+    console.log("No DATABASE_URL: starting the embedded Postgres (data in .data/pg)…");
+    embedded = await startEmbeddedPostgres(EMBEDDED_DATABASE_URL);
+  }
+
+  const redisUrl = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
+  const redis = await pingRedis(redisUrl);
+  if (!redis.ok) {
+    console.error(`\nRedis is not reachable at ${redisUrl.replace(/\/\/[^@]*@/, "//***@")} (${redis.error}).\n${REDIS_HELP}\n`);
+    await embedded?.stop();
+    process.exit(1);
+  }
+
+  // Imported after the environment is settled: these read it.
+  const { getEnv } = await import("../src/server/env");
+  const { migrateDatabase } = await import("../src/server/db/migrate");
+  const env = getEnv();
+  await migrateDatabase(env.DATABASE_URL);
+
+  const { getAuth } = await import("../src/server/auth");
+  const { closeDb, getDb } = await import("../src/server/db/client");
+  const { seedDemo } = await import("../src/server/services/system/seed");
+  const demo = await seedDemo({ db: getDb(), auth: getAuth() }, { email: env.DEMO_USER_EMAIL, password: DEMO_PASSWORD });
+  await closeDb();
+
+  if (!dev && needsBuild()) {
+    console.log("Building the web app (next build)…");
+    await run("next", ["build"], process.env);
+  }
+
+  const children: Managed[] = [
+    spawnManaged("web", "next", [dev ? "dev" : "start", "-p", port], process.env, 0),
+    ...workerGroups.map((queues, i) =>
+      spawnManaged(`w:${queues.join("+").slice(0, 8)}`, "tsx", [...(dev ? ["watch"] : []), "src/workers/index.ts", ...queues], process.env, i + 1),
+    ),
+  ];
+
+  console.log(
+    `\n  Brandbase is starting at ${env.APP_URL}\n` +
+      `  Demo login: ${demo.email} / ${demo.password}  (brand: ${env.APP_URL}/${demo.brandSlug})\n` +
+      `  Postgres: ${embedded ? "embedded (.data/pg)" : "DATABASE_URL"} · Redis: ${redisUrl.replace(/\/\/[^@]*@/, "//***@")}\n` +
+      `  Workers: ${workerGroups.map((g) => g.join("+")).join(", ")} · Ctrl-C stops everything\n`,
+  );
+
+  let stopping = false;
+  const shutdown = async (code: number) => {
+    if (stopping) return;
+    stopping = true;
+    console.log("\nStopping…");
+    await stopAll(children);
+    await embedded?.stop();
+    process.exit(code);
+  };
+  process.on("SIGINT", () => void shutdown(0));
+  process.on("SIGTERM", () => void shutdown(0));
+  for (const c of children) {
+    void c.exited.then((code) => {
+      if (stopping) return;
+      console.error(`${c.name} exited with ${code}; stopping the rest.`);
+      void shutdown(code || 1);
+    });
+  }
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

@@ -1,0 +1,11 @@
+import { denyMonitoringAccess, withHttp } from "~/server/http";
+import { getInfra } from "~/server/infra";
+import { getAllQueuesHealth } from "~/server/services/queues/health";
+
+export const dynamic = "force-dynamic";
+
+export const GET = withHttp("/api/monitoring/queues", async (req: Request) => {
+  const denied = await denyMonitoringAccess(req);
+  if (denied) return denied;
+  return Response.json({ queues: await getAllQueuesHealth(getInfra()) }, { headers: { "cache-control": "no-store" } });
+});

@@ -1,0 +1,109 @@
+"use client";
+
+import { useQuery } from "@tanstack/react-query";
+import Link from "next/link";
+import { usePathname, useRouter } from "next/navigation";
+import type { ReactNode } from "react";
+import { SignOutButton } from "~/components/auth/sign-out-button";
+import { Logo } from "~/components/logo";
+import { Badge } from "~/components/ui/badge";
+import { Button } from "~/components/ui/button";
+import { EmptyState } from "~/components/ui/empty-state";
+import { Skeleton } from "~/components/ui/skeleton";
+import { cn } from "~/lib/cn";
+import { useTRPC } from "~/lib/trpc";
+import { ROLE_LABELS } from "~/lib/roles";
+import { BrandContext, type BrandContextValue } from "./brand-context";
+
+const NAV = [
+  { href: "", label: "Overview" },
+  { href: "/queues", label: "Queue health" },
+  { href: "/members", label: "Members" },
+];
+
+export function BrandShell({ brand, user, children }: { brand: string; user: BrandContextValue["user"]; children: ReactNode }) {
+  const trpc = useTRPC();
+  const pathname = usePathname();
+  const router = useRouter();
+  const current = useQuery(trpc.brands.get.queryOptions({ brand }));
+  const all = useQuery(trpc.brands.list.queryOptions());
+
+  if (current.error) {
+    return (
+      <main className="mx-auto max-w-lg px-4 py-24">
+        <EmptyState
+          title="You don't have access to this brand"
+          description="It may not exist, or you are not one of its members. Ask an owner for an invitation."
+          action={
+            <Link href="/brands">
+              <Button variant="secondary">Go to your brands</Button>
+            </Link>
+          }
+        />
+      </main>
+    );
+  }
+
+  const value: BrandContextValue | null = current.data ? { ...current.data, user } : null;
+
+  return (
+    <div className="flex min-h-screen">
+      <aside className="hidden w-60 shrink-0 flex-col border-r border-slate-200 bg-white px-4 py-5 md:flex">
+        <Logo className="mb-6 px-2" />
+        <label className="mb-1 px-2 text-xs font-medium uppercase tracking-wide text-slate-400" htmlFor="brand-switcher">
+          Brand
+        </label>
+        <select
+          id="brand-switcher"
+          aria-label="Switch brand"
+          className="mb-6 rounded-md border-0 bg-slate-50 px-2 py-2 text-sm font-medium ring-1 ring-slate-200 ring-inset"
+          value={value?.slug ?? brand}
+          onChange={(e) => (e.target.value === "__all" ? router.push("/brands") : router.push(`/${e.target.value}`))}
+        >
+          {(all.data ?? (value ? [value] : [])).map((b) => (
+            <option key={b.id} value={b.slug}>
+              {b.name}
+            </option>
+          ))}
+          <option value="__all">All brands / new brand…</option>
+        </select>
+        <nav className="space-y-1" aria-label="Brand">
+          {NAV.map((item) => {
+            const href = `/${value?.slug ?? brand}${item.href}`;
+            const active = item.href === "" ? pathname === href : pathname.startsWith(href);
+            return (
+              <Link
+                key={item.label}
+                href={href}
+                className={cn(
+                  "block rounded-md px-2 py-2 text-sm font-medium",
+                  active ? "bg-indigo-50 text-indigo-700" : "text-slate-600 hover:bg-slate-50 hover:text-slate-900",
+                )}
+              >
+                {item.label}
+              </Link>
+            );
+          })}
+        </nav>
+        <div className="mt-auto space-y-2 border-t border-slate-100 px-2 pt-4 text-sm">
+          <p className="truncate font-medium text-slate-800">{user.name}</p>
+          <p className="truncate text-xs text-slate-500">{user.email}</p>
+          {value ? <Badge tone="indigo">{ROLE_LABELS[value.role]}</Badge> : null}
+          <div>
+            <SignOutButton />
+          </div>
+        </div>
+      </aside>
+      <main className="min-w-0 flex-1 px-4 py-6 md:px-8">
+        {value ? (
+          <BrandContext.Provider value={value}>{children}</BrandContext.Provider>
+        ) : (
+          <div className="space-y-4">
+            <Skeleton className="h-8 w-64" />
+            <Skeleton className="h-40 w-full" />
+          </div>
+        )}
+      </main>
+    </div>
+  );
+}

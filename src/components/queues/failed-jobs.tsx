@@ -1,0 +1,92 @@
+"use client";
+
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { createColumnHelper } from "@tanstack/react-table";
+import { useMemo } from "react";
+import { useBrand } from "~/components/brands/brand-context";
+import { roleAtLeast } from "~/lib/roles";
+import { Alert } from "~/components/ui/alert";
+import { Badge } from "~/components/ui/badge";
+import { Button } from "~/components/ui/button";
+import { Card, CardBody, CardHeader } from "~/components/ui/card";
+import { DataTable } from "~/components/ui/data-table";
+import { EmptyState } from "~/components/ui/empty-state";
+import { SkeletonRows } from "~/components/ui/skeleton";
+import { describeError, useTRPC } from "~/lib/trpc";
+import type { BrandFailedJob } from "~/server/services/queues/failed-jobs";
+import { formatAgo } from "./format";
+
+const column = createColumnHelper<BrandFailedJob>();
+
+export function FailedJobs() {
+  const brand = useBrand();
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const canManage = roleAtLeast(brand.role, "admin");
+  const failed = useQuery(trpc.queues.failed.queryOptions({ brand: brand.slug }));
+  const refresh = () => queryClient.invalidateQueries({ queryKey: trpc.queues.failed.queryKey() });
+  const retry = useMutation(trpc.queues.retry.mutationOptions({ onSuccess: refresh }));
+  const discard = useMutation(trpc.queues.discard.mutationOptions({ onSuccess: refresh }));
+
+  const columns = useMemo(
+    () => [
+      column.accessor("name", {
+        header: "Job",
+        cell: (c) => (
+          <div>
+            <p className="font-medium text-slate-900">
+              {c.row.original.queue} / {c.getValue()}
+            </p>
+            <p className="font-mono text-xs text-slate-500">{c.row.original.id}</p>
+          </div>
+        ),
+      }),
+      column.accessor("error", {
+        header: "Error",
+        cell: (c) => (
+          <details className="max-w-xl">
+            <summary className="cursor-pointer text-red-700">{c.getValue()}</summary>
+            {c.row.original.stack ? <pre className="mt-2 max-h-48 overflow-auto rounded bg-slate-900 p-3 text-xs text-slate-100">{c.row.original.stack}</pre> : null}
+          </details>
+        ),
+      }),
+      column.accessor("attemptsMade", { header: "Attempts", cell: (c) => <Badge>{c.getValue()}</Badge> }),
+      column.accessor("failedAt", { header: "Failed", cell: (c) => <span className="whitespace-nowrap text-slate-500">{formatAgo(c.getValue())}</span> }),
+      column.display({
+        id: "actions",
+        header: () => <span className="sr-only">Actions</span>,
+        cell: (c) =>
+          canManage ? (
+            <div className="flex justify-end gap-2">
+              <Button size="sm" variant="secondary" onClick={() => retry.mutate({ brand: brand.slug, queue: c.row.original.queue, jobId: c.row.original.id })}>
+                Retry
+              </Button>
+              <Button size="sm" variant="danger" onClick={() => discard.mutate({ brand: brand.slug, queue: c.row.original.queue, jobId: c.row.original.id })}>
+                Discard
+              </Button>
+            </div>
+          ) : null,
+      }),
+    ],
+    [brand.slug, canManage, retry, discard],
+  );
+
+  const actionError = describeError(retry.error ?? discard.error).message;
+  return (
+    <Card>
+      <CardHeader title="Failed jobs" description="This brand's jobs that ran out of attempts, newest first." />
+      <CardBody>
+        {actionError ? <Alert tone="error" className="mb-3">{actionError}</Alert> : null}
+        {failed.isPending ? (
+          <SkeletonRows rows={2} />
+        ) : failed.error ? (
+          <Alert tone="error">{describeError(failed.error).message}</Alert>
+        ) : failed.data.length === 0 ? (
+          <EmptyState title="No failed jobs" description="When a job of this brand fails for good, it shows here with its error and stack, ready to retry." />
+        ) : (
+          <DataTable label="Failed jobs" columns={columns} data={failed.data} rowId={(r) => `${r.queue}/${r.id}`} />
+        )}
+      </CardBody>
+    </Card>
+  );
+}

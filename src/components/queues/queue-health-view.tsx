@@ -1,0 +1,80 @@
+"use client";
+
+import { useQueryClient } from "@tanstack/react-query";
+import { useSubscription } from "@trpc/tanstack-react-query";
+import { useEffect, useRef } from "react";
+import { useBrand } from "~/components/brands/brand-context";
+import { roleAtLeast } from "~/lib/roles";
+import { PageHeader } from "~/components/page-header";
+import { Badge } from "~/components/ui/badge";
+import { Card, CardBody, CardHeader } from "~/components/ui/card";
+import { SkeletonRows } from "~/components/ui/skeleton";
+import { useTRPC } from "~/lib/trpc";
+import { FailedJobs } from "./failed-jobs";
+import { ProbeForm } from "./probe-form";
+import { QueueTable } from "./queue-table";
+import { ThroughputChart } from "./throughput-chart";
+
+export function QueueHealthView() {
+  const brand = useBrand();
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const live = useSubscription(trpc.queues.live.subscriptionOptions({ brand: brand.slug }));
+  const queues = live.data?.data;
+  const failedTotal = queues?.reduce((n, q) => n + q.counts.failed, 0);
+
+  // A change in failed counts means this brand's failed list may have changed too.
+  const lastFailed = useRef<number | undefined>(undefined);
+  useEffect(() => {
+    if (failedTotal === undefined || failedTotal === lastFailed.current) return;
+    lastFailed.current = failedTotal;
+    void queryClient.invalidateQueries({ queryKey: trpc.queues.failed.queryKey() });
+  }, [failedTotal, queryClient, trpc]);
+
+  const connection =
+    live.status === "error" ? (
+      <Badge tone="red">Disconnected</Badge>
+    ) : live.status === "connecting" ? (
+      <Badge tone="amber">Connecting…</Badge>
+    ) : (
+      <Badge tone="green">
+        <span className="mr-1.5 inline-block size-1.5 animate-pulse rounded-full bg-emerald-500" />
+        Live
+      </Badge>
+    );
+
+  return (
+    <>
+      <PageHeader
+        title="Queue health"
+        description="Every queue's backlog, throughput and latency, updated live as workers process jobs."
+        actions={connection}
+      />
+      <div className="space-y-6">
+        <Card>
+          <CardHeader title="Queues" description="Counts are for the whole instance; failed jobs below are this brand's only." />
+          <CardBody className="px-0 py-0">
+            {queues ? <QueueTable queues={queues} canPause={brand.user.isInstanceAdmin} /> : <div className="p-5"><SkeletonRows rows={6} /></div>}
+          </CardBody>
+        </Card>
+        <div className="grid gap-6 lg:grid-cols-[2fr_1fr]">
+          <Card>
+            <CardHeader title="Throughput" description="Jobs completed per minute, last 15 minutes" />
+            <CardBody>{queues ? <ThroughputChart queues={queues} /> : <SkeletonRows rows={4} />}</CardBody>
+          </Card>
+          {roleAtLeast(brand.role, "admin") ? (
+            <ProbeForm />
+          ) : (
+            <Card>
+              <CardHeader title="Test job" />
+              <CardBody>
+                <p className="text-sm text-slate-500">Admins and owners can send a test job through a queue and retry or discard failed jobs.</p>
+              </CardBody>
+            </Card>
+          )}
+        </div>
+        <FailedJobs />
+      </div>
+    </>
+  );
+}
