@@ -67,6 +67,24 @@ function toRecord(job: Job): JobRecord {
   };
 }
 
+/**
+ * BullMQ writes a minute's count to its metrics list lazily, when the first job of a later minute
+ * completes; the jobs since then are `count - prevCount`, all in the minute of `prevTS`. Rebuild
+ * the series as of now: oldest first, the current minute last.
+ */
+export function perMinuteSeries(
+  metrics: { meta: { count: number; prevTS: number; prevCount: number }; data: number[] },
+  minutes: number,
+  now = Date.now(),
+): number[] {
+  if (!metrics.meta.prevTS) return new Array<number>(minutes).fill(0);
+  const gap = Math.max(0, Math.floor(now / 60_000) - Math.floor(metrics.meta.prevTS / 60_000));
+  const pending = metrics.meta.count - metrics.meta.prevCount;
+  const newestFirst = [...new Array<number>(gap).fill(0), pending, ...metrics.data].slice(0, minutes);
+  while (newestFirst.length < minutes) newestFirst.push(0);
+  return newestFirst.reverse();
+}
+
 /** BullMQ on Redis. Producers share one fail-fast connection; each worker gets its own blocking one. */
 export function createRedisQueue(options: { url: string; prefix: string; connection?: Redis }): QueuePort {
   const connection = options.connection ?? createRedis(options.url, "command", `${options.prefix}:producer`);
@@ -206,15 +224,8 @@ export function createRedisQueue(options: { url: string; prefix: string; connect
     resume: (queue) => queueOf(queue).resume(),
     async throughput(queue, minutes) {
       const q = queueOf(queue);
-      const [completed, failed] = await Promise.all([
-        q.getMetrics("completed", 0, minutes - 1),
-        q.getMetrics("failed", 0, minutes - 1),
-      ]);
-      const series = (m: { data: (string | number)[] }) => {
-        const points = m.data.slice(0, minutes).map(Number).reverse();
-        return [...new Array<number>(Math.max(0, minutes - points.length)).fill(0), ...points];
-      };
-      return { completed: series(completed), failed: series(failed) };
+      const [completed, failed] = await Promise.all([q.getMetrics("completed", 0, minutes), q.getMetrics("failed", 0, minutes)]);
+      return { completed: perMinuteSeries(completed, minutes), failed: perMinuteSeries(failed, minutes) };
     },
     async close() {
       await Promise.all([...workers].map((w) => w.close()));

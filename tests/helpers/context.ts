@@ -1,0 +1,57 @@
+import { randomUUID } from "node:crypto";
+import { inject } from "vitest";
+import { getAuth } from "~/server/auth";
+import { getDb } from "~/server/db/client";
+import { createCaller } from "~/server/api/root";
+import type { TRPCContext } from "~/server/api/trpc";
+import { createInfra, type Infra } from "~/server/infra";
+import { createJobProducer } from "~/server/jobs/queue";
+import { getLogger } from "~/server/logger";
+import type { SessionUser } from "~/server/auth";
+
+/** True when Postgres and Redis are there; suites use `describe.skipIf(!servicesReady)`. */
+export const servicesReady = inject("servicesMissing") === "";
+
+/** A queue/key prefix no other test shares. */
+export function uniquePrefix(label = "t"): string {
+  return `${label}-${randomUUID().slice(0, 8)}`;
+}
+
+export function testInfra(prefix = uniquePrefix()): Infra {
+  return createInfra({ redisUrl: inject("redisUrl"), prefix });
+}
+
+/** Signs up a fresh user through better-auth (the same path as the sign-up page). */
+export async function createUser(label = "user", opts: { instanceAdmin?: boolean } = {}): Promise<SessionUser> {
+  const email = `${label}-${randomUUID().slice(0, 8)}@example.test`;
+  const result = await getAuth().api.signUpEmail({ body: { email, password: "correct-horse-42", name: label } });
+  return { id: result.user.id, email, name: label, isInstanceAdmin: opts.instanceAdmin ?? false };
+}
+
+/** A tRPC caller acting as `user` (or anonymous), on the given infrastructure. */
+export function callerFor(user: SessionUser | null, infra: Infra) {
+  const ctx: TRPCContext = {
+    db: getDb(),
+    infra,
+    jobs: createJobProducer(infra.queue),
+    user,
+    log: getLogger(),
+  };
+  return createCaller(ctx);
+}
+
+/** Polls until `check` returns a truthy value (for state that changes in another process). */
+export async function eventually<T>(check: () => Promise<T | undefined | null | false>, opts: { timeoutMs?: number; label?: string } = {}): Promise<T> {
+  const deadline = Date.now() + (opts.timeoutMs ?? 10_000);
+  let last: unknown;
+  for (;;) {
+    try {
+      const value = await check();
+      if (value) return value;
+    } catch (err) {
+      last = err;
+    }
+    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${opts.label ?? "condition"}${last ? `: ${String(last)}` : ""}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}

@@ -1,0 +1,47 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import type { PubSubPort } from "~/server/infra/pubsub/port";
+
+function nextMessage(port: PubSubPort, channel: string): Promise<{ message: Promise<unknown>; unsubscribe: () => Promise<void> }> {
+  let resolve!: (m: unknown) => void;
+  const message = new Promise<unknown>((r) => (resolve = r));
+  return port.subscribe(channel, resolve).then((unsubscribe) => ({ message, unsubscribe }));
+}
+
+export function pubsubContract(backend: string, makePort: () => PubSubPort) {
+  describe(`PubSubPort contract (${backend})`, () => {
+    let a: PubSubPort;
+    let b: PubSubPort;
+    beforeEach(() => {
+      a = makePort();
+      b = makePort();
+    });
+    afterEach(async () => {
+      await a.close();
+      await b.close();
+    });
+
+    it("delivers a message to every subscriber, across connections", async () => {
+      const first = await nextMessage(a, "brand:1:sync");
+      const second = await nextMessage(b, "brand:1:sync");
+      await a.publish("brand:1:sync", { step: "staging", n: 10 });
+      expect(await first.message).toEqual({ step: "staging", n: 10 });
+      expect(await second.message).toEqual({ step: "staging", n: 10 });
+    });
+
+    it("does not deliver other channels' messages, nor after unsubscribe", async () => {
+      const received: unknown[] = [];
+      const unsubscribe = await b.subscribe("brand:2:x", (m) => received.push(m));
+      const probe = await nextMessage(b, "brand:2:y");
+      await a.publish("brand:2:y", "other channel");
+      await probe.message;
+      expect(received).toEqual([]);
+
+      const marker = await nextMessage(b, "brand:2:x");
+      await unsubscribe();
+      await a.publish("brand:2:x", "after unsubscribe");
+      // The remaining subscriber on the same channel still gets it; the removed one does not.
+      expect(await marker.message).toBe("after unsubscribe");
+      expect(received).toEqual([]);
+    });
+  });
+}

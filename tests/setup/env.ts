@@ -1,0 +1,8 @@
+import { inject } from "vitest";
+
+// Every module that reads the environment (getEnv) sees the test services.
+process.env.DATABASE_URL = inject("databaseUrl");
+process.env.REDIS_URL = inject("redisUrl");
+process.env.BETTER_AUTH_SECRET ??= "integration-tests-secret-0123456789abcdef";
+process.env.LOG_LEVEL ??= "silent";
+process.env.APP_URL ??= "http://localhost:3000";
