@@ -26,13 +26,16 @@ export async function pingRedis(url: string, timeoutMs = 1_500): Promise<{ ok: t
     retryStrategy: () => null,
     enableOfflineQueue: false,
   });
-  client.on("error", () => {});
+  let cause: Error | undefined;
+  client.on("error", (err: Error) => (cause ??= err));
   try {
     await client.connect();
     await client.ping();
     return { ok: true };
   } catch (err) {
-    return { ok: false, error: err instanceof Error ? err.message : String(err) };
+    // connect() rejects with a bare "Connection is closed."; the error event has the reason.
+    const reason = cause ?? (err instanceof Error ? err : new Error(String(err)));
+    return { ok: false, error: reason.message };
   } finally {
     client.disconnect();
   }

@@ -8,6 +8,7 @@ export const dynamic = "force-dynamic";
 
 /** Readiness: Postgres, Redis and every queue; 503 when a dependency is down. */
 export const GET = withHttp("/api/health/full", async () => {
-  const health = await checkFullHealth({ sql: getSql(), infra: getInfra(), embeddedDatabase: getEnv().databaseEmbedded });
+  const env = getEnv();
+  const health = await checkFullHealth({ sql: getSql(), infra: getInfra(), redisUrl: env.REDIS_URL, embeddedDatabase: env.databaseEmbedded });
   return Response.json(health, { status: health.status === "ok" ? 200 : 503, headers: { "cache-control": "no-store" } });
 });

@@ -1,0 +1,102 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Infra } from "~/server/infra";
+import { getLogger } from "~/server/logger";
+import { QUEUE_ACTIVITY_CHANNEL } from "~/server/services/queues/activity";
+import type { QueueHealth } from "~/server/services/queues/health";
+import { startWorkers, type RunningWorkers } from "~/workers/runtime";
+import { callerFor, createUser, eventually, servicesReady, testInfra } from "../helpers/context";
+
+/** A server-side caller sees tracked() envelopes as [id, data]. */
+function syncCompleted(value: unknown): number {
+  const [, queues] = value as [string, QueueHealth[]];
+  return queues.find((q) => q.name === "sync")!.counts.completed;
+}
+
+describe.skipIf(!servicesReady)("queue health procedures", () => {
+  let infra: Infra;
+  let workers: RunningWorkers;
+  let owner: ReturnType<typeof callerFor>;
+  let other: ReturnType<typeof callerFor>;
+  let brand: { slug: string; id: string };
+  let otherBrand: { slug: string; id: string };
+
+  beforeAll(async () => {
+    infra = testInfra();
+    workers = startWorkers({ infra, log: getLogger() }, { queues: ["sync", "analysis"], graceMs: 1_000 });
+    owner = callerFor(await createUser("q-owner"), infra);
+    other = callerFor(await createUser("q-other"), infra);
+    brand = await owner.brands.create({ name: "Queue Brand" });
+    otherBrand = await other.brands.create({ name: "Other Queue Brand" });
+  });
+  afterAll(async () => {
+    await workers.stop();
+    await infra.close();
+  });
+
+  it("runs a probe to completion and shows it in the counts and throughput", async () => {
+    const { jobId } = await owner.queues.probe({ brand: brand.slug, queue: "sync", durationMs: 20 });
+    await eventually(async () => (await infra.queue.getJob("sync", jobId))?.finishedAt, { label: "probe completion" });
+    const health = await owner.queues.health({ brand: brand.slug });
+    const sync = health.find((q) => q.name === "sync")!;
+    expect(sync.counts.completed).toBe(1);
+    expect(sync.completedPerMinute.reduce((a, b) => a + b, 0)).toBe(1);
+    expect(sync.latency.sampled).toBe(1);
+    expect(sync.latency.runP50Ms).toBeGreaterThanOrEqual(15);
+    expect(health.map((q) => q.name)).toEqual(["ingestion", "sync", "automation", "campaign", "send", "analysis"]);
+  });
+
+  it("shows a brand only its own failed jobs, and lets only that brand retry or discard them", async () => {
+    const mine = await owner.queues.probe({ brand: brand.slug, queue: "analysis", fail: true });
+    const theirs = await other.queues.probe({ brand: otherBrand.slug, queue: "analysis", fail: true });
+    await eventually(async () => (await owner.queues.failed({ brand: brand.slug })).length === 1, { label: "failed job" });
+    await eventually(async () => (await other.queues.failed({ brand: otherBrand.slug })).length === 1, { label: "other failed job" });
+
+    const [failed] = await owner.queues.failed({ brand: brand.slug });
+    expect(failed).toMatchObject({ queue: "analysis", id: mine.jobId, name: "probe", attemptsMade: 1 });
+    expect(failed!.error).toBe(`Probe ${mine.probeId} failed on request`);
+    expect(failed!.stack).toContain("runProbe");
+
+    // Another brand's job id reads as missing: no error text, no existence leak.
+    await expect(owner.queues.retry({ brand: brand.slug, queue: "analysis", jobId: theirs.jobId })).rejects.toMatchObject({ code: "NOT_FOUND" });
+    await expect(owner.queues.discard({ brand: brand.slug, queue: "analysis", jobId: theirs.jobId })).rejects.toMatchObject({ code: "NOT_FOUND" });
+
+    await other.queues.discard({ brand: otherBrand.slug, queue: "analysis", jobId: theirs.jobId });
+    expect(await infra.queue.getJob("analysis", theirs.jobId)).toBeNull();
+
+    await owner.queues.retry({ brand: brand.slug, queue: "analysis", jobId: mine.jobId });
+    // It fails again (the probe was asked to), so it returns to the failed list with a second attempt.
+    await eventually(async () => (await owner.queues.failed({ brand: brand.slug }))[0]?.attemptsMade === 2, { label: "retried attempt" });
+  });
+
+  it("streams a snapshot at once and another when a worker reports activity", async () => {
+    const controller = new AbortController();
+    const stream = await owner.queues.live({ brand: brand.slug }, { signal: controller.signal });
+    const iterator = stream[Symbol.asyncIterator]();
+    const first = await iterator.next();
+    const before = syncCompleted(first.value);
+
+    await owner.queues.probe({ brand: brand.slug, queue: "sync" });
+    // Snapshots follow activity; read until the completion shows (never waiting for the 5 s heartbeat).
+    const started = Date.now();
+    for (;;) {
+      const next = await iterator.next();
+      if (syncCompleted(next.value) === before + 1) break;
+    }
+    expect(Date.now() - started).toBeLessThan(4_000);
+    controller.abort();
+    await iterator.return?.();
+  });
+
+  it("lets only instance administrators pause a queue", async () => {
+    await expect(owner.queues.pause({ queue: "send" })).rejects.toMatchObject({ code: "FORBIDDEN" });
+    const admin = callerFor(await createUser("instance-admin", { instanceAdmin: true }), infra);
+    const received: unknown[] = [];
+    const unsubscribe = await infra.pubsub.subscribe(QUEUE_ACTIVITY_CHANNEL, (m) => received.push(m));
+    await admin.queues.pause({ queue: "send" });
+    expect((await owner.queues.health({ brand: brand.slug })).find((q) => q.name === "send")!.paused).toBe(true);
+    await admin.queues.resume({ queue: "send" });
+    expect((await owner.queues.health({ brand: brand.slug })).find((q) => q.name === "send")!.paused).toBe(false);
+    await eventually(async () => received.length >= 2, { label: "pause announcements" });
+    await unsubscribe();
+  });
+});
