@@ -1,5 +1,3 @@
-# syntax=docker/dockerfile:1
-#
 # One image for every Brandbase process; the command picks the role:
 #   web        next start -p 3000                        (default CMD)
 #   workers    tsx src/workers/index.ts <queue...>       (no args = all queues)
@@ -23,10 +21,11 @@ ENV NEXT_TELEMETRY_DISABLED=1 \
 # tailwindcss, @tailwindcss/postcss, typescript). Only the manifests are copied
 # so this layer is reused until package.json / package-lock.json change.
 # package.json's "allowScripts" decides which install scripts run (npm 11).
+# (No `RUN --mount=type=cache`: Debian's docker-compose 1.x builds with the classic
+# builder, which rejects it.)
 FROM base AS deps
 COPY package.json package-lock.json ./
-RUN --mount=type=cache,target=/root/.npm \
-    npm ci
+RUN npm ci && npm cache clean --force
 
 # ---------------------------------------------------------------------------
 # build: production Next.js build, then drop dev dependencies for the runtime.

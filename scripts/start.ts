@@ -8,7 +8,7 @@ import { existsSync, statSync } from "node:fs";
 import path from "node:path";
 import { EMBEDDED_DATABASE_URL } from "../src/server/env";
 import { pingRedis, REDIS_HELP } from "../src/server/infra/redis";
-import { ensureAuthSecret, newestMtime, startEmbeddedPostgres } from "./lib/local-services";
+import { ensureAuthSecret, ensureDatabase, newestMtime, startEmbeddedPostgres } from "./lib/local-services";
 import { type Managed, run, spawnManaged, stopAll } from "./lib/processes";
 
 const DEMO_PASSWORD = "brandbase-demo";
@@ -38,6 +38,8 @@ async function main(): Promise<void> {
   if (!process.env.DATABASE_URL) {
     console.log("No DATABASE_URL: starting the embedded Postgres (data in .data/pg)…");
     embedded = await startEmbeddedPostgres(EMBEDDED_DATABASE_URL);
+  } else {
+    await ensureDatabase(process.env.DATABASE_URL);
   }
 
   const redisUrl = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
@@ -68,7 +70,7 @@ async function main(): Promise<void> {
   const children: Managed[] = [
     spawnManaged("web", "next", [dev ? "dev" : "start", "-p", port], process.env, 0),
     ...workerGroups.map((queues, i) =>
-      spawnManaged(`w:${queues.join("+").slice(0, 8)}`, "tsx", [...(dev ? ["watch"] : []), "src/workers/index.ts", ...queues], process.env, i + 1),
+      spawnManaged(queues.length > 1 ? `${queues[0]}+${queues.length - 1}` : queues[0]!, "tsx", [...(dev ? ["watch"] : []), "src/workers/index.ts", ...queues], process.env, i + 1),
     ),
   ];
 

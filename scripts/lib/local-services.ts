@@ -33,15 +33,22 @@ export async function startEmbeddedPostgres(url: string): Promise<{ stop: () => 
   });
   if (!existsSync(path.join(databaseDir, "PG_VERSION"))) await pg.initialise();
   await pg.start();
-  const admin = postgres({ host: u.hostname, port: Number(u.port), user: u.username, password: decodeURIComponent(u.password), database: "postgres", onnotice: () => {} });
-  try {
-    const dbName = u.pathname.slice(1);
-    const [exists] = await admin`select 1 from pg_database where datname = ${dbName}`;
-    if (!exists) await admin.unsafe(`create database "${dbName.replace(/"/g, '""')}"`);
-  } finally {
-    await admin.end();
-  }
+  await ensureDatabase(url);
   return { stop: () => pg.stop() };
+}
+
+/** Creates the URL's database when it does not exist yet (connecting to the server's `postgres` database). */
+export async function ensureDatabase(url: string): Promise<void> {
+  const admin = new URL(url);
+  const dbName = decodeURIComponent(admin.pathname.slice(1));
+  admin.pathname = "/postgres";
+  const sql = postgres(admin.toString(), { max: 1, onnotice: () => {}, connect_timeout: 5 });
+  try {
+    const [exists] = await sql`select 1 from pg_database where datname = ${dbName}`;
+    if (!exists) await sql.unsafe(`create database "${dbName.replace(/"/g, '""')}"`);
+  } finally {
+    await sql.end();
+  }
 }
 
 /** Newest modification time (ms) of the files under the given paths. */

@@ -22,6 +22,8 @@ const envSchema = z.object({
   LOG_PRETTY: booleanish,
   WORKER_SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(600_000).default(10_000),
   DEMO_USER_EMAIL: z.email().default("demo@brandbase.dev"),
+  /** Sign-in and sign-up attempts allowed per address per 10 seconds. */
+  AUTH_RATE_LIMIT_MAX: z.coerce.number().int().min(1).max(10_000).default(5),
   /** Bearer token for /api/monitoring/* (instance administrators' sessions work too). */
   MONITORING_TOKEN: z.string().min(16, "MONITORING_TOKEN must be at least 16 characters").optional(),
 });

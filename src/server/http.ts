@@ -12,15 +12,15 @@ export function getMetrics(): Metrics {
   return globalForMetrics.__brandbaseMetrics;
 }
 
-type Handler = (req: Request, ctx: never) => Promise<Response> | Response;
+type Handler = (req: Request) => Promise<Response> | Response;
 
 /** Wraps a route handler: request metrics, and a JSON 500 (logged, no internals) for anything thrown. */
-export function withHttp<H extends Handler>(route: string, handler: H): H {
-  const wrapped = async (req: Request, ctx: never) => {
+export function withHttp(route: string, handler: Handler): (req: Request) => Promise<Response> {
+  return async (req: Request) => {
     const started = performance.now();
     let status = 500;
     try {
-      const res = await handler(req, ctx);
+      const res = await handler(req);
       status = res.status;
       return res;
     } catch (err) {
@@ -30,7 +30,6 @@ export function withHttp<H extends Handler>(route: string, handler: H): H {
       getMetrics().observeHttp(route, req.method, status, (performance.now() - started) / 1000);
     }
   };
-  return wrapped as H;
 }
 
 /**

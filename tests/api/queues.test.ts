@@ -15,6 +15,7 @@ function syncCompleted(value: unknown): number {
 describe.skipIf(!servicesReady)("queue health procedures", () => {
   let infra: Infra;
   let workers: RunningWorkers;
+  let ownerUser: Awaited<ReturnType<typeof createUser>>;
   let owner: ReturnType<typeof callerFor>;
   let other: ReturnType<typeof callerFor>;
   let brand: { slug: string; id: string };
@@ -23,7 +24,8 @@ describe.skipIf(!servicesReady)("queue health procedures", () => {
   beforeAll(async () => {
     infra = testInfra();
     workers = startWorkers({ infra, log: getLogger() }, { queues: ["sync", "analysis"], graceMs: 1_000 });
-    owner = callerFor(await createUser("q-owner"), infra);
+    ownerUser = await createUser("q-owner");
+    owner = callerFor(ownerUser, infra);
     other = callerFor(await createUser("q-other"), infra);
     brand = await owner.brands.create({ name: "Queue Brand" });
     otherBrand = await other.brands.create({ name: "Other Queue Brand" });
@@ -70,7 +72,7 @@ describe.skipIf(!servicesReady)("queue health procedures", () => {
 
   it("streams a snapshot at once and another when a worker reports activity", async () => {
     const controller = new AbortController();
-    const stream = await owner.queues.live({ brand: brand.slug }, { signal: controller.signal });
+    const stream = await callerFor(ownerUser, infra, { signal: controller.signal }).queues.live({ brand: brand.slug });
     const iterator = stream[Symbol.asyncIterator]();
     const first = await iterator.next();
     const before = syncCompleted(first.value);

@@ -6,7 +6,7 @@ import type { Infra } from "~/server/infra";
 import { callerFor, createUser, servicesReady, testInfra } from "../helpers/context";
 
 type AnyProcedure = { _def: { meta?: Meta; type: "query" | "mutation" | "subscription" } };
-const procedures = Object.entries(appRouter._def.procedures as Record<string, AnyProcedure>);
+const procedures = Object.entries(appRouter._def.procedures as unknown as Record<string, AnyProcedure>);
 const brandScoped = procedures.filter(([, p]) => p._def.meta?.scope === "brand").map(([path]) => path);
 
 /** Procedures that deliberately take no brand: adding one means adding it here, on purpose. */

@@ -29,7 +29,7 @@ export async function createUser(label = "user", opts: { instanceAdmin?: boolean
 }
 
 /** A tRPC caller acting as `user` (or anonymous), on the given infrastructure. */
-export function callerFor(user: SessionUser | null, infra: Infra) {
+export function callerFor(user: SessionUser | null, infra: Infra, opts: { signal?: AbortSignal } = {}) {
   const ctx: TRPCContext = {
     db: getDb(),
     infra,
@@ -37,7 +37,7 @@ export function callerFor(user: SessionUser | null, infra: Infra) {
     user,
     log: getLogger(),
   };
-  return createCaller(ctx);
+  return createCaller(ctx, { signal: opts.signal });
 }
 
 /** Polls until `check` returns a truthy value (for state that changes in another process). */

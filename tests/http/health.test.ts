@@ -9,19 +9,18 @@ import { checkFullHealth } from "~/server/services/system/health";
 import { servicesReady } from "../helpers/context";
 
 const request = (path: string, headers: Record<string, string> = {}) => new Request(`http://localhost${path}`, { headers });
-const noContext = undefined as never;
 
 describe.skipIf(!servicesReady)("health, monitoring and metrics endpoints", () => {
   afterAll(() => closeInfra());
 
   it("answers liveness", async () => {
-    const res = await liveness(request("/api/health"), noContext);
+    const res = await liveness(request("/api/health"));
     expect(res.status).toBe(200);
     expect(await res.json()).toMatchObject({ status: "ok" });
   });
 
   it("reports Postgres, Redis, the backends and every queue", async () => {
-    const res = await fullHealth(request("/api/health/full"), noContext);
+    const res = await fullHealth(request("/api/health/full"));
     expect(res.status).toBe(200);
     const body = await res.json();
     expect(body).toMatchObject({
@@ -49,7 +48,7 @@ describe.skipIf(!servicesReady)("health, monitoring and metrics endpoints", () =
   });
 
   it("serves Prometheus metrics with queue depths, job timings and HTTP requests", async () => {
-    const res = await metrics(request("/api/metrics"), noContext);
+    const res = await metrics(request("/api/metrics"));
     expect(res.status).toBe(200);
     expect(res.headers.get("content-type")).toContain("text/plain");
     const text = await res.text();
@@ -63,8 +62,8 @@ describe.skipIf(!servicesReady)("health, monitoring and metrics endpoints", () =
     const { resetEnvCache } = await import("~/server/env");
     resetEnvCache();
     try {
-      expect((await monitoringQueues(request("/api/monitoring/queues"), noContext)).status).toBe(401);
-      const res = await monitoringQueues(request("/api/monitoring/queues", { authorization: "Bearer monitoring-token-for-tests" }), noContext);
+      expect((await monitoringQueues(request("/api/monitoring/queues"))).status).toBe(401);
+      const res = await monitoringQueues(request("/api/monitoring/queues", { authorization: "Bearer monitoring-token-for-tests" }));
       expect(res.status).toBe(200);
       expect((await res.json()).queues).toHaveLength(6);
     } finally {

@@ -26,7 +26,13 @@ export function SignInForm({ next }: { next: string }) {
     const { error: failure } = await authClient.signIn.email({ email: email.data, password: String(form.get("password") ?? "") });
     setPending(false);
     if (failure) {
-      setError(failure.status === 401 || failure.code === "INVALID_EMAIL_OR_PASSWORD" ? "Wrong email or password" : (failure.message ?? "Could not sign in"));
+      setError(
+        failure.status === 429
+          ? "Too many sign-in attempts from here; wait a few seconds and try again"
+          : failure.status === 401 || failure.code === "INVALID_EMAIL_OR_PASSWORD"
+            ? "Wrong email or password"
+            : (failure.message ?? "Could not sign in"),
+      );
       return;
     }
     router.push(next);

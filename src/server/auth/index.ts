@@ -21,6 +21,13 @@ function createAuth() {
       schema: { user: schema.user, session: schema.session, account: schema.account, verification: schema.verification },
     }),
     emailAndPassword: { enabled: true, minPasswordLength: 10, maxPasswordLength: 128, autoSignIn: true },
+    rateLimit: {
+      enabled: env.NODE_ENV !== "test",
+      customRules: {
+        "/sign-in/email": { window: 10, max: env.AUTH_RATE_LIMIT_MAX },
+        "/sign-up/email": { window: 10, max: env.AUTH_RATE_LIMIT_MAX },
+      },
+    },
     session: { expiresIn: 60 * 60 * 24 * 30, updateAge: 60 * 60 * 24 },
     user: {
       additionalFields: {

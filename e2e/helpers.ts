@@ -1,0 +1,29 @@
+import { expect, type Page } from "@playwright/test";
+
+export const PASSWORD = "correct-horse-42";
+export const DEMO = { email: "demo@brandbase.dev", password: "brandbase-demo", brand: "demo-brand" };
+
+/** A short id that keeps this run's accounts and brands apart from earlier runs'. */
+export const runId = () => `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 5)}`;
+
+export async function signUp(page: Page, user: { name: string; email: string }) {
+  await page.getByLabel("Name").fill(user.name);
+  await page.getByLabel("Email").fill(user.email);
+  await page.getByLabel("Password").fill(PASSWORD);
+  await page.getByRole("button", { name: "Create account" }).click();
+}
+
+export async function signIn(page: Page, user: { email: string; password: string }) {
+  await page.goto("/sign-in");
+  await page.getByLabel("Email").fill(user.email);
+  await page.getByLabel("Password").fill(user.password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page).toHaveURL(/\/brands$/);
+}
+
+/** Counts full page loads, to prove an update arrived without one. */
+export function countNavigations(page: Page): () => number {
+  let loads = 0;
+  page.on("load", () => loads++);
+  return () => loads;
+}
