@@ -1,0 +1,67 @@
+/**
+ * `npm test`: every tier, in order — types, unit + integration (real Postgres and Redis), and
+ * Playwright e2e in Debian's Chromium. A tier whose service or browser is missing is skipped
+ * with a warning on a laptop and fails when CI=true. Exits non-zero if any tier failed.
+ */
+import { existsSync } from "node:fs";
+import postgres from "postgres";
+import { run } from "./lib/processes";
+
+const ci = process.env.CI === "true";
+const chromium = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+const e2eDatabase = process.env.E2E_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/brandbase_e2e";
+
+const results: { tier: string; outcome: "passed" | "failed" | "skipped"; seconds: number; note?: string }[] = [];
+
+async function tier(name: string, fn: () => Promise<void | string>): Promise<void> {
+  const started = Date.now();
+  console.log(`\n━━ ${name} ━━`);
+  try {
+    const skipped = await fn();
+    results.push({ tier: name, outcome: skipped ? "skipped" : "passed", seconds: (Date.now() - started) / 1000, note: skipped || undefined });
+  } catch (err) {
+    results.push({ tier: name, outcome: "failed", seconds: (Date.now() - started) / 1000, note: (err as Error).message });
+  }
+}
+
+/** A fresh e2e database each run, so the seeded demo brand is where the specs expect it. */
+async function resetDatabase(url: string): Promise<void> {
+  const admin = new URL(url);
+  const name = admin.pathname.slice(1);
+  admin.pathname = "/postgres";
+  const sql = postgres(admin.toString(), { max: 1, onnotice: () => {}, connect_timeout: 5 });
+  try {
+    await sql.unsafe(`drop database if exists "${name}" with (force)`);
+  } finally {
+    await sql.end();
+  }
+}
+
+await run("bash", ["scripts/ensure-services.sh"]);
+
+await tier("types (tsc --noEmit)", () => run("tsc", ["--noEmit"]));
+await tier("unit + integration (vitest)", () => run("vitest", ["run"]));
+await tier("e2e (playwright, Chromium)", async () => {
+  if (!existsSync(chromium)) {
+    const why = `no Chromium at ${chromium} (apt-get install -y chromium)`;
+    if (ci) throw new Error(why);
+    console.warn(`⚠ Skipping e2e: ${why}`);
+    return why;
+  }
+  try {
+    await resetDatabase(e2eDatabase);
+  } catch (err) {
+    const why = `Postgres for e2e unreachable (${(err as Error).message})`;
+    if (ci) throw new Error(why);
+    console.warn(`⚠ Skipping e2e: ${why}`);
+    return why;
+  }
+  await run("playwright", ["test"]);
+});
+
+console.log("\n━━ summary ━━");
+for (const r of results) console.log(`${r.outcome.padEnd(8)} ${r.tier} (${r.seconds.toFixed(1)} s)${r.note ? ` — ${r.note}` : ""}`);
+const failed = results.filter((r) => r.outcome === "failed").length;
+const passed = results.filter((r) => r.outcome === "passed").length;
+console.log(`tiers: ${passed} passed, ${failed} failed, ${results.length - passed - failed} skipped`);
+process.exit(failed > 0 ? 1 : 0);
