@@ -1,4 +1,5 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
+import { usePair } from "./pair";
 import type { PubSubPort } from "~/server/infra/pubsub/port";
 
 function nextMessage(port: PubSubPort, channel: string): Promise<{ message: Promise<unknown>; unsubscribe: () => Promise<void> }> {
@@ -9,36 +10,27 @@ function nextMessage(port: PubSubPort, channel: string): Promise<{ message: Prom
 
 export function pubsubContract(backend: string, makePort: () => PubSubPort) {
   describe(`PubSubPort contract (${backend})`, () => {
-    let a: PubSubPort;
-    let b: PubSubPort;
-    beforeEach(() => {
-      a = makePort();
-      b = makePort();
-    });
-    afterEach(async () => {
-      await a.close();
-      await b.close();
-    });
+    const ports = usePair(makePort);
 
     it("delivers a message to every subscriber, across connections", async () => {
-      const first = await nextMessage(a, "brand:1:sync");
-      const second = await nextMessage(b, "brand:1:sync");
-      await a.publish("brand:1:sync", { step: "staging", n: 10 });
+      const first = await nextMessage(ports.a, "brand:1:sync");
+      const second = await nextMessage(ports.b, "brand:1:sync");
+      await ports.a.publish("brand:1:sync", { step: "staging", n: 10 });
       expect(await first.message).toEqual({ step: "staging", n: 10 });
       expect(await second.message).toEqual({ step: "staging", n: 10 });
     });
 
     it("does not deliver other channels' messages, nor after unsubscribe", async () => {
       const received: unknown[] = [];
-      const unsubscribe = await b.subscribe("brand:2:x", (m) => received.push(m));
-      const probe = await nextMessage(b, "brand:2:y");
-      await a.publish("brand:2:y", "other channel");
+      const unsubscribe = await ports.b.subscribe("brand:2:x", (m) => received.push(m));
+      const probe = await nextMessage(ports.b, "brand:2:y");
+      await ports.a.publish("brand:2:y", "other channel");
       await probe.message;
       expect(received).toEqual([]);
 
-      const marker = await nextMessage(b, "brand:2:x");
+      const marker = await nextMessage(ports.b, "brand:2:x");
       await unsubscribe();
-      await a.publish("brand:2:x", "after unsubscribe");
+      await ports.a.publish("brand:2:x", "after unsubscribe");
       // The remaining subscriber on the same channel still gets it; the removed one does not.
       expect(await marker.message).toBe("after unsubscribe");
       expect(received).toEqual([]);
