@@ -40,7 +40,7 @@ async function resetDatabase(url: string): Promise<void> {
 await run("bash", ["scripts/ensure-services.sh"]);
 
 await tier("types (tsc --noEmit)", () => run("tsc", ["--noEmit"]));
-await tier("unit + integration (vitest)", () => run("vitest", ["run"]));
+await tier("unit + integration (vitest)", () => run("vitest", ["run", "--config", "tests/vitest.config.ts"]));
 await tier("e2e (playwright, Chromium)", async () => {
   if (!existsSync(chromium)) {
     const why = `no Chromium at ${chromium} (apt-get install -y chromium)`;
@@ -56,7 +56,7 @@ await tier("e2e (playwright, Chromium)", async () => {
     console.warn(`⚠ Skipping e2e: ${why}`);
     return why;
   }
-  await run("playwright", ["test"]);
+  await run("playwright", ["test", "--config", "e2e/playwright.config.ts"]);
 });
 
 console.log("\n━━ summary ━━");

@@ -1,8 +1,11 @@
 import path from "node:path";
 import { defineConfig } from "vitest/config";
 
+const root = path.resolve(import.meta.dirname, "..");
+
 export default defineConfig({
-  resolve: { alias: { "~": path.resolve(import.meta.dirname, "src") } },
+  root,
+  resolve: { alias: { "~": path.join(root, "src") } },
   test: {
     projects: [
       {

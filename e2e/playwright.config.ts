@@ -1,4 +1,7 @@
+import path from "node:path";
 import { defineConfig } from "@playwright/test";
+
+const root = path.resolve(import.meta.dirname, "..");
 
 const port = Number(process.env.E2E_PORT ?? 3100);
 const baseURL = `http://localhost:${port}`;
@@ -15,7 +18,7 @@ const CHROMIUM_ARGS = [
 ];
 
 export default defineConfig({
-  testDir: "e2e",
+  testDir: ".",
   // Queue counts are instance-wide: one spec at a time keeps them readable.
   workers: 1,
   fullyParallel: false,
@@ -24,7 +27,7 @@ export default defineConfig({
   timeout: 60_000,
   expect: { timeout: 10_000 },
   reporter: [["list"]],
-  outputDir: "test-results",
+  outputDir: path.join(root, "test-results"),
   use: {
     baseURL,
     // Bot user agents are refused by @shopify/shopify-api; browse as desktop Chrome.
@@ -35,6 +38,7 @@ export default defineConfig({
   },
   webServer: {
     command: "tsx scripts/start.ts",
+    cwd: root,
     url: `${baseURL}/api/health`,
     timeout: 300_000,
     reuseExistingServer: false,

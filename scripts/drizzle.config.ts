@@ -2,6 +2,7 @@ import { defineConfig } from "drizzle-kit";
 
 export default defineConfig({
   dialect: "postgresql",
+  // Paths are relative to the project root, where npm runs drizzle-kit.
   schema: "./src/server/db/schema/index.ts",
   out: "./drizzle",
   dbCredentials: { url: process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres" },
