@@ -48,12 +48,13 @@ const t = initTRPC
     transformer: superjson,
     errorFormatter({ shape, error }) {
       const cause = error.cause;
-      const fields =
-        cause instanceof AppError ? cause.fields : cause instanceof ZodError ? fieldErrors(cause) : undefined;
+      const fields = cause instanceof AppError ? cause.fields : cause instanceof ZodError ? fieldErrors(cause) : undefined;
       const hide = error.code === "INTERNAL_SERVER_ERROR" && getEnv().NODE_ENV === "production";
+      // A bad input reads as "field: problem" rather than zod's JSON dump of issues.
+      const inputMessage = cause instanceof ZodError ? Object.entries(fields ?? {}).map(([k, v]) => `${k}: ${v}`).join("; ") : undefined;
       return {
         ...shape,
-        message: hide ? "Something went wrong on our side; it has been logged." : shape.message,
+        message: hide ? "Something went wrong on our side; it has been logged." : (inputMessage ?? shape.message),
         data: { ...shape.data, fields, stack: getEnv().NODE_ENV === "production" ? undefined : shape.data.stack },
       };
     },
@@ -101,7 +102,7 @@ export function brandProcedure(minRole: BrandRole = "analyst") {
         throw new TRPCError({ code: "FORBIDDEN", message: `This needs the ${minRole} role or higher in this brand` });
       }
       return next({
-        ctx: { brandId: membership.id, brandRole: membership.role, log: ctx.log.child({ brandId: membership.id }) },
+        ctx: { brand: membership, brandId: membership.id, brandRole: membership.role, log: ctx.log.child({ brandId: membership.id }) },
       });
     });
 }

@@ -5,6 +5,8 @@ import * as schema from "./schema";
 
 export type Db = PostgresJsDatabase<typeof schema>;
 export type Sql = postgres.Sql;
+/** A transaction handle; services that also run inside a caller's transaction accept `Db | Tx`. */
+export type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
 
 type DbHandle = { db: Db; sql: Sql };
 

@@ -8,8 +8,5 @@ export const brandsRouter = createTRPCRouter({
   create: authedProcedure.input(createBrandInput).mutation(({ ctx, input }) => createBrand(ctx, { userId: ctx.user.id, name: input.name })),
 
   /** The brand in the URL with the caller's role: the dashboard layout's first question. */
-  get: brandProcedure().query(async ({ ctx }) => {
-    const all = await listBrandsForUser(ctx, { userId: ctx.user.id });
-    return all.find((b) => b.id === ctx.brandId)!;
-  }),
+  get: brandProcedure().query(({ ctx }) => ctx.brand),
 });

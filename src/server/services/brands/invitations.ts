@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from "node:crypto";
 import { and, desc, eq, gt, isNull } from "drizzle-orm";
 import { emailSchema } from "~/lib/validation";
-import type { Db } from "../../db/client";
+import type { Db, Tx } from "../../db/client";
 import { type BrandRole, brands, invitations, memberships, user } from "../../db/schema";
 import { AppError } from "../../errors";
 
@@ -86,7 +86,7 @@ export async function revokeInvitation(deps: { db: Db }, input: { brandId: strin
   if (updated.length === 0) throw new AppError("NOT_FOUND", "No open invitation with that id");
 }
 
-async function findOpenInvitation(db: Db, token: string) {
+async function findOpenInvitation(db: Db | Tx, token: string) {
   const [row] = await db
     .select({ invitation: invitations, brandName: brands.name, brandSlug: brands.slug })
     .from(invitations)
@@ -111,7 +111,7 @@ export async function acceptInvitation(
   input: { token: string; userId: string; userEmail: string },
 ): Promise<{ brandId: string; brandSlug: string; role: BrandRole }> {
   return deps.db.transaction(async (tx) => {
-    const row = await findOpenInvitation(tx as unknown as Db, input.token);
+    const row = await findOpenInvitation(tx, input.token);
     const inv = row.invitation;
     if (inv.email !== input.userEmail.toLowerCase()) {
       throw new AppError("FORBIDDEN", `This invitation is for ${inv.email}; sign in with that address to accept it`);

@@ -1,5 +1,5 @@
 import { and, asc, eq } from "drizzle-orm";
-import type { Db } from "../../db/client";
+import type { Db, Tx } from "../../db/client";
 import { type BrandRole, memberships, user } from "../../db/schema";
 import { AppError } from "../../errors";
 
@@ -19,8 +19,6 @@ export async function listMembers(deps: { db: Db }, input: { brandId: string }):
     .where(eq(memberships.brandId, input.brandId))
     .orderBy(asc(memberships.createdAt));
 }
-
-type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
 
 async function lockMember(tx: Tx, brandId: string, userId: string) {
   const [member] = await tx
