@@ -37,7 +37,7 @@ export function FailedJobs() {
             <p className="font-medium text-slate-900">
               {c.row.original.queue} / {c.getValue()}
             </p>
-            <p className="font-mono text-xs text-slate-500">{c.row.original.id}</p>
+            <p className="max-w-48 font-mono text-xs break-all text-slate-500">{c.row.original.id}</p>
           </div>
         ),
       }),
@@ -45,8 +45,10 @@ export function FailedJobs() {
         header: "Error",
         cell: (c) => (
           <details className="max-w-xl">
-            <summary className="cursor-pointer text-red-700">{c.getValue()}</summary>
-            {c.row.original.stack ? <pre className="mt-2 max-h-48 overflow-auto rounded bg-slate-900 p-3 text-xs text-slate-100">{c.row.original.stack}</pre> : null}
+            <summary className="cursor-pointer break-words text-red-700">{c.getValue()}</summary>
+            {c.row.original.stack ? (
+              <pre className="mt-2 max-h-48 overflow-auto rounded bg-slate-900 p-3 text-xs break-all whitespace-pre-wrap text-slate-100">{c.row.original.stack}</pre>
+            ) : null}
           </details>
         ),
       }),
@@ -57,7 +59,7 @@ export function FailedJobs() {
         header: () => <span className="sr-only">Actions</span>,
         cell: (c) =>
           canManage ? (
-            <div className="flex justify-end gap-2">
+            <div className="flex justify-end gap-2 whitespace-nowrap">
               <Button size="sm" variant="secondary" onClick={() => retry.mutate({ brand: brand.slug, queue: c.row.original.queue, jobId: c.row.original.id })}>
                 Retry
               </Button>
