@@ -1,0 +1,30 @@
+/** Exact money: integer minor units in, "12.30" decimal strings out. */
+
+/** Per shop-currency unit; prices are converted once and rounded to the cent. */
+export const RATES: Record<string, number> = { USD: 1, EUR: 0.92, GBP: 0.79, CAD: 1.36, AUD: 1.52 };
+
+export function convertCents(cents: number, currency: string): number {
+  return Math.round(cents * (RATES[currency] ?? 1));
+}
+
+export function formatCents(cents: number): string {
+  const sign = cents < 0 ? "-" : "";
+  const abs = Math.abs(cents);
+  const units = Math.floor(abs / 100);
+  const rest = abs % 100;
+  return `${sign}${units}.${rest < 10 ? "0" : ""}${rest}`;
+}
+
+/** Parses "12.3" / "12.30" / "12" exactly into cents; throws on anything else. */
+export function parseCents(amount: string | number): number {
+  const text = String(amount).trim();
+  const match = /^(-?)(\d+)(?:\.(\d{1,2}))?$/.exec(text);
+  if (!match) throw new Error(`Invalid money amount "${text}"`);
+  const cents = Number(match[2]) * 100 + Number((match[3] ?? "").padEnd(2, "0"));
+  return match[1] ? -cents : cents;
+}
+
+/** Shopify's DateTime format: second precision, UTC, "Z". */
+export function isoSeconds(ms: number): string {
+  return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace(".000Z", "Z");
+}

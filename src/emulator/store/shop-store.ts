@@ -1,0 +1,188 @@
+import { customerCreatedAt, generateCustomer, generateOrder, generateProduct, MAX_ORDER_UPDATE_LAG, orderCreatedAt } from "./generator";
+import { applyOrder, emptyTotals, renderTruth, type Totals, type Truth } from "./truth";
+import { type CustomerRec, ID_BASE, type OrderRec, type ProductRec, type StoreSpec, type VariantRec } from "./types";
+
+/** First index in [0, n) whose value is >= target, for a non-decreasing function. */
+export function lowerBound(n: number, valueAt: (i: number) => number, target: number): number {
+  let lo = 0;
+  let hi = n;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (valueAt(mid) < target) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/**
+ * A shop's data: generated records (a pure function of the spec and the index, never all held in
+ * memory) plus an overlay of everything mutated or created since. Products are few and kept whole.
+ */
+export class ShopStore {
+  readonly spec: StoreSpec;
+  readonly products: (ProductRec | null)[];
+  private readonly variants = new Map<number, { product: ProductRec; variant: VariantRec }>();
+  private readonly orderOverrides = new Map<number, OrderRec>();
+  private readonly createdOrders: OrderRec[] = [];
+  private readonly customerOverrides = new Map<number, CustomerRec | null>();
+  private readonly createdCustomers: CustomerRec[] = [];
+  private deletedCustomers = 0;
+  private totals: Totals | undefined;
+  private lastStamp = 0;
+
+  constructor(
+    spec: StoreSpec,
+    private readonly clock: () => number = Date.now,
+  ) {
+    this.spec = spec;
+    this.products = Array.from({ length: spec.products }, (_, p) => generateProduct(spec, p));
+    this.baseCatalog = this.products.slice() as ProductRec[];
+    for (const p of this.products) if (p) this.indexVariants(p);
+  }
+
+  /** A strictly increasing timestamp for a mutation, always after the generated history. */
+  stamp(): number {
+    const now = Math.floor(this.clock() / 1000) * 1000;
+    this.lastStamp = Math.max(now, this.spec.endAt + 1000, this.lastStamp + 1000);
+    return this.lastStamp;
+  }
+
+  // ---- orders -------------------------------------------------------------------------------
+
+  get orderTotal(): number {
+    return this.spec.orders + this.createdOrders.length;
+  }
+
+  order(i: number): OrderRec {
+    const override = this.orderOverrides.get(i);
+    if (override) return override;
+    return i < this.spec.orders ? generateOrder(this.spec, this.catalog(), i) : this.createdOrders[i - this.spec.orders]!;
+  }
+
+  orderById(id: number): OrderRec | undefined {
+    const i = id - ID_BASE.order;
+    return Number.isInteger(i) && i >= 0 && i < this.orderTotal ? this.order(i) : undefined;
+  }
+
+  orderCreatedAtIndex(i: number): number {
+    return i < this.spec.orders ? orderCreatedAt(this.spec, i) : this.createdOrders[i - this.spec.orders]!.createdAt;
+  }
+
+  /** Indices of orders created in [from, to): a contiguous range, since creation time grows with the index. */
+  orderRangeCreated(from = -Infinity, to = Infinity): [number, number] {
+    const at = (i: number) => this.orderCreatedAtIndex(i);
+    return [lowerBound(this.orderTotal, at, from), lowerBound(this.orderTotal, at, to)];
+  }
+
+  /** Indices of orders with updatedAt in [from, to), ascending by index. */
+  ordersUpdatedBetween(from: number, to = Infinity): number[] {
+    const start = lowerBound(this.orderTotal, (i) => this.orderCreatedAtIndex(i), from - MAX_ORDER_UPDATE_LAG);
+    const out: number[] = [];
+    const seen = new Set<number>();
+    for (const i of this.orderOverrides.keys()) {
+      if (i >= start) continue;
+      const u = this.orderOverrides.get(i)!.updatedAt;
+      if (u >= from && u < to) seen.add(i);
+    }
+    for (let i = start; i < this.orderTotal; i++) {
+      const u = this.order(i).updatedAt;
+      if (u >= from && u < to) seen.add(i);
+    }
+    for (const i of seen) out.push(i);
+    return out.sort((a, b) => a - b);
+  }
+
+  putOrder(order: OrderRec): void {
+    const totals = this.totals;
+    if (order.index < this.orderTotal) {
+      if (totals) applyOrder(totals, this.order(order.index), -1);
+      if (order.index < this.spec.orders) this.orderOverrides.set(order.index, order);
+      else this.createdOrders[order.index - this.spec.orders] = order;
+    } else {
+      this.createdOrders.push(order);
+    }
+    if (totals) applyOrder(totals, order, 1);
+  }
+
+  // ---- customers ----------------------------------------------------------------------------
+
+  get customerSlots(): number {
+    return this.spec.customers + this.createdCustomers.length;
+  }
+
+  get customerCount(): number {
+    return this.customerSlots - this.deletedCustomers;
+  }
+
+  /** Null when deleted. */
+  customer(i: number): CustomerRec | null {
+    if (this.customerOverrides.has(i)) return this.customerOverrides.get(i)!;
+    return i < this.spec.customers ? generateCustomer(this.spec, i) : (this.createdCustomers[i - this.spec.customers] ?? null);
+  }
+
+  customerById(id: number): CustomerRec | null {
+    const i = id - ID_BASE.customer;
+    return Number.isInteger(i) && i >= 0 && i < this.customerSlots ? this.customer(i) : null;
+  }
+
+  customerCreatedAtIndex(i: number): number {
+    return i < this.spec.customers ? customerCreatedAt(this.spec, i) : this.createdCustomers[i - this.spec.customers]!.createdAt;
+  }
+
+  putCustomer(customer: CustomerRec): void {
+    if (customer.index < this.spec.customers) this.customerOverrides.set(customer.index, customer);
+    else if (customer.index < this.customerSlots) this.createdCustomers[customer.index - this.spec.customers] = customer;
+    else this.createdCustomers.push(customer);
+  }
+
+  deleteCustomer(i: number): void {
+    if (!this.customer(i)) return;
+    this.customerOverrides.set(i, null);
+    this.deletedCustomers++;
+  }
+
+  // ---- products -----------------------------------------------------------------------------
+
+  get productCount(): number {
+    return this.products.reduce((n, p) => n + (p ? 1 : 0), 0);
+  }
+
+  productById(id: number): ProductRec | null {
+    return this.products[id - ID_BASE.product] ?? null;
+  }
+
+  variantById(id: number): { product: ProductRec; variant: VariantRec } | undefined {
+    return this.variants.get(id);
+  }
+
+  putProduct(product: ProductRec): void {
+    this.products[product.index] = product;
+    this.indexVariants(product);
+  }
+
+  deleteProduct(index: number): void {
+    this.products[index] = null;
+  }
+
+  /** The catalog generated orders draw from: products as first generated (records are replaced, never mutated). */
+  private readonly baseCatalog: ProductRec[];
+  private catalog(): ProductRec[] {
+    return this.baseCatalog;
+  }
+
+  private indexVariants(product: ProductRec): void {
+    for (const variant of product.variants) this.variants.set(variant.id, { product, variant });
+  }
+
+  // ---- truth --------------------------------------------------------------------------------
+
+  /** Counts and exact totals consistent with every mutation so far (computed once, then kept up to date). */
+  truth(): Truth {
+    if (!this.totals) {
+      const totals = emptyTotals();
+      for (let i = 0; i < this.orderTotal; i++) applyOrder(totals, this.order(i), 1);
+      this.totals = totals;
+    }
+    return renderTruth(this.totals, this.customerCount, this.productCount);
+  }
+}
