@@ -12,6 +12,8 @@ export interface AppConfig {
   redirectUrls: string[];
   /** Scopes the app may request. */
   scopes: string[];
+  /** Where compliance webhooks (customers/data_request, customers/redact, shop/redact) go. */
+  complianceUrl?: string;
 }
 
 export interface Faults {

@@ -41,6 +41,9 @@ export function customerCreatedAt(spec: StoreSpec, i: number): number {
   return second(spec.startAt + ((i + r) / Math.max(1, spec.customers)) * (spec.endAt - spec.startAt));
 }
 
+/** The latest a generated customer's updatedAt can be after its createdAt. */
+export const MAX_CUSTOMER_UPDATE_LAG = 10 * DAY;
+
 export function generateCustomer(spec: StoreSpec, i: number): CustomerRec {
   const rng = rngFor(spec.seed, S.customer, i);
   rng.next(); // the draw customerCreatedAt used
@@ -59,7 +62,7 @@ export function generateCustomer(spec: StoreSpec, i: number): CustomerRec {
     email,
     phone,
     createdAt,
-    updatedAt: Math.min(spec.endAt, second(createdAt + rng.next() * 10 * DAY)),
+    updatedAt: Math.max(createdAt, Math.min(spec.endAt, second(createdAt + rng.next() * MAX_CUSTOMER_UPDATE_LAG))),
     tags: rng.chance(0.2) ? [rng.pick(CUSTOMER_TAGS)] : [],
     emailConsent: email === null ? "NOT_SUBSCRIBED" : consentRoll < 0.55 ? "SUBSCRIBED" : consentRoll < 0.9 ? "NOT_SUBSCRIBED" : "UNSUBSCRIBED",
     smsConsent: phone === null ? "NOT_SUBSCRIBED" : rng.chance(0.3) ? "SUBSCRIBED" : "NOT_SUBSCRIBED",

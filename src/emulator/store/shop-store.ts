@@ -1,4 +1,4 @@
-import { customerCreatedAt, generateCustomer, generateOrder, generateProduct, MAX_ORDER_UPDATE_LAG, orderCreatedAt } from "./generator";
+import { customerCreatedAt, generateCustomer, generateOrder, generateProduct, MAX_CUSTOMER_UPDATE_LAG, MAX_ORDER_UPDATE_LAG, orderCreatedAt } from "./generator";
 import { applyOrder, emptyTotals, renderTruth, type Totals, type Truth } from "./truth";
 import { type CustomerRec, ID_BASE, type OrderRec, type ProductRec, type StoreSpec, type VariantRec } from "./types";
 
@@ -12,6 +12,33 @@ export function lowerBound(n: number, valueAt: (i: number) => number, target: nu
     else hi = mid;
   }
   return lo;
+}
+
+/**
+ * Records whose updatedAt falls in [from, to): generated ones can only be updated within `lag` of
+ * their creation (so the scan starts there), mutated ones anywhere (so they are checked apart).
+ */
+function updatedBetween(c: {
+  size: number;
+  createdAt: (i: number) => number;
+  updatedAt: (i: number) => number;
+  overridden: Iterable<number>;
+  lag: number;
+  from: number;
+  to: number;
+}): number[] {
+  const start = lowerBound(c.size, c.createdAt, c.from - c.lag);
+  const hits = new Set<number>();
+  for (const i of c.overridden) {
+    if (i >= start) continue;
+    const u = c.updatedAt(i);
+    if (u >= c.from && u < c.to) hits.add(i);
+  }
+  for (let i = start; i < c.size; i++) {
+    const u = c.updatedAt(i);
+    if (u >= c.from && u < c.to) hits.add(i);
+  }
+  return [...hits].sort((a, b) => a - b);
 }
 
 /**
@@ -76,20 +103,15 @@ export class ShopStore {
 
   /** Indices of orders with updatedAt in [from, to), ascending by index. */
   ordersUpdatedBetween(from: number, to = Infinity): number[] {
-    const start = lowerBound(this.orderTotal, (i) => this.orderCreatedAtIndex(i), from - MAX_ORDER_UPDATE_LAG);
-    const out: number[] = [];
-    const seen = new Set<number>();
-    for (const i of this.orderOverrides.keys()) {
-      if (i >= start) continue;
-      const u = this.orderOverrides.get(i)!.updatedAt;
-      if (u >= from && u < to) seen.add(i);
-    }
-    for (let i = start; i < this.orderTotal; i++) {
-      const u = this.order(i).updatedAt;
-      if (u >= from && u < to) seen.add(i);
-    }
-    for (const i of seen) out.push(i);
-    return out.sort((a, b) => a - b);
+    return updatedBetween({
+      size: this.orderTotal,
+      createdAt: (i) => this.orderCreatedAtIndex(i),
+      updatedAt: (i) => this.order(i).updatedAt,
+      overridden: this.orderOverrides.keys(),
+      lag: MAX_ORDER_UPDATE_LAG,
+      from,
+      to,
+    });
   }
 
   putOrder(order: OrderRec): void {
@@ -129,10 +151,29 @@ export class ShopStore {
     return i < this.spec.customers ? customerCreatedAt(this.spec, i) : this.createdCustomers[i - this.spec.customers]!.createdAt;
   }
 
+  /** Indices of live customers with updatedAt in [from, to), ascending. */
+  customersUpdatedBetween(from: number, to = Infinity): number[] {
+    return updatedBetween({
+      size: this.customerSlots,
+      createdAt: (i) => this.customerCreatedAtIndex(i),
+      updatedAt: (i) => this.customer(i)?.updatedAt ?? -Infinity,
+      overridden: this.customerOverrides.keys(),
+      lag: MAX_CUSTOMER_UPDATE_LAG,
+      from,
+      to,
+    });
+  }
+
   putCustomer(customer: CustomerRec): void {
     if (customer.index < this.spec.customers) this.customerOverrides.set(customer.index, customer);
     else if (customer.index < this.customerSlots) this.createdCustomers[customer.index - this.spec.customers] = customer;
     else this.createdCustomers.push(customer);
+  }
+
+  deletedCustomersIn(lo: number, hi: number): number {
+    let n = 0;
+    for (const [i, c] of this.customerOverrides) if (c === null && i >= lo && i < hi) n++;
+    return n;
   }
 
   deleteCustomer(i: number): void {
