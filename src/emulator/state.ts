@@ -132,6 +132,8 @@ export class EmulatorState {
   readonly tokens = new Map<string, AccessToken>();
   readonly refreshTokens = new Map<string, RefreshToken>();
   readonly codes = new Map<string, AuthCode>();
+  /** The emulator's own base URL (set once it listens), for bulk download links. */
+  publicUrl: () => string = () => "http://127.0.0.1:4100";
 
   constructor(
     readonly limits: EmulatorLimits,

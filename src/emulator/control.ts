@@ -1,0 +1,154 @@
+import type { BulkRunner } from "./bulk/runner";
+import type { ShopEffects } from "./effects";
+import { HttpError, readParams, type Router, sendJson } from "./http/router";
+import { type AppConfig, type EmulatorState, type Faults, NO_FAULTS, randomToken, type ShopState } from "./state";
+import { StoreInputError } from "./store/mutations";
+import { customerPayload, orderPayload } from "./webhooks/payloads";
+import type { WebhookService } from "./webhooks/service";
+import { COMPLIANCE_TOPICS, type ComplianceTopic } from "./webhooks/topics";
+import { defaultSpec } from "./spec";
+
+interface Deps {
+  state: EmulatorState;
+  effects: ShopEffects;
+  webhooks: WebhookService;
+  bulk: BulkRunner;
+}
+
+const num = (v: unknown, field: string): number => {
+  const n = Number(v);
+  if (!Number.isFinite(n)) throw new StoreInputError(field, `${field} must be a number`);
+  return n;
+};
+
+/** The emulator's control API under /_emulator: set up shops and apps, mutate data (firing webhooks), read the truth, flip faults. */
+export function registerControlApi(router: Router, deps: Deps): void {
+  const { state, effects } = deps;
+  const shopOf = (domain: string): ShopState => {
+    const shop = state.shop(domain);
+    if (!shop) throw new HttpError(404, `Shop ${domain} not found`, { error: `Shop ${domain} not found` });
+    return shop;
+  };
+  const guard = (fn: (p: Record<string, string>, body: Record<string, unknown>) => unknown, status = 200) => async ({ req, res, params }: Parameters<Parameters<Router["on"]>[2]>[0]) => {
+    try {
+      const body = req.method === "GET" || req.method === "DELETE" ? {} : await readParams(req);
+      sendJson(res, status, await fn(params, body));
+    } catch (err) {
+      if (err instanceof StoreInputError) return sendJson(res, 422, { error: err.message, field: err.field });
+      throw err;
+    }
+  };
+
+  router.on("GET", "/_emulator", guard(() => ({
+    apps: [...state.apps.values()].map((a) => ({ name: a.name, clientId: a.clientId, redirectUrls: a.redirectUrls, scopes: a.scopes })),
+    shops: [...state.shops.values()].map((s) => ({ domain: s.domain, name: s.name, orders: s.store.orderTotal, customers: s.store.customerCount, products: s.store.productCount, installedApps: [...s.installedApps] })),
+  })));
+
+  router.on("POST", "/_emulator/apps", guard((_, b) => {
+    const app: AppConfig = {
+      name: String(b.name ?? "App"),
+      clientId: String(b.clientId ?? ""),
+      clientSecret: String(b.clientSecret ?? ""),
+      redirectUrls: (b.redirectUrls as string[] | undefined) ?? [],
+      scopes: (b.scopes as string[] | undefined) ?? [],
+      complianceUrl: b.complianceUrl ? String(b.complianceUrl) : undefined,
+    };
+    if (!app.clientId || !app.clientSecret) throw new StoreInputError("clientId", "clientId and clientSecret are required");
+    state.addApp(app);
+    return { clientId: app.clientId };
+  }, 201));
+
+  router.on("POST", "/_emulator/shops", guard((_, b) => {
+    if (!b.domain) throw new StoreInputError("domain", "domain is required");
+    const shop = state.addShop({ domain: String(b.domain), name: b.name ? String(b.name) : undefined, spec: defaultSpec(b, state.clock()) });
+    return { domain: shop.domain, orders: shop.store.orderTotal };
+  }, 201));
+
+  router.on("GET", "/_emulator/shops/:shop/truth", guard((p) => shopOf(p.shop!).store.truth()));
+  router.on("GET", "/_emulator/shops/:shop/deliveries", guard((p) => shopOf(p.shop!).deliveries));
+  router.on("GET", "/_emulator/shops/:shop/faults", guard((p) => shopOf(p.shop!).faults));
+  router.on("PUT", "/_emulator/shops/:shop/faults", guard((p, b) => {
+    const shop = shopOf(p.shop!);
+    const unknown = Object.keys(b).filter((k) => !(k in NO_FAULTS));
+    if (unknown.length) throw new StoreInputError(unknown[0]!, `Unknown fault switch ${unknown[0]}; known: ${Object.keys(NO_FAULTS).join(", ")}`);
+    shop.faults = { ...shop.faults, ...(b as Partial<Faults>) };
+    return shop.faults;
+  }));
+  router.on("DELETE", "/_emulator/shops/:shop/faults", guard((p) => (shopOf(p.shop!).faults = { ...NO_FAULTS })));
+
+  // Tokens: mint one for a quick GraphQL session, expire or revoke them all.
+  router.on("POST", "/_emulator/shops/:shop/tokens", guard((p, b) => {
+    const shop = shopOf(p.shop!);
+    const app = state.apps.get(String(b.clientId ?? ""));
+    if (!app) throw new StoreInputError("clientId", "Unknown clientId");
+    const token = randomToken("shpat_");
+    shop.installedApps.add(app.clientId);
+    state.tokens.set(token, { token, shop: shop.domain, clientId: app.clientId, scopes: (b.scopes as string[] | undefined) ?? app.scopes, online: false, expiresAt: null });
+    return { accessToken: token };
+  }, 201));
+  router.on("POST", "/_emulator/shops/:shop/tokens/expire", guard((p) => {
+    const shop = shopOf(p.shop!);
+    let n = 0;
+    for (const t of state.tokens.values()) if (t.shop === shop.domain) (t.expiresAt = state.clock() - 1000), n++;
+    return { expired: n };
+  }));
+  router.on("POST", "/_emulator/shops/:shop/tokens/revoke", guard((p) => {
+    state.revokeTokens(shopOf(p.shop!).domain);
+    return { revoked: true };
+  }));
+
+  // Orders.
+  router.on("GET", "/_emulator/shops/:shop/orders/:id", guard((p) => {
+    const shop = shopOf(p.shop!);
+    const order = shop.store.orderById(num(p.id, "id"));
+    if (!order) throw new HttpError(404, "Order not found", { error: "Order not found" });
+    return orderPayload(shop.store, order);
+  }));
+  router.on("POST", "/_emulator/shops/:shop/orders", guard((p, b) => orderPayload(shopOf(p.shop!).store, effects.createOrder(shopOf(p.shop!), b as never)), 201));
+  router.on("PATCH", "/_emulator/shops/:shop/orders/:id", guard((p, b) => orderPayload(shopOf(p.shop!).store, effects.updateOrder(shopOf(p.shop!), num(p.id, "id"), b))));
+  router.on("POST", "/_emulator/shops/:shop/orders/:id/cancel", guard((p, b) => orderPayload(shopOf(p.shop!).store, effects.cancelOrder(shopOf(p.shop!), num(p.id, "id"), (b.reason as never) ?? undefined))));
+  router.on("POST", "/_emulator/shops/:shop/orders/:id/refunds", guard((p, b) => {
+    const shop = shopOf(p.shop!);
+    const { order } = effects.refundOrder(shop, num(p.id, "id"), b as never);
+    return orderPayload(shop.store, order);
+  }, 201));
+
+  // Customers and products.
+  router.on("POST", "/_emulator/shops/:shop/customers", guard((p, b) => customerPayload(effects.createCustomer(shopOf(p.shop!), b)), 201));
+  router.on("PATCH", "/_emulator/shops/:shop/customers/:id", guard((p, b) => customerPayload(effects.updateCustomer(shopOf(p.shop!), num(p.id, "id"), b))));
+  router.on("DELETE", "/_emulator/shops/:shop/customers/:id", guard((p) => ({ id: effects.deleteCustomer(shopOf(p.shop!), num(p.id, "id")).id })));
+  router.on("POST", "/_emulator/shops/:shop/products", guard((p, b) => ({ id: effects.createProduct(shopOf(p.shop!), b as never).id }), 201));
+  router.on("PATCH", "/_emulator/shops/:shop/products/:id", guard((p, b) => ({ id: effects.updateProduct(shopOf(p.shop!), num(p.id, "id"), b).id })));
+  router.on("DELETE", "/_emulator/shops/:shop/products/:id", guard((p) => ({ id: effects.deleteProduct(shopOf(p.shop!), num(p.id, "id")).id })));
+
+  // The merchant uninstalls the app; compliance requests.
+  router.on("POST", "/_emulator/shops/:shop/uninstall", guard((p, b) => {
+    const shop = shopOf(p.shop!);
+    const clientId = String(b.clientId ?? [...shop.installedApps][0] ?? "");
+    if (!shop.installedApps.has(clientId)) throw new StoreInputError("clientId", "That app is not installed on this shop");
+    effects.uninstall(shop, clientId);
+    return { uninstalled: clientId };
+  }));
+  router.on("POST", "/_emulator/shops/:shop/compliance/:topic", guard((p, b) => {
+    const shop = shopOf(p.shop!);
+    const topic = p.topic!.replace(/-/g, "_").replace(/^customers_/, "customers/").replace(/^shop_/, "shop/") as ComplianceTopic;
+    if (!COMPLIANCE_TOPICS.includes(topic)) throw new StoreInputError("topic", `Unknown compliance topic; use one of ${COMPLIANCE_TOPICS.join(", ")}`);
+    return { sent: deps.webhooks.triggerCompliance(shop, topic, compliancePayload(shop, topic, b)) };
+  }));
+}
+
+function compliancePayload(shop: ShopState, topic: ComplianceTopic, b: Record<string, unknown>) {
+  const shopId = 1;
+  if (topic === "shop/redact") return { shop_id: shopId, shop_domain: shop.domain };
+  const customer = shop.store.customerById(Number(b.customerId));
+  if (!customer) throw new StoreInputError("customerId", "customerId must name an existing customer");
+  const orders: number[] = [];
+  for (let i = 0; i < shop.store.orderTotal && orders.length < 100; i++) {
+    const o = shop.store.order(i);
+    if (o.customerId === customer.id) orders.push(o.id);
+  }
+  const who = { id: customer.id, email: customer.email, phone: customer.phone };
+  return topic === "customers/redact"
+    ? { shop_id: shopId, shop_domain: shop.domain, customer: who, orders_to_redact: orders }
+    : { shop_id: shopId, shop_domain: shop.domain, orders_requested: orders, customer: who, data_request: { id: Math.floor(Math.random() * 1e9) } };
+}
