@@ -24,6 +24,8 @@ const envSchema = z.object({
   DEMO_USER_EMAIL: z.email().default("demo@brandbase.dev"),
   /** Sign-in and sign-up attempts allowed per address per 10 seconds. */
   AUTH_RATE_LIMIT_MAX: z.coerce.number().int().min(1).max(10_000).default(5),
+  /** Send Shopify traffic to this local emulator instead of *.myshopify.com (dev, demo and tests). */
+  SHOPIFY_EMULATOR_URL: z.url({ error: "SHOPIFY_EMULATOR_URL must be a URL like http://127.0.0.1:4100" }).optional(),
   /** Bearer token for /api/monitoring/* (instance administrators' sessions work too). */
   MONITORING_TOKEN: z.string().min(16, "MONITORING_TOKEN must be at least 16 characters").optional(),
 });

@@ -10,6 +10,7 @@ import { closeInfra, getInfra } from "~/server/infra";
 import { pingRedis, REDIS_HELP } from "~/server/infra/redis";
 import { isQueueName, QUEUE_NAMES, type QueueName } from "~/server/jobs/contracts";
 import { getLogger } from "~/server/logger";
+import { installShopifyRouting } from "~/server/shopify/install";
 import { startWorkers } from "./runtime";
 
 function parseQueues(args: string[]): QueueName[] {
@@ -25,6 +26,7 @@ async function main(): Promise<void> {
   const env = getEnv();
   const log = getLogger();
   const queues = parseQueues(process.argv.slice(2));
+  installShopifyRouting();
   const redis = await pingRedis(env.REDIS_URL);
   if (!redis.ok) {
     log.fatal({ redisUrl: env.REDIS_URL.replace(/\/\/[^@]*@/, "//***@"), error: redis.error }, `Redis is unreachable. ${REDIS_HELP}`);

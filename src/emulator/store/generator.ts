@@ -136,9 +136,17 @@ export function generateOrder(spec: StoreSpec, catalog: readonly ProductRec[], i
   const lineCount = Math.min(MAX_LINES_PER_ORDER, 1 + Math.floor(-Math.log(1 - rng.next()) * 2.5));
   const lineItems: LineItemRec[] = new Array(lineCount);
   let lineTotal = 0;
+  const chosen = new Set<number>();
   for (let k = 0; k < lineCount; k++) {
-    const product = catalog[Math.floor(catalog.length * rng.next() ** 2)]!;
-    const variant = product.variants[Math.floor(rng.next() * product.variants.length)]!;
+    // Popular products more often (power law), each variant at most once per order.
+    let p = Math.floor(catalog.length * rng.next() ** 2);
+    let product = catalog[p]!;
+    let variant = product.variants[Math.floor(rng.next() * product.variants.length)]!;
+    for (let step = 1; chosen.has(variant.id) && step <= catalog.length; step++) {
+      product = catalog[(p = (p + 1) % catalog.length)]!;
+      variant = product.variants[0]!;
+    }
+    chosen.add(variant.id);
     const quantity = rng.chance(0.8) ? 1 : rng.int(2, 4);
     const unitCents = convertCents(variant.priceCents, currency);
     lineTotal += unitCents * quantity;
