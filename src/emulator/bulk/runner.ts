@@ -11,7 +11,8 @@ import { allChildren, project } from "./project";
 import type { BulkOperationState } from "./types";
 
 let nextId = 7_100_000_000_000;
-const BATCH = 2_000;
+/** Root objects between checks for cancellation, failure injection and pacing. */
+const BATCH = 250;
 const FLUSH_BYTES = 1 << 20;
 
 /** Versions before 2026-01 allow one bulk query at a time per app and shop; later ones five. */

@@ -1,0 +1,183 @@
+import { createHash } from "node:crypto";
+import type { Session } from "@shopify/shopify-api";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Emulator } from "~/emulator";
+import { formatCents } from "~/emulator/store/money";
+import { installApp, makeShopify, SHOP, startHarness } from "./harness";
+
+const BULK_ORDERS = `{ orders { edges { node {
+  id name createdAt updatedAt totalPriceSet { shopMoney { amount currencyCode } }
+  refunds { id totalRefundedSet { shopMoney { amount } } }
+  lineItems { edges { node { id quantity sku originalUnitPriceSet { shopMoney { amount } } } } }
+} } } }`;
+
+type Line = Record<string, unknown> & { __parentId?: string; id: string };
+
+describe("emulator bulk operations, driven by @shopify/shopify-api", () => {
+  let emulator: Emulator;
+  let session: Session;
+  const shopify = makeShopify();
+  const client = () => new shopify.clients.Graphql({ session });
+
+  async function runBulk(query: string, groupObjects = false): Promise<{ id: string; url: string; objectCount: string }> {
+    const started = await client().request<{ bulkOperationRunQuery: { bulkOperation: { id: string } | null; userErrors: { message: string }[] } }>(
+      `mutation($q: String!, $g: Boolean!) { bulkOperationRunQuery(query: $q, groupObjects: $g) { bulkOperation { id status } userErrors { field message code } } }`,
+      { variables: { q: query, g: groupObjects } },
+    );
+    expect(started.data!.bulkOperationRunQuery.userErrors).toEqual([]);
+    const id = started.data!.bulkOperationRunQuery.bulkOperation!.id;
+    for (;;) {
+      const { data } = await client().request<{ node: { status: string; url: string | null; objectCount: string; errorCode: string | null } }>(
+        `query($id: ID!) { node(id: $id) { ... on BulkOperation { status url objectCount errorCode } } }`,
+        { variables: { id } },
+      );
+      if (data!.node.status === "COMPLETED") return { id, url: data!.node.url!, objectCount: data!.node.objectCount };
+      if (data!.node.status === "FAILED") throw new Error(`bulk failed: ${data!.node.errorCode}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+
+  async function download(url: string): Promise<Line[]> {
+    const res = await fetch(url);
+    expect(res.status).toBe(200);
+    return (await res.text()).trim().split("\n").map((l) => JSON.parse(l) as Line);
+  }
+
+  beforeAll(async () => {
+    emulator = await startHarness({ limits: { bulkObjectsPerSecond: 20_000 } });
+    ({ session } = await installApp(shopify));
+  });
+  afterAll(() => emulator.close());
+
+  it("exports every order with its line items as JSONL joined by __parentId, matching the truth exactly", async () => {
+    const { url, objectCount } = await runBulk(BULK_ORDERS);
+    const lines = await download(url);
+    expect(typeof objectCount).toBe("string"); // UnsignedInt64, as Shopify sends it
+    expect(Number(objectCount)).toBe(lines.length);
+
+    const orders = new Map<string, Line & { items: Line[] }>();
+    const children: Line[] = [];
+    for (const line of lines) {
+      if (line.__parentId) children.push(line);
+      else orders.set(line.id, { ...line, items: [] });
+    }
+    // Children do not all follow their parent directly: consumers must join on __parentId.
+    const adjacent = lines.every((l, i) => !l.__parentId || lines[i - 1]?.id === l.__parentId || lines[i - 1]?.__parentId === l.__parentId);
+    expect(adjacent).toBe(false);
+    for (const child of children) orders.get(child.__parentId!)!.items.push(child);
+
+    const truth = emulator.state.shop(SHOP)!.store.truth();
+    expect(orders.size).toBe(truth.counts.orders);
+    expect(children.length).toBe(truth.counts.lineItems);
+    const totals = new Map<string, { total: number; refunded: number; refunds: number }>();
+    for (const o of orders.values()) {
+      const money = o.totalPriceSet as { shopMoney: { amount: string; currencyCode: string } };
+      const t = totals.get(money.shopMoney.currencyCode) ?? { total: 0, refunded: 0, refunds: 0 };
+      t.total += Math.round(Number(money.shopMoney.amount) * 100);
+      for (const r of o.refunds as { totalRefundedSet: { shopMoney: { amount: string } } }[]) {
+        t.refunded += Math.round(Number(r.totalRefundedSet.shopMoney.amount) * 100);
+        t.refunds++;
+      }
+      totals.set(money.shopMoney.currencyCode, t);
+    }
+    expect([...totals.values()].reduce((n, t) => n + t.refunds, 0)).toBe(truth.counts.refunds);
+    for (const [currency, m] of Object.entries(truth.money)) {
+      expect(formatCents(totals.get(currency)!.total)).toBe(m.total);
+      expect(formatCents(totals.get(currency)!.refunded)).toBe(m.refunded);
+    }
+    // The exported record is the store's record.
+    const sample = orders.get("gid://shopify/Order/5000000000123")!;
+    const rec = emulator.state.shop(SHOP)!.store.orderById(5000000000123)!;
+    expect(sample.name).toBe(rec.name);
+    expect(sample.items.map((i) => [i.id, i.quantity]).sort()).toEqual(rec.lineItems.map((l) => [`gid://shopify/LineItem/${l.id}`, l.quantity]).sort());
+  });
+
+  it("groups children under their parent when asked", async () => {
+    const { url } = await runBulk(BULK_ORDERS, true);
+    const lines = await download(url);
+    let parent = "";
+    for (const l of lines) {
+      if (!l.__parentId) parent = l.id;
+      else expect(l.__parentId).toBe(parent);
+    }
+  });
+
+  it("validates bulk queries like Shopify", async () => {
+    const run = (q: string) =>
+      client().request<{ bulkOperationRunQuery: { userErrors: { message: string; code: string }[] } }>(
+        `mutation($q: String!) { bulkOperationRunQuery(query: $q, groupObjects: false) { userErrors { field message code } } }`,
+        { variables: { q } },
+      );
+    const errors = async (q: string) => (await run(q)).data!.bulkOperationRunQuery.userErrors;
+    expect(await errors("{ shop { name } }")).toMatchObject([{ message: "Bulk queries must contain at least one connection.", code: "INVALID" }]);
+    expect(await errors("{ orders { edges { node { nope } } } }")).toMatchObject([{ message: expect.stringContaining('Cannot query field "nope"') }]);
+    expect(await errors("{ orders { edges { node { name lineItems { edges { node { id } } } } } } }")).toMatchObject([{ message: expect.stringContaining("id field is required") }]);
+    expect(await errors("{ orders { edges { node { id refunds { refundLineItems { edges { node { id } } } } } } } }")).toMatchObject([
+      { message: "Queries that contain a connection field within a list field are not currently supported." },
+    ]);
+  });
+
+  it("reports progress while running, enforces the concurrency limit and can cancel", async () => {
+    emulator.state.limits.bulkObjectsPerSecond = 500; // about 4 s for this store
+    try {
+      const starts = [];
+      for (let i = 0; i < 6; i++) {
+        starts.push(
+          await client().request<{ bulkOperationRunQuery: { bulkOperation: { id: string } | null; userErrors: { message: string; code: string }[] } }>(
+            `mutation($q: String!) { bulkOperationRunQuery(query: $q, groupObjects: false) { bulkOperation { id } userErrors { message code } } }`,
+            { variables: { q: BULK_ORDERS } },
+          ),
+        );
+      }
+      // 2026-10 allows five at a time for an app and shop.
+      expect(starts.slice(0, 5).every((s) => s.data!.bulkOperationRunQuery.userErrors.length === 0)).toBe(true);
+      expect(starts[5]!.data!.bulkOperationRunQuery.userErrors).toMatchObject([{ code: "LIMIT_REACHED" }]);
+
+      await new Promise((r) => setTimeout(r, 300));
+      const { data } = await client().request<{ currentBulkOperation: { status: string; objectCount: string } }>("{ currentBulkOperation { status objectCount } }");
+      expect(data!.currentBulkOperation.status).toBe("RUNNING");
+      expect(Number(data!.currentBulkOperation.objectCount)).toBeGreaterThan(0);
+
+      for (const s of starts.slice(0, 5)) {
+        const cancel = await client().request<{ bulkOperationCancel: { bulkOperation: { status: string } } }>(
+          `mutation($id: ID!) { bulkOperationCancel(id: $id) { bulkOperation { status } userErrors { message } } }`,
+          { variables: { id: s.data!.bulkOperationRunQuery.bulkOperation!.id } },
+        );
+        expect(cancel.data!.bulkOperationCancel.bulkOperation.status).toBe("CANCELING");
+      }
+      // The writers stop at their next batch and the operations settle as CANCELED.
+      for (const s of starts.slice(0, 5)) {
+        for (;;) {
+          const { data: op } = await client().request<{ node: { status: string } }>(`query($id: ID!) { node(id: $id) { ... on BulkOperation { status } } }`, {
+            variables: { id: s.data!.bulkOperationRunQuery.bulkOperation!.id },
+          });
+          if (op!.node.status === "CANCELED") break;
+          expect(op!.node.status).toBe("CANCELING");
+          await new Promise((r) => setTimeout(r, 50));
+        }
+      }
+    } finally {
+      emulator.state.limits.bulkObjectsPerSecond = 20_000;
+    }
+  });
+
+  it("fails on demand with an error code and a partial result", async () => {
+    await fetch(`${emulator.url}/_emulator/shops/${SHOP}/faults`, { method: "PUT", headers: { "content-type": "application/json" }, body: JSON.stringify({ bulkFailure: "INTERNAL_SERVER_ERROR" }) });
+    await expect(runBulk("{ customers { edges { node { id email } } } }")).rejects.toThrow("bulk failed: INTERNAL_SERVER_ERROR");
+    await fetch(`${emulator.url}/_emulator/shops/${SHOP}/faults`, { method: "DELETE" });
+  });
+
+  it("is deterministic: the same seed gives a byte-identical export", async () => {
+    const query = "{ customers { edges { node { id email phone createdAt } } } }";
+    const digest = async (url: string) => createHash("sha256").update(await (await fetch(url)).text()).digest("hex");
+    const mine = await digest((await runBulk(query, true)).url);
+    // A second emulator with the same seed (this also routes the shop's traffic to it).
+    const other = await startHarness();
+    try {
+      ({ session } = await installApp(shopify));
+      expect(await digest((await runBulk(query, true)).url)).toBe(mine);
+    } finally {
+      await other.close();
+    }
+  });
+});
