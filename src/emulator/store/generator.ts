@@ -172,18 +172,24 @@ export function generateOrder(spec: StoreSpec, catalog: readonly ProductRec[], i
   const cancelledAt = cancelled ? Math.min(spec.endAt, second(createdAt + rng.int(1, 48) * 3_600_000)) : null;
   const refunds: RefundRec[] = [];
   if (!cancelled && rng.chance(0.06)) {
+    // Partial returns: never more units than were bought, never more money than was paid.
     const count = rng.chance(0.8) ? 1 : 2;
+    const returned = new Map<number, number>();
+    let refundedSoFar = 0;
     for (let r = 0; r < count && r < MAX_REFUNDS_PER_ORDER; r++) {
-      const k = rng.int(0, lineCount - 1);
-      const line = lineItems[k]!;
-      const quantity = rng.int(1, line.quantity);
-      const subtotal = line.unitCents * quantity;
+      const line = lineItems[rng.int(0, lineCount - 1)]!;
+      const left = line.quantity - (returned.get(line.id) ?? 0);
+      if (left === 0) continue;
+      const quantity = rng.int(1, left);
+      const amount = Math.min(line.unitCents * quantity, totalCents - refundedSoFar);
+      returned.set(line.id, line.quantity - left + quantity);
+      refundedSoFar += amount;
       refunds.push({
-        id: ID_BASE.refund + i * MAX_REFUNDS_PER_ORDER + r,
+        id: ID_BASE.refund + i * MAX_REFUNDS_PER_ORDER + refunds.length,
         createdAt: Math.min(spec.endAt, second(createdAt + rng.int(1, 20) * DAY)),
         note: rng.chance(0.5) ? "Customer return" : null,
-        lines: [{ id: ID_BASE.refundLine + i * MAX_REFUNDS_PER_ORDER + r, lineItemId: line.id, quantity, subtotalCents: subtotal }],
-        amountCents: subtotal,
+        lines: [{ id: ID_BASE.refundLine + (i * MAX_REFUNDS_PER_ORDER + refunds.length) * MAX_LINES_PER_ORDER, lineItemId: line.id, quantity, subtotalCents: amount }],
+        amountCents: amount,
       });
     }
   }
@@ -193,7 +199,7 @@ export function generateOrder(spec: StoreSpec, catalog: readonly ProductRec[], i
       id: ID_BASE.refund + i * MAX_REFUNDS_PER_ORDER,
       createdAt: cancelledAt!,
       note: "Order cancelled",
-      lines: lineItems.map((l, k) => ({ id: ID_BASE.refundLine + i * MAX_REFUNDS_PER_ORDER + k, lineItemId: l.id, quantity: l.quantity, subtotalCents: l.unitCents * l.quantity })),
+      lines: lineItems.map((l, k) => ({ id: ID_BASE.refundLine + i * MAX_REFUNDS_PER_ORDER * MAX_LINES_PER_ORDER + k, lineItemId: l.id, quantity: l.quantity, subtotalCents: l.unitCents * l.quantity })),
       amountCents: totalCents,
     });
   }

@@ -130,7 +130,9 @@ export function refundOrder(store: ShopStore, id: number, input: { lines: { line
     }
     return { id: ID_BASE.refundLine + (current.index * MAX_REFUNDS_PER_ORDER + r) * MAX_LINES_PER_ORDER + k, lineItemId: item.id, quantity: line.quantity, subtotalCents: item.unitCents * line.quantity };
   });
-  const refund = { id: ID_BASE.refund + current.index * MAX_REFUNDS_PER_ORDER + r, createdAt: now, note: input.note ?? null, lines, amountCents: lines.reduce((n, l) => n + l.subtotalCents, 0) };
+  // Never more money back than was paid (discounts make line prices overstate it).
+  const amountCents = Math.min(lines.reduce((n, l) => n + l.subtotalCents, 0), current.totalCents - refundTotal(current));
+  const refund = { id: ID_BASE.refund + current.index * MAX_REFUNDS_PER_ORDER + r, createdAt: now, note: input.note ?? null, lines, amountCents };
   const refunds = [...current.refunds, refund];
   const refunded = refunds.reduce((n, rf) => n + rf.amountCents, 0);
   const order: OrderRec = { ...current, refunds, updatedAt: now, financialStatus: refunded >= current.totalCents ? "REFUNDED" : "PARTIALLY_REFUNDED" };
