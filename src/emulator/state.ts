@@ -103,6 +103,8 @@ export interface EmulatorLimits {
   /** Objects a bulk operation adds to objectCount per second. */
   bulkObjectsPerSecond: number;
   bulkUrlTtlSeconds: number;
+  /** Worker threads serializing large bulk exports (0: on the main thread). */
+  bulkThreads: number;
   webhookTimeoutMs: number;
   /** Delays between webhook delivery attempts (Shopify's schedule, compressed). */
   webhookRetryDelaysMs: number[];
@@ -117,6 +119,7 @@ export const DEFAULT_LIMITS: EmulatorLimits = {
   onlineTokenTtlSeconds: 86_399,
   bulkObjectsPerSecond: 2_000_000,
   bulkUrlTtlSeconds: 7 * 24 * 3600,
+  bulkThreads: Number(process.env.EMULATOR_BULK_THREADS ?? 2),
   webhookTimeoutMs: 5_000,
   webhookRetryDelaysMs: [100, 200, 400, 800, 1600],
 };

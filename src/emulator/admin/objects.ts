@@ -5,211 +5,262 @@ import { arrayConnection, type ConnectionArgs } from "./connection";
 import { gid } from "./ids";
 
 /**
- * GraphQL objects over store records, shaped like Shopify's Admin types. Fields are plain values or
- * functions of the field's arguments (graphql-js calls them), so only what a query asks for is built.
+ * GraphQL objects over store records, shaped like Shopify's Admin types. Fields are getters and
+ * methods (graphql-js reads properties and calls methods with the field's arguments), so only what
+ * a query asks for is ever computed — which is what keeps bulk exports fast.
+ *
+ * `children` gives bulk exports a nested connection's nodes without paging through cursors.
  */
 
 const iso = (ms: number | null) => (ms === null ? null : isoSeconds(ms));
 
 export function money(cents: number, currency: string) {
-  return { __typename: "MoneyV2", amount: formatCents(cents), currencyCode: currency };
+  return { amount: formatCents(cents), currencyCode: currency };
 }
 
 export function moneyBag(cents: number, currency: string) {
   const m = money(cents, currency);
-  return { __typename: "MoneyBag", shopMoney: m, presentmentMoney: m };
+  return { shopMoney: m, presentmentMoney: m };
 }
 
-export function orderObject(store: ShopStore, o: OrderRec) {
-  const refunded = refundTotal(o);
-  const lineById = new Map(o.lineItems.map((l) => [l.id, l]));
-  return {
-    __typename: "Order",
-    id: gid("Order", o.id),
-    legacyResourceId: String(o.id),
-    name: o.name,
-    email: o.email,
-    phone: o.phone,
-    createdAt: iso(o.createdAt),
-    updatedAt: iso(o.updatedAt),
-    processedAt: iso(o.processedAt),
-    cancelledAt: iso(o.cancelledAt),
-    cancelReason: o.cancelReason,
-    closedAt: null,
-    currencyCode: o.currency,
-    presentmentCurrencyCode: o.currency,
-    totalPriceSet: moneyBag(o.totalCents, o.currency),
-    subtotalPriceSet: moneyBag(o.subtotalCents, o.currency),
-    totalTaxSet: moneyBag(o.taxCents, o.currency),
-    totalDiscountsSet: moneyBag(o.discountCents, o.currency),
-    totalShippingPriceSet: moneyBag(o.shippingCents, o.currency),
-    totalRefundedSet: moneyBag(refunded, o.currency),
-    currentTotalPriceSet: moneyBag(o.totalCents - refunded, o.currency),
-    netPaymentSet: moneyBag(o.totalCents - refunded, o.currency),
-    displayFinancialStatus: o.financialStatus,
-    displayFulfillmentStatus: o.fulfillmentStatus,
-    tags: o.tags,
-    test: false,
-    sourceName: "web",
-    note: o.note,
-    customer: () => {
-      const c = o.customerId === null ? null : store.customerById(o.customerId);
-      return c ? customerObject(store, c) : null;
-    },
-    lineItems: (args: ConnectionArgs) => arrayConnection(o.lineItems.map((l) => lineItemObject(store, o, l)), args),
-    refunds: (args: { first?: number | null }) => o.refunds.slice(0, args.first ?? undefined).map((r) => refundObject(store, o, r, lineById)),
-  };
+export interface HasChildren {
+  children(name: string): unknown[] | undefined;
 }
 
-export function lineItemObject(store: ShopStore, o: OrderRec, l: LineItemRec) {
-  const refundedQty = o.refunds.reduce((n, r) => n + r.lines.filter((x) => x.lineItemId === l.id).reduce((m, x) => m + x.quantity, 0), 0);
-  return {
-    __typename: "LineItem",
-    id: gid("LineItem", l.id),
-    name: l.variantTitle === "Default Title" ? l.title : `${l.title} - ${l.variantTitle}`,
-    title: l.title,
-    variantTitle: l.variantTitle === "Default Title" ? null : l.variantTitle,
-    sku: l.sku,
-    vendor: l.vendor,
-    quantity: l.quantity,
-    currentQuantity: l.quantity - refundedQty,
-    refundableQuantity: l.quantity - refundedQty,
-    originalUnitPriceSet: moneyBag(l.unitCents, o.currency),
-    discountedUnitPriceSet: moneyBag(l.unitCents, o.currency),
-    originalTotalSet: moneyBag(l.unitCents * l.quantity, o.currency),
-    discountedTotalSet: moneyBag(l.unitCents * l.quantity, o.currency),
-    totalDiscountSet: moneyBag(0, o.currency),
-    variant: () => {
-      const found = store.variantById(l.variantId);
-      return found ? variantObject(store, found.product, found.variant) : null;
-    },
-    product: () => {
-      const p = store.productById(l.productId);
-      return p ? productObject(store, p) : null;
-    },
-  };
+export class OrderNode implements HasChildren {
+  readonly __typename = "Order";
+  constructor(
+    private readonly store: ShopStore,
+    private readonly o: OrderRec,
+  ) {}
+  get id() { return gid("Order", this.o.id); }
+  get legacyResourceId() { return String(this.o.id); }
+  get name() { return this.o.name; }
+  get email() { return this.o.email; }
+  get phone() { return this.o.phone; }
+  get createdAt() { return iso(this.o.createdAt); }
+  get updatedAt() { return iso(this.o.updatedAt); }
+  get processedAt() { return iso(this.o.processedAt); }
+  get cancelledAt() { return iso(this.o.cancelledAt); }
+  get cancelReason() { return this.o.cancelReason; }
+  get closedAt() { return null; }
+  get currencyCode() { return this.o.currency; }
+  get presentmentCurrencyCode() { return this.o.currency; }
+  get totalPriceSet() { return moneyBag(this.o.totalCents, this.o.currency); }
+  get subtotalPriceSet() { return moneyBag(this.o.subtotalCents, this.o.currency); }
+  get totalTaxSet() { return moneyBag(this.o.taxCents, this.o.currency); }
+  get totalDiscountsSet() { return moneyBag(this.o.discountCents, this.o.currency); }
+  get totalShippingPriceSet() { return moneyBag(this.o.shippingCents, this.o.currency); }
+  get totalRefundedSet() { return moneyBag(refundTotal(this.o), this.o.currency); }
+  get currentTotalPriceSet() { return moneyBag(this.o.totalCents - refundTotal(this.o), this.o.currency); }
+  get netPaymentSet() { return moneyBag(this.o.totalCents - refundTotal(this.o), this.o.currency); }
+  get displayFinancialStatus() { return this.o.financialStatus; }
+  get displayFulfillmentStatus() { return this.o.fulfillmentStatus; }
+  get tags() { return this.o.tags; }
+  get test() { return false; }
+  get sourceName() { return "web"; }
+  get note() { return this.o.note; }
+  customer() {
+    const id = this.o.customerId;
+    // The record is generated only if a field other than the id is asked for.
+    return id !== null && this.store.customerExists(id) ? new CustomerNode(this.store, () => this.store.customerById(id)!, id) : null;
+  }
+  lineItems(args: ConnectionArgs) { return arrayConnection(this.lineNodes(), args); }
+  refunds(args: { first?: number | null }) {
+    return this.o.refunds.slice(0, args.first ?? undefined).map((r) => new RefundNode(this.store, this.o, r));
+  }
+  children(name: string) { return name === "lineItems" ? this.lineNodes() : undefined; }
+  private lineNodes() { return this.o.lineItems.map((l) => new LineItemNode(this.store, this.o, l)); }
 }
 
-export function refundObject(store: ShopStore, o: OrderRec, r: RefundRec, lineById: Map<number, LineItemRec>) {
-  return {
-    __typename: "Refund",
-    id: gid("Refund", r.id),
-    legacyResourceId: String(r.id),
-    createdAt: iso(r.createdAt),
-    updatedAt: iso(r.createdAt),
-    note: r.note,
-    totalRefundedSet: moneyBag(r.amountCents, o.currency),
-    order: () => orderObject(store, o),
-    refundLineItems: (args: ConnectionArgs) =>
-      arrayConnection(
-        r.lines.map((x) => {
-          const line = lineById.get(x.lineItemId)!;
-          return {
-            __typename: "RefundLineItem",
-            id: gid("RefundLineItem", x.id),
-            quantity: x.quantity,
-            restockType: "RETURN",
-            priceSet: moneyBag(line.unitCents, o.currency),
-            subtotalSet: moneyBag(x.subtotalCents, o.currency),
-            totalTaxSet: moneyBag(0, o.currency),
-            lineItem: () => lineItemObject(store, o, line),
-          };
-        }),
-        args,
-      ),
-  };
+export class LineItemNode {
+  readonly __typename = "LineItem";
+  constructor(
+    private readonly store: ShopStore,
+    private readonly o: OrderRec,
+    private readonly l: LineItemRec,
+  ) {}
+  private get refundedQuantity() {
+    let n = 0;
+    for (const r of this.o.refunds) for (const x of r.lines) if (x.lineItemId === this.l.id) n += x.quantity;
+    return n;
+  }
+  get id() { return gid("LineItem", this.l.id); }
+  get name() { return this.l.variantTitle === "Default Title" ? this.l.title : `${this.l.title} - ${this.l.variantTitle}`; }
+  get title() { return this.l.title; }
+  get variantTitle() { return this.l.variantTitle === "Default Title" ? null : this.l.variantTitle; }
+  get sku() { return this.l.sku; }
+  get vendor() { return this.l.vendor; }
+  get quantity() { return this.l.quantity; }
+  get currentQuantity() { return this.l.quantity - this.refundedQuantity; }
+  get refundableQuantity() { return this.l.quantity - this.refundedQuantity; }
+  get originalUnitPriceSet() { return moneyBag(this.l.unitCents, this.o.currency); }
+  get discountedUnitPriceSet() { return moneyBag(this.l.unitCents, this.o.currency); }
+  get originalTotalSet() { return moneyBag(this.l.unitCents * this.l.quantity, this.o.currency); }
+  discountedTotalSet() { return moneyBag(this.l.unitCents * this.l.quantity, this.o.currency); }
+  get totalDiscountSet() { return moneyBag(0, this.o.currency); }
+  variant() {
+    const found = this.store.variantById(this.l.variantId);
+    return found ? new VariantNode(this.store, found.product, found.variant) : null;
+  }
+  product() {
+    const p = this.store.productById(this.l.productId);
+    return p ? new ProductNode(this.store, p) : null;
+  }
+}
+
+export class RefundNode {
+  readonly __typename = "Refund";
+  constructor(
+    private readonly store: ShopStore,
+    private readonly o: OrderRec,
+    private readonly r: RefundRec,
+  ) {}
+  get id() { return gid("Refund", this.r.id); }
+  get legacyResourceId() { return String(this.r.id); }
+  get createdAt() { return iso(this.r.createdAt); }
+  get updatedAt() { return iso(this.r.createdAt); }
+  get note() { return this.r.note; }
+  get totalRefundedSet() { return moneyBag(this.r.amountCents, this.o.currency); }
+  order() { return new OrderNode(this.store, this.o); }
+  refundLineItems(args: ConnectionArgs) {
+    return arrayConnection(
+      this.r.lines.map((x) => {
+        const line = this.o.lineItems.find((l) => l.id === x.lineItemId)!;
+        return {
+          __typename: "RefundLineItem",
+          id: gid("RefundLineItem", x.id),
+          quantity: x.quantity,
+          restockType: "RETURN",
+          priceSet: moneyBag(line.unitCents, this.o.currency),
+          subtotalSet: moneyBag(x.subtotalCents, this.o.currency),
+          totalTaxSet: moneyBag(0, this.o.currency),
+          lineItem: () => new LineItemNode(this.store, this.o, line),
+        };
+      }),
+      args,
+    );
+  }
 }
 
 function consent(state: CustomerRec["emailConsent"], at: number) {
   return { marketingState: state, marketingOptInLevel: state === "SUBSCRIBED" ? "SINGLE_OPT_IN" : null, consentUpdatedAt: isoSeconds(at) };
 }
 
-export function customerObject(store: ShopStore, c: CustomerRec) {
-  const address = {
-    __typename: "MailingAddress",
-    id: gid("MailingAddress", c.address.id),
-    firstName: c.address.firstName,
-    lastName: c.address.lastName,
-    name: `${c.address.firstName} ${c.address.lastName}`.trim(),
-    address1: c.address.address1,
-    address2: null,
-    city: c.address.city,
-    province: c.address.province,
-    provinceCode: null,
-    country: c.address.country,
-    countryCodeV2: c.address.countryCode,
-    zip: c.address.zip,
-    phone: c.address.phone,
-    company: null,
-  };
-  return {
-    __typename: "Customer",
-    id: gid("Customer", c.id),
-    legacyResourceId: String(c.id),
-    firstName: c.firstName,
-    lastName: c.lastName,
-    displayName: `${c.firstName} ${c.lastName}`.trim() || c.email || c.phone || "Customer",
-    email: c.email,
-    phone: c.phone,
-    createdAt: iso(c.createdAt),
-    updatedAt: iso(c.updatedAt),
-    tags: c.tags,
-    note: c.note,
-    locale: c.locale,
-    state: "ENABLED",
-    verifiedEmail: c.email !== null,
-    taxExempt: false,
-    defaultEmailAddress: c.email ? { emailAddress: c.email, marketingState: c.emailConsent, validFormat: true } : null,
-    defaultPhoneNumber: c.phone ? { phoneNumber: c.phone, marketingState: c.smsConsent } : null,
-    emailMarketingConsent: c.email ? consent(c.emailConsent, c.updatedAt) : null,
-    smsMarketingConsent: c.phone ? { ...consent(c.smsConsent, c.updatedAt), marketingOptInLevel: "SINGLE_OPT_IN", consentCollectedFrom: "SHOPIFY" } : null,
-    defaultAddress: address,
-    addresses: () => [address],
-    addressesV2: (args: ConnectionArgs) => arrayConnection([address], args),
-  };
+export class CustomerNode implements HasChildren {
+  readonly __typename = "Customer";
+  private record: CustomerRec | undefined;
+  constructor(
+    private readonly store: ShopStore,
+    load: CustomerRec | (() => CustomerRec),
+    private readonly customerId = typeof load === "function" ? 0 : load.id,
+  ) {
+    if (typeof load === "function") this.load = load;
+    else this.record = load;
+  }
+  private load: (() => CustomerRec) | undefined;
+  private get c(): CustomerRec {
+    this.record ??= this.load!();
+    return this.record;
+  }
+  get id() { return gid("Customer", this.customerId); }
+  get legacyResourceId() { return String(this.customerId); }
+  get firstName() { return this.c.firstName; }
+  get lastName() { return this.c.lastName; }
+  get displayName() { return `${this.c.firstName} ${this.c.lastName}`.trim() || this.c.email || this.c.phone || "Customer"; }
+  get email() { return this.c.email; }
+  get phone() { return this.c.phone; }
+  get createdAt() { return iso(this.c.createdAt); }
+  get updatedAt() { return iso(this.c.updatedAt); }
+  get tags() { return this.c.tags; }
+  get note() { return this.c.note; }
+  get locale() { return this.c.locale; }
+  get state() { return "ENABLED"; }
+  get verifiedEmail() { return this.c.email !== null; }
+  get taxExempt() { return false; }
+  get defaultEmailAddress() { return this.c.email ? { emailAddress: this.c.email, marketingState: this.c.emailConsent, validFormat: true } : null; }
+  get defaultPhoneNumber() { return this.c.phone ? { phoneNumber: this.c.phone, marketingState: this.c.smsConsent } : null; }
+  get emailMarketingConsent() { return this.c.email ? consent(this.c.emailConsent, this.c.updatedAt) : null; }
+  get smsMarketingConsent() {
+    return this.c.phone ? { ...consent(this.c.smsConsent, this.c.updatedAt), marketingOptInLevel: "SINGLE_OPT_IN", consentCollectedFrom: "SHOPIFY" } : null;
+  }
+  get defaultAddress() {
+    const a = this.c.address;
+    return {
+      id: gid("MailingAddress", a.id),
+      firstName: a.firstName,
+      lastName: a.lastName,
+      name: `${a.firstName} ${a.lastName}`.trim(),
+      address1: a.address1,
+      address2: null,
+      city: a.city,
+      province: a.province,
+      provinceCode: null,
+      country: a.country,
+      countryCodeV2: a.countryCode,
+      zip: a.zip,
+      phone: a.phone,
+      company: null,
+    };
+  }
+  addresses() { return [this.defaultAddress]; }
+  addressesV2(args: ConnectionArgs) { return arrayConnection([this.defaultAddress], args); }
+  children(name: string) { return name === "addressesV2" ? [this.defaultAddress] : undefined; }
 }
 
-export function variantObject(store: ShopStore, p: ProductRec, v: VariantRec) {
-  const currency = store.spec.currencies[0]!;
-  return {
-    __typename: "ProductVariant",
-    id: gid("ProductVariant", v.id),
-    legacyResourceId: String(v.id),
-    title: v.title,
-    sku: v.sku,
-    price: formatCents(v.priceCents),
-    compareAtPrice: null,
-    barcode: null,
-    position: v.position,
-    inventoryQuantity: 100,
-    createdAt: iso(p.createdAt),
-    updatedAt: iso(p.updatedAt),
-    selectedOptions: [{ name: "Title", value: v.title }],
-    product: () => productObject(store, p),
-    currency,
-  };
+export class VariantNode {
+  readonly __typename = "ProductVariant";
+  constructor(
+    private readonly store: ShopStore,
+    private readonly p: ProductRec,
+    private readonly v: VariantRec,
+  ) {}
+  get id() { return gid("ProductVariant", this.v.id); }
+  get legacyResourceId() { return String(this.v.id); }
+  get title() { return this.v.title; }
+  get sku() { return this.v.sku; }
+  get price() { return formatCents(this.v.priceCents); }
+  get compareAtPrice() { return null; }
+  get barcode() { return null; }
+  get position() { return this.v.position; }
+  get inventoryQuantity() { return 100; }
+  get createdAt() { return iso(this.p.createdAt); }
+  get updatedAt() { return iso(this.p.updatedAt); }
+  get selectedOptions() { return [{ name: "Title", value: this.v.title }]; }
+  product() { return new ProductNode(this.store, this.p); }
 }
 
-export function productObject(store: ShopStore, p: ProductRec) {
-  const currency = store.spec.currencies[0]!;
-  const prices = p.variants.map((v) => v.priceCents);
-  return {
-    __typename: "Product",
-    id: gid("Product", p.id),
-    legacyResourceId: String(p.id),
-    title: p.title,
-    handle: p.handle,
-    vendor: p.vendor,
-    productType: p.productType,
-    status: p.status,
-    tags: p.tags,
-    descriptionHtml: `<p>${p.title}</p>`,
-    createdAt: iso(p.createdAt),
-    updatedAt: iso(p.updatedAt),
-    publishedAt: p.status === "ACTIVE" ? iso(p.createdAt) : null,
-    totalInventory: 100 * p.variants.length,
-    variantsCount: { count: p.variants.length, precision: "EXACT" },
-    priceRangeV2: { minVariantPrice: money(Math.min(...prices), currency), maxVariantPrice: money(Math.max(...prices), currency) },
-    variants: (args: ConnectionArgs) => arrayConnection(p.variants.map((v) => variantObject(store, p, v)), args),
-  };
+export class ProductNode implements HasChildren {
+  readonly __typename = "Product";
+  constructor(
+    private readonly store: ShopStore,
+    private readonly p: ProductRec,
+  ) {}
+  get id() { return gid("Product", this.p.id); }
+  get legacyResourceId() { return String(this.p.id); }
+  get title() { return this.p.title; }
+  get handle() { return this.p.handle; }
+  get vendor() { return this.p.vendor; }
+  get productType() { return this.p.productType; }
+  get status() { return this.p.status; }
+  get tags() { return this.p.tags; }
+  get descriptionHtml() { return `<p>${this.p.title}</p>`; }
+  get createdAt() { return iso(this.p.createdAt); }
+  get updatedAt() { return iso(this.p.updatedAt); }
+  get publishedAt() { return this.p.status === "ACTIVE" ? iso(this.p.createdAt) : null; }
+  get totalInventory() { return 100 * this.p.variants.length; }
+  get variantsCount() { return { count: this.p.variants.length, precision: "EXACT" }; }
+  get priceRangeV2() {
+    const prices = this.p.variants.map((v) => v.priceCents);
+    const currency = this.store.spec.currencies[0]!;
+    return { minVariantPrice: money(Math.min(...prices), currency), maxVariantPrice: money(Math.max(...prices), currency) };
+  }
+  variants(args: ConnectionArgs) { return arrayConnection(this.variantNodes(), args); }
+  children(name: string) { return name === "variants" ? this.variantNodes() : undefined; }
+  private variantNodes() { return this.p.variants.map((v) => new VariantNode(this.store, this.p, v)); }
 }
+
+export const orderObject = (store: ShopStore, o: OrderRec) => new OrderNode(store, o);
+export const customerObject = (store: ShopStore, c: CustomerRec) => new CustomerNode(store, c);
+export const productObject = (store: ShopStore, p: ProductRec) => new ProductNode(store, p);
+export const variantObject = (store: ShopStore, p: ProductRec, v: VariantRec) => new VariantNode(store, p, v);

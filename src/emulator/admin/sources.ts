@@ -45,13 +45,20 @@ function rangeOf(size: number, createdAtOf: (i: number) => number, created: Rang
   return [Math.max(0, lo), Math.max(0, hi)];
 }
 
-function viewOf<T>(kind: Kind<T>, args: ConnectionArgs): { source: OrderedSource<T>; count: () => number } {
+export interface View<T> {
+  source: OrderedSource<T>;
+  count: () => number;
+  /** The records' indices in order: a range, or a list (filtered or re-sorted). */
+  indices: { lo: number; hi: number } | number[];
+}
+
+function viewOf<T>(kind: Kind<T>, args: ConnectionArgs): View<T> {
   const filter = parseSearch(args.query);
   const [lo, hi] = rangeOf(kind.size, kind.createdAtOf, filter.createdAt, filter.id, kind.idBase);
   const byUpdated = args.sortKey === "UPDATED_AT";
   if (!byUpdated && !filter.updatedAt) {
     const source = indexSource(lo, hi, kind.get);
-    return { source, count: () => hi - lo - kind.missingIn(lo, hi) };
+    return { source, count: () => hi - lo - kind.missingIn(lo, hi), indices: { lo, hi } };
   }
   const candidates = filter.updatedAt ? kind.updatedBetween(filter.updatedAt.from, filter.updatedAt.to) : range(lo, hi);
   const items: { key: number[]; node: T }[] = [];
@@ -62,7 +69,7 @@ function viewOf<T>(kind: Kind<T>, args: ConnectionArgs): { source: OrderedSource
     items.push({ key: byUpdated ? [kind.updatedAt(node), i] : [i], node });
   }
   if (byUpdated) items.sort((a, b) => a.key[0]! - b.key[0]! || a.key[1]! - b.key[1]!);
-  return { source: listSource(items), count: () => items.length };
+  return { source: listSource(items), count: () => items.length, indices: items.map((it) => it.key.at(-1)!) };
 }
 
 function range(lo: number, hi: number): number[] {
@@ -107,5 +114,5 @@ export function productView(store: ShopStore, args: ConnectionArgs) {
     .filter((p) => inRange(filter.createdAt, p.createdAt) && inRange(filter.updatedAt, p.updatedAt) && inRange(filter.id, p.id))
     .map((p) => ({ key: byUpdated ? [p.updatedAt, p.index] : [p.index], node: p }));
   if (byUpdated) items.sort((a, b) => a.key[0]! - b.key[0]! || a.key[1]! - b.key[1]!);
-  return { source: listSource(items), count: () => items.length };
+  return { source: listSource(items), count: () => items.length, indices: items.map((it) => it.node.index) };
 }

@@ -6,6 +6,7 @@ import {
   type GraphQLOutputType,
   type GraphQLSchema,
   isCompositeType,
+  isEnumType,
   isListType,
   isNonNullType,
   isObjectType,
@@ -27,6 +28,8 @@ export interface FieldPlan {
   key: string;
   name: string;
   args: Record<string, unknown>;
+  /** A scalar whose text never needs JSON escaping (ids, enums, numbers, dates, decimals). */
+  safe?: boolean;
   /** For object and list-of-object fields. */
   sub?: NodePlan;
 }
@@ -44,6 +47,9 @@ export interface BulkPlan {
 }
 
 export class BulkQueryError extends Error {}
+
+/** Scalars whose serialized text has no characters JSON must escape. */
+const SAFE_SCALARS = new Set(["ID", "Int", "Float", "Boolean", "DateTime", "Date", "Decimal", "Money", "UnsignedInt64", "CurrencyCode"]);
 
 const SUPPORTED_ROOTS = new Set(["orders", "customers", "products"]);
 const MAX_CONNECTIONS = 5;
@@ -106,6 +112,7 @@ function compileNode(set: SelectionSetNode, type: GraphQLCompositeType, depth: n
       key: f.alias?.value ?? name,
       name,
       args: argsOf(f),
+      safe: !isList(t) && (isEnumType(named) || SAFE_SCALARS.has(named.name)),
       sub: isCompositeType(named) && f.selectionSet ? compileNode(f.selectionSet, named, depth, counter, inList || isList(t)) : undefined,
     });
   }

@@ -24,11 +24,21 @@ function nameOf(seed: number, i: number): { first: string; last: string } {
   return { first: FIRST_NAMES[h % FIRST_NAMES.length]!, last: LAST_NAMES[(h >>> 8) % LAST_NAMES.length]! };
 }
 
+// Orders mostly come from a few early customers (power law): their addresses are worth keeping.
+const EMAIL_CACHE_LIMIT = 100_000;
+const emailCache = new Map<number, string[]>();
+
 /** The address customer i would have on their own; shared addresses point at another customer's. */
 function ownEmail(seed: number, i: number): string {
+  let cache = emailCache.get(seed);
+  if (!cache) emailCache.set(seed, (cache = []));
+  const hit = i < EMAIL_CACHE_LIMIT ? cache[i] : undefined;
+  if (hit) return hit;
   const { first, last } = nameOf(seed, i);
   const domain = EMAIL_DOMAINS[(hash32(seed, S.email, i) >>> 16) % EMAIL_DOMAINS.length];
-  return `${first}.${last}${i}@${domain}`.toLowerCase();
+  const email = `${first}.${last}${i}@${domain}`.toLowerCase();
+  if (i < EMAIL_CACHE_LIMIT) cache[i] = email;
+  return email;
 }
 
 function ownPhone(seed: number, i: number): string {

@@ -25,6 +25,17 @@ export function parseCents(amount: string | number): number {
 }
 
 /** Shopify's DateTime format: second precision, UTC, "Z". */
+let cachedDay = Number.NaN;
+let cachedPrefix = "";
+const two = (n: number) => (n < 10 ? `0${n}` : String(n));
+
+/** Shopify's DateTime format: second precision, UTC, "Z". (Hot in bulk exports: the date part is cached per day.) */
 export function isoSeconds(ms: number): string {
-  return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace(".000Z", "Z");
+  const day = Math.floor(ms / 86_400_000);
+  if (day !== cachedDay) {
+    cachedDay = day;
+    cachedPrefix = new Date(day * 86_400_000).toISOString().slice(0, 11);
+  }
+  const secs = Math.floor((ms - day * 86_400_000) / 1000);
+  return `${cachedPrefix}${two(Math.floor(secs / 3600))}:${two(Math.floor(secs / 60) % 60)}:${two(secs % 60)}Z`;
 }

@@ -14,6 +14,18 @@ export function lowerBound(n: number, valueAt: (i: number) => number, target: nu
   return lo;
 }
 
+/** Everything a ShopStore holds beyond its spec: enough to rebuild it elsewhere (a bulk worker thread). */
+export interface StoreSnapshot {
+  spec: StoreSpec;
+  orderOverrides: [number, OrderRec][];
+  createdOrders: OrderRec[];
+  customerOverrides: [number, CustomerRec | null][];
+  createdCustomers: CustomerRec[];
+  deletedCustomers: number;
+  /** Only products changed since generation (index → record, null when deleted). */
+  productChanges: [number, ProductRec | null][];
+}
+
 /**
  * Records whose updatedAt falls in [from, to): generated ones can only be updated within `lag` of
  * their creation (so the scan starts there), mutated ones anywhere (so they are checked apart).
@@ -54,6 +66,7 @@ export class ShopStore {
   private readonly customerOverrides = new Map<number, CustomerRec | null>();
   private readonly createdCustomers: CustomerRec[] = [];
   private deletedCustomers = 0;
+  private readonly changedProducts = new Set<number>();
   private totals: Totals | undefined;
   private lastStamp = 0;
 
@@ -65,6 +78,33 @@ export class ShopStore {
     this.products = Array.from({ length: spec.products }, (_, p) => generateProduct(spec, p));
     this.baseCatalog = this.products.slice() as ProductRec[];
     for (const p of this.products) if (p) this.indexVariants(p);
+  }
+
+  snapshot(): StoreSnapshot {
+    return {
+      spec: this.spec,
+      orderOverrides: [...this.orderOverrides],
+      createdOrders: this.createdOrders,
+      customerOverrides: [...this.customerOverrides],
+      createdCustomers: this.createdCustomers,
+      deletedCustomers: this.deletedCustomers,
+      productChanges: [...this.changedProducts].map((i) => [i, this.products[i] ?? null]),
+    };
+  }
+
+  static fromSnapshot(s: StoreSnapshot): ShopStore {
+    const store = new ShopStore(s.spec);
+    for (const [i, o] of s.orderOverrides) store.orderOverrides.set(i, o);
+    store.createdOrders.push(...s.createdOrders);
+    for (const [i, c] of s.customerOverrides) store.customerOverrides.set(i, c);
+    store.createdCustomers.push(...s.createdCustomers);
+    store.deletedCustomers = s.deletedCustomers;
+    // Generated products are rebuilt locally (cheaper to use than cloned ones); only changes travel.
+    for (const [i, p] of s.productChanges) {
+      if (p) store.putProduct(p);
+      else store.deleteProduct(i);
+    }
+    return store;
   }
 
   /** A strictly increasing timestamp for a mutation, always after the generated history. */
@@ -147,6 +187,13 @@ export class ShopStore {
     return Number.isInteger(i) && i >= 0 && i < this.customerSlots ? this.customer(i) : null;
   }
 
+  /** Whether a live customer has this id, without generating its record. */
+  customerExists(id: number): boolean {
+    const i = id - ID_BASE.customer;
+    if (!Number.isInteger(i) || i < 0 || i >= this.customerSlots) return false;
+    return this.customerOverrides.has(i) ? this.customerOverrides.get(i) !== null : i < this.spec.customers || this.createdCustomers[i - this.spec.customers] !== undefined;
+  }
+
   customerCreatedAtIndex(i: number): number {
     return i < this.spec.customers ? customerCreatedAt(this.spec, i) : this.createdCustomers[i - this.spec.customers]!.createdAt;
   }
@@ -193,16 +240,23 @@ export class ShopStore {
   }
 
   variantById(id: number): { product: ProductRec; variant: VariantRec } | undefined {
+    // Variant ids are base + product index × 8 + position: arithmetic first, the map as the check.
+    const offset = id - ID_BASE.variant;
+    const product = this.products[Math.floor(offset / 8)];
+    const variant = product?.variants[offset % 8];
+    if (product && variant?.id === id) return { product, variant };
     return this.variants.get(id);
   }
 
   putProduct(product: ProductRec): void {
     this.products[product.index] = product;
+    this.changedProducts.add(product.index);
     this.indexVariants(product);
   }
 
   deleteProduct(index: number): void {
     this.products[index] = null;
+    this.changedProducts.add(index);
   }
 
   /** The catalog generated orders draw from: products as first generated (records are replaced, never mutated). */
