@@ -1,9 +1,9 @@
 import { createHash } from "node:crypto";
 import type { Session } from "@shopify/shopify-api";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Emulator } from "~/emulator";
+import { type Emulator, startEmulator } from "~/emulator";
 import { formatCents } from "~/emulator/store/money";
-import { installApp, makeShopify, SHOP, startHarness } from "./harness";
+import { FIXED_END, installApp, makeShopify, SHOP, startHarness } from "./harness";
 
 const BULK_ORDERS = `{ orders { edges { node {
   id name createdAt updatedAt totalPriceSet { shopMoney { amount currencyCode } }
@@ -165,6 +165,38 @@ describe("emulator bulk operations, driven by @shopify/shopify-api", () => {
     await fetch(`${emulator.url}/_emulator/shops/${SHOP}/faults`, { method: "PUT", headers: { "content-type": "application/json" }, body: JSON.stringify({ bulkFailure: "INTERNAL_SERVER_ERROR" }) });
     await expect(runBulk("{ customers { edges { node { id email } } } }")).rejects.toThrow("bulk failed: INTERNAL_SERVER_ERROR");
     await fetch(`${emulator.url}/_emulator/shops/${SHOP}/faults`, { method: "DELETE" });
+  });
+
+  it("exports a large store on worker threads with exactly the bytes the single-threaded export writes", async () => {
+    const big = await startEmulator({
+      apps: [{ name: "Big", clientId: "big", clientSecret: "big-secret", redirectUrls: [], scopes: ["read_orders"] }],
+      shops: [{ domain: "big-shop", seed: 3, orders: 25_000, endAt: FIXED_END }],
+    });
+    try {
+      const shop = big.state.shop("big-shop")!;
+      // A change since generation must reach the workers too.
+      big.effects.refundOrder(shop, 5_000_000_000_042, { lines: [{ lineItemId: shop.store.order(42).lineItems[0]!.id, quantity: 1 }] });
+      const token = (await (await fetch(`${big.url}/_emulator/shops/big-shop/tokens`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ clientId: "big" }) })).json()).accessToken as string;
+      const exportOnce = async (threads: number) => {
+        big.state.limits.bulkThreads = threads;
+        const gql = async (query: string, variables = {}) =>
+          (await (await fetch(`${big.url}/admin/api/2026-10/graphql.json`, { method: "POST", headers: { "content-type": "application/json", "x-shopify-access-token": token, "x-shopify-emulator-shop": "big-shop" }, body: JSON.stringify({ query, variables }) })).json()) as { data: Record<string, { bulkOperation?: { id: string }; status?: string; url?: string }> };
+        const started = await gql(`mutation($q: String!) { bulkOperationRunQuery(query: $q, groupObjects: false) { bulkOperation { id } } }`, { q: BULK_ORDERS });
+        const id = started.data.bulkOperationRunQuery!.bulkOperation!.id;
+        for (;;) {
+          const op = (await gql(`query($id: ID!) { node(id: $id) { ... on BulkOperation { status url } } }`, { id })).data.node!;
+          if (op.status === "COMPLETED") return (await fetch(op.url!)).text();
+          await new Promise((r) => setTimeout(r, 50));
+        }
+      };
+      const threaded = await exportOnce(2);
+      const inline = await exportOnce(0);
+      expect(threaded.split("\n").length).toBeGreaterThan(25_000);
+      expect(threaded.includes('"id":"gid://shopify/Order/5000000000042"')).toBe(true);
+      expect(createHash("sha256").update(threaded).digest("hex")).toBe(createHash("sha256").update(inline).digest("hex"));
+    } finally {
+      await big.close();
+    }
   });
 
   it("is deterministic: the same seed gives a byte-identical export", async () => {

@@ -13,9 +13,11 @@ import { type Indices, serializeBatch, splitIndices } from "./serialize";
 import type { BulkOperationState } from "./types";
 
 let nextId = 7_100_000_000_000;
-/** Root objects per batch (the unit of serialization, and of checks for cancellation, failure and pacing): small inline, larger on workers. */
-const INLINE_BATCH = 100;
-const WORKER_BATCH = 1_000;
+/**
+ * Root objects per batch: the unit of serialization, and of checks for cancellation, failure and
+ * pacing. The same inline and on workers, so both write the same bytes.
+ */
+const BATCH = 500;
 /** Exports this large are serialized on worker threads. */
 const PARALLEL_FROM = 20_000;
 
@@ -158,7 +160,7 @@ export class BulkRunner {
     const totalRoots = Array.isArray(order) ? order.length : order.hi - order.lo;
     const speed = this.state.limits.bulkObjectsPerSecond;
     const threads = plan.root !== "products" && totalRoots >= PARALLEL_FROM ? Math.min(this.state.limits.bulkThreads, os.availableParallelism()) : 0;
-    const batches = splitIndices(order, threads ? WORKER_BATCH : INLINE_BATCH);
+    const batches = splitIndices(order, BATCH);
     const pool = threads ? new WorkerPool(threads, { snapshot: shop.store.snapshot(), plan, groupObjects }) : null;
     const window = pool ? pool.size * 3 : 1;
     const inFlight: Promise<BatchResult>[] = [];
