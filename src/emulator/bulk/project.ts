@@ -34,7 +34,7 @@ function scalar(v: unknown): string {
  * JSON.stringify(project(value, plan)) without building the intermediate object. Bulk exports spend
  * most of their time here.
  */
-export function compileSerializer(plan: NodePlan): (value: Obj) => string {
+export function compileSerializer(plan: NodePlan): (value: Obj, extra?: string) => string {
   const parts = plan.fields.map((f) => {
     const key = `${JSON.stringify(f.key)}:`;
     if (!f.sub && f.safe) {
@@ -52,9 +52,11 @@ export function compileSerializer(plan: NodePlan): (value: Obj) => string {
       return key + sub(v as Obj);
     };
   });
-  return (value: Obj) => {
+  // `extra` is appended as further members (e.g. `"__parentId":"…"`).
+  return (value: Obj, extra?: string) => {
     let text = "{";
     for (let k = 0; k < parts.length; k++) text += (k ? "," : "") + parts[k]!(value);
+    if (extra) text += parts.length ? `,${extra}` : extra;
     return `${text}}`;
   };
 }
@@ -65,19 +67,16 @@ interface Page {
 }
 
 /** Every node of a nested connection (bulk exports are not paginated): directly when the object offers them, else page by page. */
-export function* allChildren(value: Obj, name: string, args: Record<string, unknown>): Generator<Obj> {
+export function allChildren(value: Obj, name: string, args: Record<string, unknown>): Obj[] {
   const direct = (value as { children?: (n: string) => Obj[] | undefined }).children?.(name);
-  if (direct) {
-    yield* direct;
-    return;
-  }
-  if (typeof value[name] !== "function") return;
-  const field = (a: unknown) => (value[name] as (a: unknown) => Page)(a);
+  if (direct) return direct;
+  if (typeof value[name] !== "function") return [];
+  const nodes: Obj[] = [];
   let after: string | null = null;
   for (;;) {
-    const page: Page = field({ ...args, first: 250, after });
-    yield* page.nodes;
-    if (!page.pageInfo.hasNextPage) return;
+    const page = (value[name] as (a: unknown) => Page)({ ...args, first: 250, after });
+    nodes.push(...page.nodes);
+    if (!page.pageInfo.hasNextPage) return nodes;
     after = page.pageInfo.endCursor;
   }
 }

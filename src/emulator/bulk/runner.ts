@@ -62,10 +62,10 @@ class WorkerPool {
       // A small heap keeps the garbage of serialization collected early: memory stays flat.
       // Default heap limits: capping them (tried 64–256 MB) cost 10–15% throughput in GC for ~100 MB less peak memory.
       const w = new Worker(entry, { workerData: data, execArgv: fromSource ? ["--import", "tsx"] : [] });
-      w.on("message", (msg: { seq: number; text: string; objects: number; roots: number }) => {
+      w.on("message", (msg: { seq: number; buffer: ArrayBuffer; objects: number; roots: number }) => {
         const waiter = this.waiting.get(msg.seq);
         this.waiting.delete(msg.seq);
-        waiter?.resolve({ chunk: msg.text, objects: msg.objects, roots: msg.roots });
+        waiter?.resolve({ chunk: new Uint8Array(msg.buffer), objects: msg.objects, roots: msg.roots });
       });
       w.on("error", (err) => {
         for (const waiter of this.waiting.values()) waiter.reject(err);

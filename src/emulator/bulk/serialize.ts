@@ -27,7 +27,8 @@ function recordAt(store: ShopStore, root: BulkPlan["root"], i: number): Record<s
  * lines of their own carrying __parentId. Unless grouped, a root's children are written after the
  * next root, so readers must join on __parentId rather than on position (as with Shopify).
  */
-const compiled = new WeakMap<BulkPlan, { root: (v: Record<string, unknown>) => string; children: ((v: Record<string, unknown>) => string)[] }>();
+type Serializer = (v: Record<string, unknown>, extra?: string) => string;
+const compiled = new WeakMap<BulkPlan, { root: Serializer; children: Serializer[] }>();
 
 function serializersFor(plan: BulkPlan) {
   let s = compiled.get(plan);
@@ -48,12 +49,13 @@ export function serializeBatch(store: ShopStore, plan: BulkPlan, indices: Indice
     out += `${serialize.root(obj)}\n`;
     if (!groupObjects) out += pending;
     pending = "";
-    const parent = `,"__parentId":${JSON.stringify(obj.id)}}\n`;
-    for (const [k, child] of plan.plan.children.entries()) {
-      for (const c of allChildren(obj, child.name, child.args)) {
-        const text = serialize.children[k]!(c);
-        // `{...}` + `,"__parentId":"…"}`: the child's own fields, then its parent.
-        const childLine = text.length > 2 ? text.slice(0, -1) + parent : `{${parent.slice(1)}`;
+    const parent = `"__parentId":${JSON.stringify(obj.id)}`;
+    const children = plan.plan.children;
+    for (let k = 0; k < children.length; k++) {
+      const child = children[k]!;
+      const nodes = allChildren(obj, child.name, child.args);
+      for (let n = 0; n < nodes.length; n++) {
+        const childLine = `${serialize.children[k]!(nodes[n]!, parent)}\n`;
         if (groupObjects) out += childLine;
         else pending += childLine;
         objects++;

@@ -8,7 +8,9 @@ const data = workerData as { snapshot: StoreSnapshot; plan: BulkPlan; groupObjec
 const store = ShopStore.fromSnapshot(data.snapshot);
 
 parentPort!.on("message", (msg: { seq: number; indices: Indices }) => {
-  // The text goes back as a string (a flat copy); the main thread, mostly idle, encodes it on write.
+  // Encoded here and transferred, not copied: the main thread only writes bytes.
   const batch = serializeBatch(store, data.plan, msg.indices, data.groupObjects);
-  parentPort!.postMessage({ seq: msg.seq, text: batch.text, objects: batch.objects, roots: batch.roots });
+  const bytes = Buffer.from(batch.text, "utf8");
+  const buffer = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
+  parentPort!.postMessage({ seq: msg.seq, buffer, objects: batch.objects, roots: batch.roots }, [buffer]);
 });
