@@ -1,6 +1,6 @@
 import type { BulkRunner } from "./bulk/runner";
 import type { ShopEffects } from "./effects";
-import { HttpError, readParams, type Router, sendJson } from "./http/router";
+import { type Ctx, HttpError, readParams, type Router, sendJson } from "./http/router";
 import { type AppConfig, type EmulatorState, type Faults, NO_FAULTS, randomToken, type ShopState } from "./state";
 import { StoreInputError } from "./store/mutations";
 import { customerPayload, orderPayload } from "./webhooks/payloads";
@@ -29,7 +29,8 @@ export function registerControlApi(router: Router, deps: Deps): void {
     if (!shop) throw new HttpError(404, `Shop ${domain} not found`, { error: `Shop ${domain} not found` });
     return shop;
   };
-  const guard = (fn: (p: Record<string, string>, body: Record<string, unknown>) => unknown, status = 200) => async ({ req, res, params }: Parameters<Parameters<Router["on"]>[2]>[0]) => {
+  /** A JSON handler: parses the body, answers the result, maps bad input to 422 naming the field. */
+  const guard = (fn: (p: Record<string, string>, body: Record<string, unknown>) => unknown, status = 200) => async ({ req, res, params }: Ctx) => {
     try {
       const body = req.method === "GET" || req.method === "DELETE" ? {} : await readParams(req);
       sendJson(res, status, await fn(params, body));

@@ -102,6 +102,24 @@ describe("emulator bulk operations, driven by @shopify/shopify-api", () => {
     }
   });
 
+  it("expires the result: the URL stops working and the operation reads EXPIRED", async () => {
+    emulator.state.limits.bulkUrlTtlSeconds = 1;
+    try {
+      const { id, url } = await runBulk("{ products { edges { node { id } } } }");
+      expect((await fetch(url)).status).toBe(200);
+      await new Promise((r) => setTimeout(r, 1_100));
+      const gone = await fetch(url);
+      expect(gone.status).toBe(400);
+      expect(await gone.text()).toContain("ExpiredToken");
+      const { data } = await client().request<{ node: { status: string; url: string | null } }>(`query($id: ID!) { node(id: $id) { ... on BulkOperation { status url } } }`, {
+        variables: { id },
+      });
+      expect(data!.node).toEqual({ status: "EXPIRED", url: null });
+    } finally {
+      emulator.state.limits.bulkUrlTtlSeconds = 7 * 24 * 3600;
+    }
+  });
+
   it("validates bulk queries like Shopify", async () => {
     const run = (q: string) =>
       client().request<{ bulkOperationRunQuery: { userErrors: { message: string; code: string }[] } }>(

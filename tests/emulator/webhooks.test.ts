@@ -81,7 +81,7 @@ describe("emulator webhooks, checked by @shopify/shopify-api", () => {
     expect(deliveries.find((d) => d.uri === receiver.url && d.state === "delivered")).toBeDefined();
   });
 
-  it("duplicates and drops deliveries when told to", async () => {
+  it("duplicates, drops and reorders deliveries when told to", async () => {
     await control("/faults", { webhookDuplicateRate: 1 }, "PUT");
     receiver.received.length = 0;
     await control("/customers/6000000000002", { note: "dup" }, "PATCH");
@@ -95,6 +95,15 @@ describe("emulator webhooks, checked by @shopify/shopify-api", () => {
     await control("/customers/6000000000003", { note: "dropped" }, "PATCH");
     await emulator.webhooks.settle();
     expect(receiver.received).toHaveLength(0);
+
+    // Reordered: every delivery waits a random 50–300 ms, so ten quick updates arrive shuffled.
+    await control("/faults", { webhookDropRate: 0, webhookReorderRate: 1 }, "PUT");
+    receiver.received.length = 0;
+    for (let i = 0; i < 10; i++) await control("/customers/6000000000005", { note: `v${i}` }, "PATCH");
+    await emulator.webhooks.settle();
+    const notes = receiver.received.map((d) => JSON.parse(d.body).note as string);
+    expect([...notes].sort()).toEqual(Array.from({ length: 10 }, (_, i) => `v${i}`));
+    expect(notes).not.toEqual([...notes].sort());
     await control("/faults", undefined, "DELETE");
   });
 
