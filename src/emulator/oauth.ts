@@ -4,6 +4,14 @@ import { resolveShop } from "./http/shop";
 import { type AppConfig, type EmulatorState, randomToken } from "./state";
 
 const SCOPE_PATTERN = /^(unauthenticated_)?(read|write)_[a-z_]+$/;
+
+/** "write_orders" → "View and edit orders", as Shopify's consent screen words it. */
+function describeScope(scope: string): string {
+  const match = /^(?:unauthenticated_)?(read|write)_(.+)$/.exec(scope);
+  if (!match) return scope;
+  const resource = match[2]!.replace(/_/g, " ");
+  return match[1] === "write" ? `View and edit ${resource}` : `View ${resource}`;
+}
 const CODE_TTL_MS = 10 * 60 * 1000;
 
 /** Shopify's query HMAC: hex HMAC-SHA256 over the other parameters, sorted, URL-encoded. */
@@ -76,7 +84,7 @@ export function registerOAuth(router: Router, state: EmulatorState): void {
         `<p class="muted">${escapeHtml(shop.name)} · ${escapeHtml(shop.domain)}</p>
 <h1>Install ${escapeHtml(request.app.name)}</h1>
 <p class="muted">This app will be able to:</p>
-<ul>${request.scopes.map((s) => `<li>${escapeHtml(s)}</li>`).join("")}</ul>
+<ul>${request.scopes.map((s) => `<li>${escapeHtml(describeScope(s))} <span class="muted">(${escapeHtml(s)})</span></li>`).join("")}</ul>
 ${request.online ? `<p><span class="badge">Online access for the signed-in staff member</span></p>` : ""}
 <form method="post" action="/admin/oauth/authorize">${hidden}<button type="submit">Install</button></form>`,
       ),

@@ -16,7 +16,8 @@ describe("emulator OAuth, driven by @shopify/shopify-api", () => {
     expect(consentHtml).toContain("Install Contract App");
     expect(consentHtml).toContain(SHOP);
     // The library asks for the smallest scope list (write_x implies read_x).
-    expect(consentHtml).toContain("<li>write_orders</li>");
+    expect(consentHtml).toContain("View and edit orders");
+    expect(consentHtml).toContain("(write_orders)");
     expect(session).toMatchObject({ shop: SHOP, isOnline: false, id: `offline_${SHOP}` });
     expect(session.accessToken).toMatch(/^shpat_/);
     expect(session.expires).toBeUndefined();
