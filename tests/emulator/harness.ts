@@ -58,14 +58,19 @@ export async function approveOnConsentPage(authorizeUrl: string): Promise<{ cons
   return { consentHtml, callbackUrl: installed.headers.get("location")! };
 }
 
-/** The whole OAuth dance through the library: begin → consent → Install → callback. */
-export async function installApp(shopify: Shopify, opts: { online?: boolean; expiring?: boolean } = {}): Promise<{ session: Session; consentHtml: string }> {
-  const begin = await shopify.auth.begin({
+/** The library's first step: the redirect to the consent page (and the state cookie it sets). */
+export function beginOAuth(shopify: Shopify, online = false): Promise<Response> {
+  return shopify.auth.begin({
     shop: SHOP,
     callbackPath: "/auth/callback",
-    isOnline: opts.online ?? false,
+    isOnline: online,
     rawRequest: new Request(`https://app.test/auth?shop=${SHOP}`, { headers: { "user-agent": CHROME_UA } }),
   });
+}
+
+/** The whole OAuth dance through the library: begin → consent → Install → callback. */
+export async function installApp(shopify: Shopify, opts: { online?: boolean; expiring?: boolean } = {}): Promise<{ session: Session; consentHtml: string }> {
+  const begin = await beginOAuth(shopify, opts.online);
   const { consentHtml, callbackUrl } = await approveOnConsentPage(begin.headers.get("location")!);
   const { session } = await shopify.auth.callback({
     expiring: opts.expiring,

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Emulator } from "~/emulator";
 import { browserShopifyUrl } from "~/server/shopify/routing";
-import { approveOnConsentPage, CHROME_UA, CLIENT_ID, cookieHeader, installApp, makeShopify, SHOP, startHarness } from "./harness";
+import { approveOnConsentPage, beginOAuth, CHROME_UA, CLIENT_ID, cookieHeader, installApp, makeShopify, SHOP, startHarness } from "./harness";
 
 describe("emulator OAuth, driven by @shopify/shopify-api", () => {
   let emulator: Emulator;
@@ -50,12 +50,7 @@ describe("emulator OAuth, driven by @shopify/shopify-api", () => {
   });
 
   it("rejects a callback whose HMAC was tampered with", async () => {
-    const begin = await shopify.auth.begin({
-      shop: SHOP,
-      callbackPath: "/auth/callback",
-      isOnline: false,
-      rawRequest: new Request(`https://app.test/auth?shop=${SHOP}`, { headers: { "user-agent": CHROME_UA } }),
-    });
+    const begin = await beginOAuth(shopify);
     const { callbackUrl } = await approveOnConsentPage(begin.headers.get("location")!);
     const forged = new URL(callbackUrl);
     forged.searchParams.set("shop", "other-shop.myshopify.com");
@@ -65,12 +60,7 @@ describe("emulator OAuth, driven by @shopify/shopify-api", () => {
   });
 
   it("answers Shopify-shaped 400s to a reused code and a wrong secret", async () => {
-    const begin = await shopify.auth.begin({
-      shop: SHOP,
-      callbackPath: "/auth/callback",
-      isOnline: false,
-      rawRequest: new Request(`https://app.test/auth?shop=${SHOP}`, { headers: { "user-agent": CHROME_UA } }),
-    });
+    const begin = await beginOAuth(shopify);
     const { callbackUrl } = await approveOnConsentPage(begin.headers.get("location")!);
     const code = new URL(callbackUrl).searchParams.get("code");
     const exchange = (secret: string) =>
@@ -95,12 +85,7 @@ describe("emulator OAuth, driven by @shopify/shopify-api", () => {
   });
 
   it("serves the consent page to a browser at the emulator's own address", async () => {
-    const begin = await shopify.auth.begin({
-      shop: SHOP,
-      callbackPath: "/auth/callback",
-      isOnline: false,
-      rawRequest: new Request(`https://app.test/auth?shop=${SHOP}`, { headers: { "user-agent": CHROME_UA } }),
-    });
+    const begin = await beginOAuth(shopify);
     const browserUrl = browserShopifyUrl(begin.headers.get("location")!, emulator.url);
     expect(browserUrl.startsWith(emulator.url)).toBe(true);
     const { callbackUrl } = await approveOnConsentPage(browserUrl);

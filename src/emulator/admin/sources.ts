@@ -1,4 +1,4 @@
-import type { ShopStore } from "../store/shop-store";
+import { lowerBound, type ShopStore } from "../store/shop-store";
 import type { CustomerRec, OrderRec, ProductRec } from "../store/types";
 import { ID_BASE } from "../store/types";
 import { type ConnectionArgs, indexSource, listSource, type OrderedSource } from "./connection";
@@ -24,19 +24,9 @@ type Kind<T> = {
 function rangeOf(size: number, createdAtOf: (i: number) => number, created: Range | null, id: Range | null, idBase: number): [number, number] {
   let lo = 0;
   let hi = size;
-  const bound = (target: number) => {
-    let a = 0;
-    let b = size;
-    while (a < b) {
-      const mid = (a + b) >>> 1;
-      if (createdAtOf(mid) < target) a = mid + 1;
-      else b = mid;
-    }
-    return a;
-  };
   if (created) {
-    lo = Math.max(lo, bound(created.from));
-    hi = Math.min(hi, bound(created.to));
+    lo = Math.max(lo, lowerBound(size, createdAtOf, created.from));
+    hi = Math.min(hi, lowerBound(size, createdAtOf, created.to));
   }
   if (id) {
     lo = Math.max(lo, Math.ceil(id.from - idBase));

@@ -9,29 +9,17 @@ export function tagMutation(ctx: AdminContext, args: { id: string; tags: string[
   const { shop, effects } = ctx;
   const tags = args.tags.flatMap((t) => t.split(",")).map((t) => t.trim()).filter(Boolean);
   const apply = (current: string[]) => (mode === "add" ? [...new Set([...current, ...tags])] : current.filter((t) => !tags.includes(t)));
-  switch (parsed.type) {
-    case "Order": {
-      requireScope(ctx, "write_orders", `tags${mode === "add" ? "Add" : "Remove"}`);
-      const o = shop.store.orderById(parsed.id);
-      if (!o) return fail("Order does not exist");
-      effects.updateOrder(shop, o.id, { tags: apply(o.tags) });
-      return { node: { __typename: "Order", id: args.id }, userErrors: [] };
-    }
-    case "Customer": {
-      requireScope(ctx, "write_customers", `tags${mode === "add" ? "Add" : "Remove"}`);
-      const c = shop.store.customerById(parsed.id);
-      if (!c) return fail("Customer does not exist");
-      effects.updateCustomer(shop, c.id, { tags: apply(c.tags) });
-      return { node: { __typename: "Customer", id: args.id }, userErrors: [] };
-    }
-    case "Product": {
-      requireScope(ctx, "write_products", `tags${mode === "add" ? "Add" : "Remove"}`);
-      const p = shop.store.productById(parsed.id);
-      if (!p) return fail("Product does not exist");
-      effects.updateProduct(shop, p.id, { tags: apply(p.tags) });
-      return { node: { __typename: "Product", id: args.id }, userErrors: [] };
-    }
-    default:
-      return fail(`Tags are not supported on ${parsed.type}`);
-  }
+  const mutationName = `tags${mode === "add" ? "Add" : "Remove"}`;
+  const kinds = {
+    Order: { scope: "write_orders", find: () => shop.store.orderById(parsed.id), save: (tags: string[]) => effects.updateOrder(shop, parsed.id, { tags }) },
+    Customer: { scope: "write_customers", find: () => shop.store.customerById(parsed.id), save: (tags: string[]) => effects.updateCustomer(shop, parsed.id, { tags }) },
+    Product: { scope: "write_products", find: () => shop.store.productById(parsed.id), save: (tags: string[]) => effects.updateProduct(shop, parsed.id, { tags }) },
+  } as const;
+  const kind = kinds[parsed.type as keyof typeof kinds];
+  if (!kind) return fail(`Tags are not supported on ${parsed.type}`);
+  requireScope(ctx, kind.scope, mutationName);
+  const record = kind.find();
+  if (!record) return fail(`${parsed.type} does not exist`);
+  kind.save(apply(record.tags));
+  return { node: { __typename: parsed.type, id: args.id }, userErrors: [] };
 }
