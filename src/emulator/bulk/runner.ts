@@ -162,7 +162,7 @@ export class BulkRunner {
     const threads = plan.root !== "products" && totalRoots >= PARALLEL_FROM ? Math.min(this.state.limits.bulkThreads, os.availableParallelism()) : 0;
     const batches = splitIndices(order, BATCH);
     const pool = threads ? new WorkerPool(threads, { snapshot: shop.store.snapshot(), plan, groupObjects }) : null;
-    const window = pool ? pool.size * 3 : 1;
+    const window = pool ? pool.size * 8 : 1;
     const inFlight: Promise<BatchResult>[] = [];
     const produce = (seq: number): Promise<BatchResult> => {
       if (pool) return pool.submit(seq, batches[seq]!);

@@ -11,6 +11,8 @@ parentPort!.on("message", (msg: { seq: number; indices: Indices }) => {
   // Encoded here and transferred, not copied: the main thread only writes bytes.
   const batch = serializeBatch(store, data.plan, msg.indices, data.groupObjects);
   const bytes = Buffer.from(batch.text, "utf8");
-  const buffer = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
+  // Large strings get an ArrayBuffer of their own: transfer it as is (a pooled one must be copied out).
+  const whole = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength;
+  const buffer = (whole ? bytes.buffer : bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength)) as ArrayBuffer;
   parentPort!.postMessage({ seq: msg.seq, buffer, objects: batch.objects, roots: batch.roots }, [buffer]);
 });
