@@ -55,6 +55,10 @@ export default defineConfig({
       WORKER_SHUTDOWN_GRACE_MS: "2000",
       // Every browser here signs up from 127.0.0.1; the per-address limit is for real traffic.
       AUTH_RATE_LIMIT_MAX: "100",
+      // Demo mode's Shopify emulator, on a port of its own, with a small store.
+      SHOPIFY_EMULATOR_PORT: process.env.E2E_EMULATOR_PORT ?? "4101",
+      DEMO_ORDERS: "3000",
+      TOKEN_ENCRYPTION_KEY: "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=",
     },
   },
 });

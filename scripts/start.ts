@@ -8,7 +8,8 @@ import { existsSync, statSync } from "node:fs";
 import path from "node:path";
 import { EMBEDDED_DATABASE_URL } from "../src/server/env";
 import { pingRedis, REDIS_HELP } from "../src/server/infra/redis";
-import { ensureAuthSecret, ensureDatabase, newestMtime, startEmbeddedPostgres } from "./lib/local-services";
+import { randomBytes } from "node:crypto";
+import { ensureDatabase, ensureLocalSecret, newestMtime, startEmbeddedPostgres } from "./lib/local-services";
 import { type Managed, run, spawnManaged, stopAll } from "./lib/processes";
 
 const DEMO_PASSWORD = "brandbase-demo";
@@ -19,6 +20,15 @@ const workerGroups = (process.env.WORKER_GROUPS ?? "ingestion;sync;automation,ca
   .split(";")
   .map((g) => g.split(",").map((q) => q.trim()).filter(Boolean))
   .filter((g) => g.length > 0);
+
+async function waitForUrl(url: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await fetch(url).then((r) => r.ok, () => false)) return;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`${url} did not answer within ${timeoutMs / 1000} s`);
+}
 
 function needsBuild(): boolean {
   const buildId = path.resolve(".next/BUILD_ID");
@@ -32,7 +42,19 @@ async function main(): Promise<void> {
   process.env.NEXT_TELEMETRY_DISABLED = "1";
   const port = process.env.PORT ?? "3000";
   process.env.APP_URL ??= `http://localhost:${port}`;
-  process.env.BETTER_AUTH_SECRET ??= ensureAuthSecret();
+  process.env.BETTER_AUTH_SECRET ??= ensureLocalSecret("auth-secret");
+  process.env.TOKEN_ENCRYPTION_KEY ??= ensureLocalSecret("token-key");
+
+  // Demo mode: without Shopify credentials, a local emulator with a seeded store plays Shopify.
+  const demoShopify = !process.env.SHOPIFY_API_KEY;
+  const emulatorPort = process.env.SHOPIFY_EMULATOR_PORT ?? "4100";
+  if (demoShopify) {
+    Object.assign(process.env, {
+      SHOPIFY_API_KEY: "brandbase-demo",
+      SHOPIFY_API_SECRET: randomBytes(24).toString("base64url"),
+      SHOPIFY_EMULATOR_URL: `http://127.0.0.1:${emulatorPort}`,
+    });
+  }
 
   let embedded: { stop: () => Promise<void> } | undefined;
   if (!process.env.DATABASE_URL) {
@@ -67,17 +89,31 @@ async function main(): Promise<void> {
     await run("next", ["build"], process.env);
   }
 
-  const children: Managed[] = [
+  const children: Managed[] = [];
+  if (demoShopify) {
+    const emulator = spawnManaged(
+      "shopify",
+      "tsx",
+      ["src/emulator/cli.ts", "--port", emulatorPort, "--shop", "demo-brand", "--orders", process.env.DEMO_ORDERS ?? "20000", "--seed", "42",
+        "--client-id", process.env.SHOPIFY_API_KEY!, "--client-secret", process.env.SHOPIFY_API_SECRET!, "--redirect", `${env.APP_URL}/api/shopify/callback`],
+      process.env,
+      5,
+    );
+    children.push(emulator);
+    await waitForUrl(`${process.env.SHOPIFY_EMULATOR_URL}/_emulator`, 60_000);
+  }
+  children.push(
     spawnManaged("web", "next", [dev ? "dev" : "start", "-p", port], process.env, 0),
     ...workerGroups.map((queues, i) =>
       spawnManaged(queues.length > 1 ? `${queues[0]}+${queues.length - 1}` : queues[0]!, "tsx", [...(dev ? ["watch"] : []), "src/workers/index.ts", ...queues], process.env, i + 1),
     ),
-  ];
+  );
 
   console.log(
     `\n  Brandbase is starting at ${env.APP_URL}\n` +
       `  Demo login: ${demo.email} / ${demo.password}  (brand: ${env.APP_URL}/${demo.brandSlug})\n` +
       `  Postgres: ${embedded ? "embedded (.data/pg)" : "DATABASE_URL"} · Redis: ${redisUrl.replace(/\/\/[^@]*@/, "//***@")}\n` +
+      (demoShopify ? `  Shopify: demo emulator at ${process.env.SHOPIFY_EMULATOR_URL} — connect the store "demo-brand" under Stores\n` : "") +
       `  Workers: ${workerGroups.map((g) => g.join("+")).join(", ")} · Ctrl-C stops everything\n`,
   );
 

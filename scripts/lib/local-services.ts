@@ -6,12 +6,13 @@ import postgres from "postgres";
 
 const DATA_DIR = path.resolve(".data");
 
-/** A secret that survives restarts (so sessions do), generated once into .data/. */
-export function ensureAuthSecret(): string {
-  const file = path.join(DATA_DIR, "auth-secret");
+/** A secret that survives restarts (so sessions and encrypted tokens do), generated once into .data/. */
+export function ensureLocalSecret(name: "auth-secret" | "token-key"): string {
+  const file = path.join(DATA_DIR, name);
   if (existsSync(file)) return readFileSync(file, "utf8").trim();
   mkdirSync(DATA_DIR, { recursive: true });
-  const secret = randomBytes(32).toString("base64url");
+  // token-key must be exactly 32 bytes, base64 (AES-256).
+  const secret = name === "token-key" ? randomBytes(32).toString("base64") : randomBytes(32).toString("base64url");
   writeFileSync(file, secret + "\n", { mode: 0o600 });
   return secret;
 }

@@ -24,6 +24,11 @@ const envSchema = z.object({
   DEMO_USER_EMAIL: z.email().default("demo@brandbase.dev"),
   /** Sign-in and sign-up attempts allowed per address per 10 seconds. */
   AUTH_RATE_LIMIT_MAX: z.coerce.number().int().min(1).max(10_000).default(5),
+  SHOPIFY_API_KEY: z.string().min(1).optional(),
+  SHOPIFY_API_SECRET: z.string().min(1).optional(),
+  SHOPIFY_SCOPES: z.string().default("read_orders,read_customers,write_customers,read_products"),
+  /** 32 bytes, base64: encrypts Shopify tokens at rest (npm start generates one into .data/). */
+  TOKEN_ENCRYPTION_KEY: z.string().optional(),
   /** Send Shopify traffic to this local emulator instead of *.myshopify.com (dev, demo and tests). */
   SHOPIFY_EMULATOR_URL: z.url({ error: "SHOPIFY_EMULATOR_URL must be a URL like http://127.0.0.1:4100" }).optional(),
   /** Bearer token for /api/monitoring/* (instance administrators' sessions work too). */

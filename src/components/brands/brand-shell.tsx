@@ -19,6 +19,7 @@ const NAV = [
   { href: "", label: "Overview" },
   { href: "/queues", label: "Queue health" },
   { href: "/members", label: "Members" },
+  { href: "/settings/stores", label: "Stores" },
 ];
 
 export function BrandShell({ brand, user, children }: { brand: string; user: BrandContextValue["user"]; children: ReactNode }) {

@@ -2,6 +2,7 @@ import { brandsRouter } from "./routers/brands";
 import { meRouter } from "./routers/me";
 import { invitationsRouter, membersRouter } from "./routers/members";
 import { queuesRouter } from "./routers/queues";
+import { storesRouter } from "./routers/stores";
 import { createCallerFactory, createTRPCRouter } from "./trpc";
 
 export const appRouter = createTRPCRouter({
@@ -10,6 +11,7 @@ export const appRouter = createTRPCRouter({
   members: membersRouter,
   invitations: invitationsRouter,
   queues: queuesRouter,
+  stores: storesRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -1,0 +1,16 @@
+import { z } from "zod";
+import { disconnectStore, listStores } from "../../services/stores/connect";
+import { shopifyConfigured } from "../../shopify/api";
+import { getSessionStorage } from "../../shopify/session-storage";
+import { brandProcedure, createTRPCRouter } from "../trpc";
+
+export const storesRouter = createTRPCRouter({
+  list: brandProcedure().query(async ({ ctx }) => ({ stores: await listStores(ctx, { brandId: ctx.brandId }), shopifyConfigured: shopifyConfigured() })),
+
+  disconnect: brandProcedure("owner")
+    .input(z.object({ storeId: z.uuid() }))
+    .mutation(async ({ ctx, input }) => {
+      await disconnectStore({ db: ctx.db, storage: await getSessionStorage() }, { brandId: ctx.brandId, storeId: input.storeId });
+      ctx.log.info({ storeId: input.storeId }, "store disconnected");
+    }),
+});

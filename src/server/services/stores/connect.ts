@@ -1,0 +1,143 @@
+import { createHmac, timingSafeEqual } from "node:crypto";
+import type { SessionStorage } from "@shopify/shopify-app-session-storage";
+import { and, eq, ne } from "drizzle-orm";
+import type { Db } from "../../db/client";
+import { stores } from "../../db/schema";
+import { AppError } from "../../errors";
+import { CALLBACK_PATH, type Shopify } from "../../shopify/api";
+import { browserShopifyUrl } from "../../shopify/routing";
+import { findMembership } from "../brands/brands";
+
+/** Carries who started a connection, for which brand and shop, from the install redirect to the callback. */
+export const CONNECT_COOKIE = "bb_shopify_connect";
+const CONNECT_TTL_MS = 10 * 60 * 1000;
+
+interface ConnectDeps {
+  db: Db;
+  shopify: Shopify;
+  /** Signs the connect cookie. */
+  secret: string;
+  emulatorUrl?: string;
+}
+
+interface ConnectIntent {
+  brandId: string;
+  userId: string;
+  shop: string;
+  at: number;
+}
+
+const sign = (secret: string, payload: string) => createHmac("sha256", secret).update(payload).digest("base64url");
+
+function sealIntent(secret: string, intent: ConnectIntent): string {
+  const payload = Buffer.from(JSON.stringify(intent)).toString("base64url");
+  return `${payload}.${sign(secret, payload)}`;
+}
+
+function openIntent(secret: string, cookie: string | undefined): ConnectIntent | null {
+  const [payload, mac] = (cookie ?? "").split(".");
+  if (!payload || !mac) return null;
+  const expected = Buffer.from(sign(secret, payload));
+  const given = Buffer.from(mac);
+  if (expected.length !== given.length || !timingSafeEqual(expected, given)) return null;
+  const intent = JSON.parse(Buffer.from(payload, "base64url").toString("utf8")) as ConnectIntent;
+  return Date.now() - intent.at <= CONNECT_TTL_MS ? intent : null;
+}
+
+function readCookie(request: Request, name: string): string | undefined {
+  for (const part of (request.headers.get("cookie") ?? "").split(";")) {
+    const [k, ...v] = part.trim().split("=");
+    if (k === name) return decodeURIComponent(v.join("="));
+  }
+  return undefined;
+}
+
+/** "Demo-Brand", "demo-brand.myshopify.com", "https://demo-brand.myshopify.com/admin" → "demo-brand.myshopify.com". */
+export function normalizeShopInput(shopify: Shopify, raw: string): string {
+  const host = raw.trim().toLowerCase().replace(/^https?:\/\//, "").split("/")[0] ?? "";
+  const domain = host.includes(".") ? host : `${host}.myshopify.com`;
+  const clean = shopify.utils.sanitizeShop(domain);
+  if (!clean) {
+    throw new AppError("BAD_REQUEST", "Enter your store's Shopify domain, like your-store.myshopify.com", {
+      fields: { shop: "Enter your store's Shopify domain, like your-store.myshopify.com" },
+    });
+  }
+  return clean;
+}
+
+async function requireOwner(db: Db, userId: string, brand: string) {
+  const membership = await findMembership({ db }, { userId, brand });
+  if (!membership) throw new AppError("FORBIDDEN", "You are not a member of this brand");
+  if (membership.role !== "owner") throw new AppError("FORBIDDEN", "Only owners can connect or disconnect stores");
+  return membership;
+}
+
+/** Starts OAuth with the library and sends the owner to Shopify's consent page. */
+export async function beginStoreConnect(deps: ConnectDeps, input: { userId: string; brand: string; shop: string; request: Request }): Promise<Response> {
+  const membership = await requireOwner(deps.db, input.userId, input.brand);
+  const shop = normalizeShopInput(deps.shopify, input.shop);
+  const begin = await deps.shopify.auth.begin({ shop, callbackPath: CALLBACK_PATH, isOnline: false, rawRequest: input.request });
+  const location = begin.headers.get("location");
+  if (begin.status !== 302 || !location) throw new AppError("BAD_REQUEST", "Shopify refused to start the connection (is this an automated browser?)");
+  const headers = new Headers({ location: browserShopifyUrl(location, deps.emulatorUrl) });
+  for (const cookie of begin.headers.getSetCookie()) headers.append("set-cookie", cookie);
+  const intent = sealIntent(deps.secret, { brandId: membership.id, userId: input.userId, shop, at: Date.now() });
+  const secure = new URL(input.request.url).protocol === "https:" ? "; Secure" : "";
+  headers.append("set-cookie", `${CONNECT_COOKIE}=${intent}; Path=/api/shopify; HttpOnly; SameSite=Lax; Max-Age=600${secure}`);
+  return new Response(null, { status: 302, headers });
+}
+
+/**
+ * Finishes OAuth: the library checks the state cookie, the HMAC and the timestamp and exchanges the
+ * code for an expiring offline token; only then is anything stored.
+ */
+export async function completeStoreConnect(
+  deps: ConnectDeps & { storage: SessionStorage },
+  input: { userId: string; request: Request },
+): Promise<{ brandSlug: string; shop: string }> {
+  const intent = openIntent(deps.secret, readCookie(input.request, CONNECT_COOKIE));
+  if (!intent) throw new AppError("BAD_REQUEST", "This connection link has expired or was not started here. Start again from Settings → Stores.");
+  if (intent.userId !== input.userId) throw new AppError("FORBIDDEN", "This connection was started by another user");
+  const membership = await requireOwner(deps.db, input.userId, intent.brandId);
+  const callbackShop = new URL(input.request.url).searchParams.get("shop");
+  if (callbackShop !== intent.shop) throw new AppError("BAD_REQUEST", `Shopify answered for ${callbackShop ?? "no shop"}, but the connection was started for ${intent.shop}`);
+
+  let session;
+  try {
+    ({ session } = await deps.shopify.auth.callback({ rawRequest: input.request, expiring: true }));
+  } catch (err) {
+    throw new AppError("BAD_REQUEST", `Shopify's answer could not be verified (${(err as Error).message}). Nothing was stored; start again.`, { cause: err });
+  }
+  await deps.storage.storeSession(session);
+  const now = new Date();
+  await deps.db
+    .insert(stores)
+    .values({ brandId: membership.id, shopDomain: session.shop, status: "connected", scopes: session.scope ?? null, sessionId: session.id, connectedBy: input.userId, connectedAt: now, statusChangedAt: now })
+    .onConflictDoUpdate({
+      target: [stores.brandId, stores.shopDomain],
+      set: { status: "connected", scopes: session.scope ?? null, sessionId: session.id, connectedBy: input.userId, connectedAt: now, statusChangedAt: now },
+    });
+  return { brandSlug: membership.slug, shop: session.shop };
+}
+
+export async function listStores(deps: { db: Db }, input: { brandId: string }) {
+  return deps.db
+    .select({ id: stores.id, shopDomain: stores.shopDomain, status: stores.status, scopes: stores.scopes, connectedAt: stores.connectedAt, statusChangedAt: stores.statusChangedAt })
+    .from(stores)
+    .where(eq(stores.brandId, input.brandId))
+    .orderBy(stores.connectedAt);
+}
+
+/** Marks the store disconnected; its tokens are deleted unless another brand still uses that shop. */
+export async function disconnectStore(deps: { db: Db; storage: SessionStorage }, input: { brandId: string; storeId: string }): Promise<void> {
+  const [store] = await deps.db.select().from(stores).where(and(eq(stores.id, input.storeId), eq(stores.brandId, input.brandId)));
+  if (!store) throw new AppError("NOT_FOUND", "No such store in this brand");
+  await deps.db.update(stores).set({ status: "disconnected", statusChangedAt: new Date() }).where(eq(stores.id, store.id));
+  if (!store.sessionId) return;
+  const [other] = await deps.db
+    .select({ id: stores.id })
+    .from(stores)
+    .where(and(eq(stores.sessionId, store.sessionId), eq(stores.status, "connected"), ne(stores.id, store.id)))
+    .limit(1);
+  if (!other) await deps.storage.deleteSession(store.sessionId);
+}
