@@ -37,6 +37,8 @@ function needsBuild(): boolean {
   return newestMtime(["src", "public", "next.config.ts", "package-lock.json", "postcss.config.mjs"]) > built;
 }
 
+let embedded: { stop: () => Promise<void> } | undefined;
+
 async function main(): Promise<void> {
   Object.assign(process.env, { NODE_ENV: dev ? "development" : "production" });
   process.env.NEXT_TELEMETRY_DISABLED = "1";
@@ -56,7 +58,6 @@ async function main(): Promise<void> {
     });
   }
 
-  let embedded: { stop: () => Promise<void> } | undefined;
   if (!process.env.DATABASE_URL) {
     console.log("No DATABASE_URL: starting the embedded Postgres (data in .data/pg)…");
     embedded = await startEmbeddedPostgres(EMBEDDED_DATABASE_URL);
@@ -95,7 +96,8 @@ async function main(): Promise<void> {
       "shopify",
       "tsx",
       ["src/emulator/cli.ts", "--port", emulatorPort, "--shop", "demo-brand", "--orders", process.env.DEMO_ORDERS ?? "20000", "--seed", "42",
-        "--client-id", process.env.SHOPIFY_API_KEY!, "--client-secret", process.env.SHOPIFY_API_SECRET!, "--redirect", `${env.APP_URL}/api/shopify/callback`],
+        // `--name=value`: a generated secret may start with "-".
+        `--client-id=${process.env.SHOPIFY_API_KEY}`, `--client-secret=${process.env.SHOPIFY_API_SECRET}`, `--redirect=${env.APP_URL}/api/shopify/callback`],
       process.env,
       5,
     );
@@ -137,7 +139,8 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((err) => {
+main().catch(async (err) => {
   console.error(err);
+  await embedded?.stop().catch(() => {});
   process.exit(1);
 });

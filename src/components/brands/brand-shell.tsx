@@ -61,6 +61,7 @@ export function BrandShell({ brand, user, children }: { brand: string; user: Bra
           value={value?.slug ?? brand}
           onChange={(e) => (e.target.value === "__all" ? router.push("/brands") : router.push(`/${e.target.value}`))}
         >
+          {!all.data && !value ? <option value={brand}>Loading…</option> : null}
           {(all.data ?? (value ? [value] : [])).map((b) => (
             <option key={b.id} value={b.slug}>
               {b.name}

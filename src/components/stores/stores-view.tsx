@@ -34,7 +34,11 @@ export function StoresView({ connected, error, shop }: { connected?: string; err
     <>
       <PageHeader title="Stores" description="The Shopify stores this brand's data comes from." />
       <div className="space-y-6">
-        {connected ? <Alert tone="success" title={`${connected} is connected`}>Its history will sync in the background.</Alert> : null}
+        {connected ? (
+          <Alert tone="success" title={`${connected} is connected`}>
+            Its access token is stored encrypted. Syncing its orders, customers and products is not available yet.
+          </Alert>
+        ) : null}
         {isOwner ? (
           <Card>
             <CardHeader title="Connect a Shopify store" description="You will approve the connection on Shopify, then come back here." />
