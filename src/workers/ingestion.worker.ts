@@ -1,7 +1,10 @@
 import type { QueueHandlers } from "~/server/jobs/queue";
+import { getDb } from "~/server/db/client";
 import { runProbe } from "~/server/services/queues/probe";
+import { applyShopifyWebhook } from "~/server/services/webhooks/apply";
 
 /** Handlers of the `ingestion` queue: one per job in its contract. */
 export const ingestionHandlers: QueueHandlers<"ingestion"> = {
   probe: runProbe,
+  shopifyWebhook: (payload, ctx) => applyShopifyWebhook({ db: getDb(), log: ctx.log }, payload),
 };

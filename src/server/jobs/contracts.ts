@@ -17,6 +17,9 @@ export const probePayload = brandJob.extend({
   fail: z.boolean().default(false),
 });
 
+/** A recorded Shopify webhook to apply (the delivery row holds the payload; payloads carry ids only). */
+export const shopifyWebhookPayload = z.object({ deliveryId: z.uuid() });
+
 export interface QueueContract {
   description: string;
   /** Jobs processed at once by one worker process. */
@@ -28,7 +31,7 @@ export const queueContracts = {
   ingestion: {
     description: "Segment-compatible events and Shopify webhooks: identity resolution, profile updates",
     concurrency: 20,
-    jobs: { probe: probePayload },
+    jobs: { probe: probePayload, shopifyWebhook: shopifyWebhookPayload },
   },
   sync: {
     description: "Shopify history and ongoing sync: bulk operations, staging, promotion, reconciliation",

@@ -1,10 +1,27 @@
 import "@shopify/shopify-api/adapters/web-api";
-import { ApiVersion, LogSeverity, shopifyApi } from "@shopify/shopify-api";
+import { ApiVersion, DeliveryMethod, LogSeverity, shopifyApi } from "@shopify/shopify-api";
 import { getEnv } from "../env";
 import { getLogger } from "../logger";
 
 export const SHOPIFY_API_VERSION = ApiVersion.October26;
 export const CALLBACK_PATH = "/api/shopify/callback";
+export const WEBHOOK_PATH = "/api/webhooks/shopify";
+
+/** The topics we subscribe to on connect (SPEC C3). Compliance topics come through the app's configuration, not subscriptions. */
+export const WEBHOOK_TOPICS = [
+  "ORDERS_CREATE",
+  "ORDERS_UPDATED",
+  "ORDERS_CANCELLED",
+  "REFUNDS_CREATE",
+  "CUSTOMERS_CREATE",
+  "CUSTOMERS_UPDATE",
+  "CUSTOMERS_DELETE",
+  "PRODUCTS_CREATE",
+  "PRODUCTS_UPDATE",
+  "PRODUCTS_DELETE",
+  "APP_UNINSTALLED",
+  "BULK_OPERATIONS_FINISH",
+] as const;
 
 function createShopify() {
   const env = getEnv();
@@ -13,7 +30,7 @@ function createShopify() {
   }
   const app = new URL(env.APP_URL);
   const log = getLogger().child({ component: "shopify-api" });
-  return shopifyApi({
+  const shopify = shopifyApi({
     apiKey: env.SHOPIFY_API_KEY,
     apiSecretKey: env.SHOPIFY_API_SECRET,
     scopes: env.SHOPIFY_SCOPES.split(",").map((s) => s.trim()).filter(Boolean),
@@ -30,6 +47,8 @@ function createShopify() {
       },
     },
   });
+  shopify.webhooks.addHandlers(Object.fromEntries(WEBHOOK_TOPICS.map((t) => [t, { deliveryMethod: DeliveryMethod.Http, callbackUrl: WEBHOOK_PATH }])));
+  return shopify;
 }
 
 export type Shopify = ReturnType<typeof createShopify>;

@@ -2,6 +2,7 @@ import { createHmac, timingSafeEqual } from "node:crypto";
 import type { SessionStorage } from "@shopify/shopify-app-session-storage";
 import { and, eq, ne } from "drizzle-orm";
 import type { Db } from "../../db/client";
+import type { Logger } from "../../logger";
 import { stores } from "../../db/schema";
 import { AppError } from "../../errors";
 import { CALLBACK_PATH, type Shopify } from "../../shopify/api";
@@ -14,6 +15,7 @@ const CONNECT_TTL_MS = 10 * 60 * 1000;
 
 interface ConnectDeps {
   db: Db;
+  log?: Logger;
   shopify: Shopify;
   /** Signs the connect cookie. */
   secret: string;
@@ -109,6 +111,14 @@ export async function completeStoreConnect(
     throw new AppError("BAD_REQUEST", `Shopify's answer could not be verified (${(err as Error).message}). Nothing was stored; start again.`, { cause: err });
   }
   await deps.storage.storeSession(session);
+  // Subscribe to the topics we keep data current with; a failure here is logged, not fatal.
+  try {
+    const registered = await deps.shopify.webhooks.register({ session });
+    const failed = Object.entries(registered).filter(([, results]) => results.some((r) => !r.success)).map(([topic]) => topic);
+    if (failed.length) deps.log?.error({ shop: session.shop, topics: failed }, "webhook registration failed for some topics");
+  } catch (err) {
+    deps.log?.error({ shop: session.shop, err }, "webhook registration failed");
+  }
   const now = new Date();
   await deps.db
     .insert(stores)

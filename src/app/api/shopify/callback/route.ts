@@ -19,7 +19,7 @@ export const GET = withHttp("/api/shopify/callback", async (req: Request) => {
   const env = getEnv();
   try {
     const { brandSlug, shop } = await completeStoreConnect(
-      { db: getDb(), shopify: getShopify(), secret: env.BETTER_AUTH_SECRET!, storage: await getSessionStorage() },
+      { db: getDb(), shopify: getShopify(), secret: env.BETTER_AUTH_SECRET!, storage: await getSessionStorage(), log: getLogger() },
       { userId: user.id, request: req },
     );
     getLogger().info({ userId: user.id, shop }, "store connected");

@@ -1,0 +1,67 @@
+import { eq } from "drizzle-orm";
+import type { Db } from "../../db/client";
+import { webhookDeliveries } from "../../db/schema";
+import type { JobProducer } from "../../jobs/queue";
+import type { Logger } from "../../logger";
+import type { Shopify } from "../../shopify/api";
+
+export interface WebhookAnswer {
+  status: number;
+  body: Record<string, unknown>;
+}
+
+/**
+ * Shopify's webhook endpoint: HMAC first (nothing is stored for a bad one), then the delivery is
+ * committed to Postgres — deduplicated on Shopify's event id — and only then queued. The answer
+ * does not wait for processing.
+ */
+export async function receiveShopifyWebhook(
+  deps: { db: Db; shopify: Shopify; jobs: JobProducer; log: Logger },
+  input: { request: Request; rawBody: string },
+): Promise<WebhookAnswer> {
+  const check = await deps.shopify.webhooks.validate({ rawBody: input.rawBody, rawRequest: input.request });
+  if (!check.valid) {
+    deps.log.warn({ reason: check.reason }, "webhook rejected");
+    return { status: 401, body: { error: "Webhook could not be verified" } };
+  }
+  const headers = input.request.headers;
+  let payload: unknown;
+  try {
+    payload = JSON.parse(input.rawBody);
+  } catch {
+    return { status: 400, body: { error: "Webhook body is not JSON" } };
+  }
+  const eventId = headers.get("x-shopify-event-id") ?? check.webhookId;
+  const triggeredAt = headers.get("x-shopify-triggered-at");
+  const [row] = await deps.db
+    .insert(webhookDeliveries)
+    .values({
+      shopDomain: check.domain,
+      topic: headers.get("x-shopify-topic") ?? String(check.topic),
+      webhookId: check.webhookId,
+      eventId,
+      apiVersion: check.apiVersion,
+      triggeredAt: triggeredAt ? new Date(triggeredAt) : null,
+      payload,
+    })
+    .onConflictDoNothing()
+    .returning({ id: webhookDeliveries.id });
+  if (!row) {
+    deps.log.info({ eventId, shop: check.domain }, "duplicate webhook ignored");
+    return { status: 200, body: { duplicate: true } };
+  }
+  try {
+    await deps.jobs.enqueue("ingestion", "shopifyWebhook", { deliveryId: row.id }, { jobId: `webhook-${row.id}` });
+  } catch (err) {
+    // Recorded is enough to answer: the delivery stays unprocessed until it is queued again.
+    deps.log.error({ err, deliveryId: row.id }, "webhook recorded but not queued");
+  }
+  return { status: 200, body: { received: true } };
+}
+
+export async function markDeliveryProcessed(deps: { db: Db }, input: { deliveryId: string; error?: string }): Promise<void> {
+  await deps.db
+    .update(webhookDeliveries)
+    .set(input.error ? { error: input.error } : { processedAt: new Date(), error: null })
+    .where(eq(webhookDeliveries.id, input.deliveryId));
+}

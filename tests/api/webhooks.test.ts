@@ -1,0 +1,118 @@
+import { createHmac, randomBytes, randomUUID } from "node:crypto";
+import { eq } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type Emulator, startEmulator } from "~/emulator";
+import { getDb } from "~/server/db/client";
+import { shopifySession, stores, webhookDeliveries } from "~/server/db/schema";
+import { resetEnvCache } from "~/server/env";
+import type { Infra } from "~/server/infra";
+import { createJobProducer } from "~/server/jobs/queue";
+import { getLogger } from "~/server/logger";
+import { beginStoreConnect, completeStoreConnect } from "~/server/services/stores/connect";
+import { applyShopifyWebhook } from "~/server/services/webhooks/apply";
+import { receiveShopifyWebhook } from "~/server/services/webhooks/receive";
+import { getShopify } from "~/server/shopify/api";
+import { routeShopifyToEmulator } from "~/server/shopify/routing";
+import { getSessionStorage } from "~/server/shopify/session-storage";
+import { approveOnConsentPage, CHROME_UA, cookieHeader } from "../emulator/harness";
+import { callerFor, createUser, servicesReady, testInfra } from "../helpers/context";
+
+const API_KEY = "webhook-test-app";
+const API_SECRET = "webhook-test-secret-0123456789";
+const APP_URL = "http://localhost:3000";
+const SHOP = "hook-shop.myshopify.com";
+
+/** A delivery as Shopify sends it: raw JSON body, base64 HMAC-SHA256 with the app's secret. */
+function delivery(topic: string, body: unknown, opts: { eventId?: string; secret?: string; tamper?: boolean } = {}) {
+  const raw = JSON.stringify(body);
+  const hmac = createHmac("sha256", opts.secret ?? API_SECRET).update(raw).digest("base64");
+  const request = new Request(`${APP_URL}/api/webhooks/shopify`, {
+    method: "POST",
+    body: opts.tamper ? raw.replace("1", "2") : raw,
+    headers: {
+      "content-type": "application/json",
+      "x-shopify-topic": topic,
+      "x-shopify-hmac-sha256": hmac,
+      "x-shopify-shop-domain": SHOP,
+      "x-shopify-api-version": "2026-10",
+      "x-shopify-webhook-id": randomUUID(),
+      "x-shopify-event-id": opts.eventId ?? randomUUID(),
+      "x-shopify-triggered-at": new Date().toISOString(),
+    },
+  });
+  return { request, rawBody: opts.tamper ? raw.replace("1", "2") : raw };
+}
+
+describe.skipIf(!servicesReady)("Shopify webhooks: receive, record, apply", () => {
+  let emulator: Emulator;
+  let infra: Infra;
+  const receive = (d: ReturnType<typeof delivery>) =>
+    receiveShopifyWebhook({ db: getDb(), shopify: getShopify(), jobs: createJobProducer(infra.queue), log: getLogger() }, d);
+  const rows = (eventId: string) => getDb().select().from(webhookDeliveries).where(eq(webhookDeliveries.eventId, eventId));
+
+  beforeAll(async () => {
+    Object.assign(process.env, { SHOPIFY_API_KEY: API_KEY, SHOPIFY_API_SECRET: API_SECRET, APP_URL, TOKEN_ENCRYPTION_KEY: randomBytes(32).toString("base64") });
+    resetEnvCache();
+    emulator = await startEmulator({
+      apps: [{ name: "Brandbase", clientId: API_KEY, clientSecret: API_SECRET, redirectUrls: [`${APP_URL}/api/shopify/callback`], scopes: ["read_orders", "read_customers", "write_customers", "read_products"] }],
+      shops: [{ domain: SHOP, orders: 20, endAt: Date.UTC(2026, 9, 1) }],
+    });
+    routeShopifyToEmulator(emulator.url);
+    infra = testInfra();
+  });
+  afterAll(async () => {
+    await emulator.close();
+    await infra.close();
+  });
+
+  it("subscribes to the product's topics when a store is connected", async () => {
+    const owner = await createUser("hook-owner");
+    const brand = await callerFor(owner, infra).brands.create({ name: "Hook Brand" });
+    const deps = { db: getDb(), shopify: getShopify(), secret: "integration-tests-secret-0123456789abcdef", emulatorUrl: emulator.url, storage: await getSessionStorage(), log: getLogger() };
+    const request = new Request(`${APP_URL}/api/shopify/install`, { headers: { "user-agent": CHROME_UA } });
+    const begin = await beginStoreConnect(deps, { userId: owner.id, brand: brand.slug, shop: SHOP, request });
+    const { callbackUrl } = await approveOnConsentPage(begin.headers.get("location")!);
+    await completeStoreConnect(deps, { userId: owner.id, request: new Request(callbackUrl, { headers: { cookie: cookieHeader(begin), "user-agent": CHROME_UA } }) });
+    const subs = emulator.webhooks.list(emulator.state.shop(SHOP)!, API_KEY);
+    expect(subs.map((s) => s.topic).sort()).toEqual(
+      ["APP_UNINSTALLED", "BULK_OPERATIONS_FINISH", "CUSTOMERS_CREATE", "CUSTOMERS_DELETE", "CUSTOMERS_UPDATE", "ORDERS_CANCELLED", "ORDERS_CREATE", "ORDERS_UPDATED", "PRODUCTS_CREATE", "PRODUCTS_DELETE", "PRODUCTS_UPDATE", "REFUNDS_CREATE"],
+    );
+    expect(new Set(subs.map((s) => s.uri))).toEqual(new Set([`${APP_URL}/api/webhooks/shopify`]));
+  });
+
+  it("answers 401 to a bad HMAC and stores nothing", async () => {
+    const eventId = randomUUID();
+    expect((await receive(delivery("orders/create", { id: 1 }, { eventId, tamper: true }))).status).toBe(401);
+    expect((await receive(delivery("orders/create", { id: 1 }, { eventId, secret: "wrong-secret" }))).status).toBe(401);
+    expect(await rows(eventId)).toHaveLength(0);
+  });
+
+  it("records a verified delivery once, queues it, and treats a redelivery as a duplicate", async () => {
+    const eventId = randomUUID();
+    const first = await receive(delivery("orders/create", { id: 5000000000001, name: "#1002" }, { eventId }));
+    expect(first).toEqual({ status: 200, body: { received: true } });
+    const again = await receive(delivery("orders/create", { id: 5000000000001, name: "#1002" }, { eventId }));
+    expect(again).toEqual({ status: 200, body: { duplicate: true } });
+    const recorded = await rows(eventId);
+    expect(recorded).toHaveLength(1);
+    expect(recorded[0]).toMatchObject({ shopDomain: SHOP, topic: "orders/create", payload: { name: "#1002" }, processedAt: null });
+    const job = await infra.queue.getJob("ingestion", `webhook-${recorded[0]!.id}`);
+    expect(job).toMatchObject({ name: "shopifyWebhook", data: { deliveryId: recorded[0]!.id } });
+
+    // Data topics are kept, unprocessed, with the reason, until the synced tables exist.
+    const result = await applyShopifyWebhook({ db: getDb(), log: getLogger() }, { deliveryId: recorded[0]!.id });
+    expect(result.applied).toBe(false);
+    expect((await rows(eventId))[0]).toMatchObject({ processedAt: null, error: expect.stringContaining("No handler for orders/create") });
+  });
+
+  it("marks the store uninstalled and forgets its tokens on app/uninstalled, once", async () => {
+    const eventId = randomUUID();
+    await receive(delivery("app/uninstalled", { id: 1, domain: SHOP }, { eventId }));
+    const [recorded] = await rows(eventId);
+    expect(await applyShopifyWebhook({ db: getDb(), log: getLogger() }, { deliveryId: recorded!.id })).toEqual({ applied: true });
+    expect(await applyShopifyWebhook({ db: getDb(), log: getLogger() }, { deliveryId: recorded!.id })).toEqual({ applied: false, reason: "already processed" });
+    const connected = await getDb().select().from(stores).where(eq(stores.shopDomain, SHOP));
+    expect(connected.map((s) => s.status)).toEqual(["uninstalled"]);
+    expect(await getDb().select().from(shopifySession).where(eq(shopifySession.shop, SHOP))).toHaveLength(0);
+  });
+});
