@@ -1,7 +1,17 @@
 import { expect, test } from "@playwright/test";
 import { DEMO, signIn } from "./helpers";
 
-test("an owner connects the demo Shopify store through its consent page, and disconnects it", async ({ page }) => {
+const EMULATOR = `http://127.0.0.1:${process.env.E2E_EMULATOR_PORT ?? "4101"}`;
+
+async function connectDemoStore(page: import("@playwright/test").Page) {
+  await page.getByLabel("Shop domain").fill("demo-brand");
+  await page.getByRole("button", { name: "Connect Shopify store" }).click();
+  await expect(page.getByRole("heading", { name: "Install Brandbase" })).toBeVisible();
+  await page.getByRole("button", { name: "Install" }).click();
+  await expect(page).toHaveURL(/\/settings\/stores\?connected=/);
+}
+
+test("an owner connects the demo Shopify store through its consent page; uninstalling on Shopify shows; reconnect and disconnect work", async ({ page }) => {
   await signIn(page, DEMO);
   await page.goto(`/${DEMO.brand}/settings/stores`);
   await expect(page.getByText("No store yet")).toBeVisible();
@@ -11,17 +21,21 @@ test("an owner connects the demo Shopify store through its consent page, and dis
   await page.getByRole("button", { name: "Connect Shopify store" }).click();
   await expect(page.getByText("Enter your store's Shopify domain, like your-store.myshopify.com")).toBeVisible();
 
-  await page.getByLabel("Shop domain").fill("demo-brand");
-  await page.getByRole("button", { name: "Connect Shopify store" }).click();
-  // Shopify's (the emulator's) consent page.
-  await expect(page.getByRole("heading", { name: "Install Brandbase" })).toBeVisible();
-  await expect(page.getByText("demo-brand.myshopify.com")).toBeVisible();
-  await page.getByRole("button", { name: "Install" }).click();
-
-  await expect(page).toHaveURL(new RegExp(`/${DEMO.brand}/settings/stores\\?connected=`));
+  await connectDemoStore(page);
   await expect(page.getByText("demo-brand.myshopify.com is connected")).toBeVisible();
   const stores = page.getByRole("list", { name: "Stores" });
   await expect(stores).toContainText("demo-brand.myshopify.com");
+  await expect(stores).toContainText("Connected");
+
+  // The merchant uninstalls the app on Shopify: app/uninstalled reaches our endpoint, the worker applies it.
+  const uninstall = await page.request.post(`${EMULATOR}/_emulator/shops/demo-brand/uninstall`, { data: { clientId: "brandbase-demo" } });
+  expect(uninstall.ok()).toBe(true);
+  await expect(async () => {
+    await page.reload();
+    await expect(page.getByRole("list", { name: "Stores" })).toContainText("Uninstalled", { timeout: 1_000 });
+  }).toPass({ timeout: 20_000 });
+
+  await connectDemoStore(page);
   await expect(stores).toContainText("Connected");
 
   page.once("dialog", (d) => void d.accept());
