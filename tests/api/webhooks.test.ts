@@ -3,7 +3,8 @@ import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Emulator, startEmulator } from "~/emulator";
 import { getDb } from "~/server/db/client";
-import { shopifySession, stores, webhookDeliveries } from "~/server/db/schema";
+import { customerPayload, orderPayload, productPayload, refundPayload } from "~/emulator/webhooks/payloads";
+import { shopCustomers, shopifySession, shopLineItems, shopOrders, shopProducts, shopVariants, stores, webhookDeliveries } from "~/server/db/schema";
 import { resetEnvCache } from "~/server/env";
 import type { Infra } from "~/server/infra";
 import { createJobProducer } from "~/server/jobs/queue";
@@ -99,10 +100,48 @@ describe.skipIf(!servicesReady)("Shopify webhooks: receive, record, apply", () =
     const job = await infra.queue.getJob("ingestion", `webhook-${recorded[0]!.id}`);
     expect(job).toMatchObject({ name: "shopifyWebhook", data: { deliveryId: recorded[0]!.id } });
 
-    // Data topics are kept, unprocessed, with the reason, until the synced tables exist.
-    const result = await applyShopifyWebhook({ db: getDb(), log: getLogger() }, { deliveryId: recorded[0]!.id });
-    expect(result.applied).toBe(false);
-    expect((await rows(eventId))[0]).toMatchObject({ processedAt: null, error: expect.stringContaining("No handler for orders/create") });
+    // A body that is not an order fails permanently, with the field named, and stays recorded.
+    await expect(applyShopifyWebhook({ db: getDb(), log: getLogger() }, { deliveryId: recorded[0]!.id })).rejects.toThrow(/orders\/create body: currency/);
+    expect((await rows(eventId))[0]).toMatchObject({ processedAt: null, error: expect.stringContaining("orders/create body: currency") });
+  });
+
+  it("applies orders, refunds, customers and products exactly, and an older delivery never overwrites a newer one", async () => {
+    const shop = emulator.state.shop(SHOP)!;
+    const apply = async (topic: string, body: unknown) => {
+      const eventId = randomUUID();
+      await receive(delivery(topic, body, { eventId }));
+      const [row] = await rows(eventId);
+      await applyShopifyWebhook({ db: getDb(), log: getLogger() }, { deliveryId: row!.id });
+    };
+    const variant = shop.store.products[0]!.variants[0]!;
+    const created = emulator.effects.createOrder(shop, { lineItems: [{ variantId: variant.id, quantity: 3 }], currency: "EUR" });
+    const createdBody = orderPayload(shop.store, created);
+    const { order: refunded, refund } = emulator.effects.refundOrder(shop, created.id, { lines: [{ lineItemId: created.lineItems[0]!.id, quantity: 1 }] });
+    const updatedBody = orderPayload(shop.store, refunded);
+
+    // Newer first, then the older create arrives late: the newer version stays.
+    await apply("orders/updated", updatedBody);
+    await apply("orders/create", createdBody);
+    await apply("refunds/create", refundPayload(refunded, refund));
+    const [order] = await getDb().select().from(shopOrders).where(eq(shopOrders.shopifyId, created.id));
+    expect(order).toMatchObject({ currency: "EUR", total: updatedBody.total_price.includes(".") ? `${updatedBody.total_price}00` : updatedBody.total_price, financialStatus: "partially_refunded" });
+    expect(order!.refunded).toBe(`${refundPayload(refunded, refund).transactions[0]!.amount}00`);
+    expect(order!.updatedAt.toISOString().replace(".000", "")).toBe(updatedBody.updated_at);
+    const lines = await getDb().select().from(shopLineItems).where(eq(shopLineItems.orderShopifyId, created.id));
+    expect(lines.map((l) => [l.shopifyId, l.quantity])).toEqual([[created.lineItems[0]!.id, 3]]);
+
+    const customer = emulator.effects.updateCustomer(shop, shop.store.customer(0)!.id, { note: "vip" });
+    await apply("customers/update", customerPayload(customer));
+    const [savedCustomer] = await getDb().select().from(shopCustomers).where(eq(shopCustomers.shopifyId, customer.id));
+    expect(savedCustomer).toMatchObject({ email: customer.email, firstName: customer.firstName });
+    await apply("customers/delete", { id: customer.id });
+    expect(await getDb().select().from(shopCustomers).where(eq(shopCustomers.shopifyId, customer.id))).toHaveLength(0);
+
+    const product = emulator.effects.updateProduct(shop, shop.store.products[1]!.id, { title: "Renamed" });
+    await apply("products/update", productPayload(product));
+    const [savedProduct] = await getDb().select().from(shopProducts).where(eq(shopProducts.shopifyId, product.id));
+    expect(savedProduct!.title).toBe("Renamed");
+    expect(await getDb().select().from(shopVariants).where(eq(shopVariants.productShopifyId, product.id))).toHaveLength(product.variants.length);
   });
 
   it("marks the store uninstalled and forgets its tokens on app/uninstalled, once", async () => {

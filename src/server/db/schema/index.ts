@@ -2,3 +2,4 @@ export * from "./auth";
 export * from "./brands";
 export * from "./shopify";
 export * from "./webhooks";
+export * from "./commerce";

@@ -2,12 +2,14 @@ import { and, eq } from "drizzle-orm";
 import type { Db } from "../../db/client";
 import { shopifySession, stores, webhookDeliveries } from "../../db/schema";
 import type { Logger } from "../../logger";
+import { PermanentJobError } from "../../infra/queue/port";
+import { applyDataWebhook, isDataTopic } from "../commerce/apply";
 import { markDeliveryProcessed } from "./receive";
 
 /**
- * Applies one recorded webhook. Idempotent: a processed delivery is skipped.
- * Today: app/uninstalled. Data topics wait for the synced tables (orders, customers, products) and
- * stay unprocessed with a reason, so none is lost and they can be applied once that lands.
+ * Applies one recorded webhook. Idempotent: a processed delivery is skipped, and data upserts never
+ * let an older `updated_at` overwrite a newer one. A body that cannot be applied is marked with the
+ * reason and fails permanently (retrying cannot fix it); database errors are retried.
  */
 export async function applyShopifyWebhook(deps: { db: Db; log: Logger }, input: { deliveryId: string }): Promise<{ applied: boolean; reason?: string }> {
   const [delivery] = await deps.db.select().from(webhookDeliveries).where(eq(webhookDeliveries.id, input.deliveryId));
@@ -28,7 +30,19 @@ export async function applyShopifyWebhook(deps: { db: Db; log: Logger }, input: 
     return { applied: true };
   }
 
-  const reason = `No handler for ${delivery.topic} yet (store sync is not built); kept for later`;
+  if (isDataTopic(delivery.topic)) {
+    try {
+      await applyDataWebhook(deps, { shopDomain: delivery.shopDomain, topic: delivery.topic, body: delivery.payload });
+    } catch (err) {
+      if (!(err instanceof Error) || !err.message.startsWith(`${delivery.topic} body:`)) throw err;
+      await markDeliveryProcessed(deps, { deliveryId: delivery.id, error: err.message });
+      throw new PermanentJobError(err.message, { cause: err });
+    }
+    await markDeliveryProcessed(deps, { deliveryId: delivery.id });
+    return { applied: true };
+  }
+
+  const reason = `No handler for ${delivery.topic} yet; kept for later`;
   await markDeliveryProcessed(deps, { deliveryId: delivery.id, error: reason });
   return { applied: false, reason };
 }

@@ -1,0 +1,118 @@
+import { bigint, index, integer, numeric, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { brands } from "./brands";
+import { stores } from "./shopify";
+
+// A brand's Shopify data, per connected store. Shopify ids are the natural keys (unique per store);
+// money is exact (numeric, with its currency); `updatedAt` is Shopify's, so older news never wins.
+
+const money = () => numeric({ precision: 20, scale: 4 });
+const owner = () => ({
+  brandId: uuid()
+    .notNull()
+    .references(() => brands.id, { onDelete: "cascade" }),
+  storeId: uuid()
+    .notNull()
+    .references(() => stores.id, { onDelete: "cascade" }),
+  shopifyId: bigint({ mode: "number" }).notNull(),
+});
+
+export const shopCustomers = pgTable(
+  "shop_customers",
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    ...owner(),
+    email: text(),
+    phone: text(),
+    firstName: text(),
+    lastName: text(),
+    tags: text(),
+    emailConsent: text(),
+    smsConsent: text(),
+    createdAt: timestamp({ withTimezone: true }),
+    updatedAt: timestamp({ withTimezone: true }).notNull(),
+  },
+  (t) => [uniqueIndex("shop_customers_store_shopify").on(t.storeId, t.shopifyId), index().on(t.brandId, t.email)],
+);
+
+export const shopProducts = pgTable(
+  "shop_products",
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    ...owner(),
+    title: text().notNull(),
+    handle: text(),
+    vendor: text(),
+    productType: text(),
+    status: text(),
+    tags: text(),
+    createdAt: timestamp({ withTimezone: true }),
+    updatedAt: timestamp({ withTimezone: true }).notNull(),
+  },
+  (t) => [uniqueIndex("shop_products_store_shopify").on(t.storeId, t.shopifyId)],
+);
+
+export const shopVariants = pgTable(
+  "shop_variants",
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    ...owner(),
+    productShopifyId: bigint({ mode: "number" }).notNull(),
+    title: text(),
+    sku: text(),
+    price: money(),
+  },
+  (t) => [uniqueIndex("shop_variants_store_shopify").on(t.storeId, t.shopifyId), index().on(t.storeId, t.productShopifyId)],
+);
+
+export const shopOrders = pgTable(
+  "shop_orders",
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    ...owner(),
+    name: text(),
+    email: text(),
+    phone: text(),
+    customerShopifyId: bigint({ mode: "number" }),
+    currency: text().notNull(),
+    subtotal: money(),
+    tax: money(),
+    discounts: money(),
+    total: money().notNull(),
+    refunded: money().notNull().default("0"),
+    financialStatus: text(),
+    fulfillmentStatus: text(),
+    cancelledAt: timestamp({ withTimezone: true }),
+    processedAt: timestamp({ withTimezone: true }),
+    createdAt: timestamp({ withTimezone: true }).notNull(),
+    updatedAt: timestamp({ withTimezone: true }).notNull(),
+  },
+  (t) => [uniqueIndex("shop_orders_store_shopify").on(t.storeId, t.shopifyId), index().on(t.brandId, t.createdAt), index().on(t.storeId, t.customerShopifyId)],
+);
+
+export const shopLineItems = pgTable(
+  "shop_line_items",
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    ...owner(),
+    orderShopifyId: bigint({ mode: "number" }).notNull(),
+    productShopifyId: bigint({ mode: "number" }),
+    variantShopifyId: bigint({ mode: "number" }),
+    title: text(),
+    sku: text(),
+    quantity: integer().notNull(),
+    price: money().notNull(),
+  },
+  (t) => [uniqueIndex("shop_line_items_store_shopify").on(t.storeId, t.shopifyId), index().on(t.storeId, t.orderShopifyId)],
+);
+
+export const shopRefunds = pgTable(
+  "shop_refunds",
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    ...owner(),
+    orderShopifyId: bigint({ mode: "number" }).notNull(),
+    amount: money().notNull(),
+    createdAt: timestamp({ withTimezone: true }),
+  },
+  (t) => [uniqueIndex("shop_refunds_store_shopify").on(t.storeId, t.shopifyId), index().on(t.storeId, t.orderShopifyId)],
+);
