@@ -4,7 +4,7 @@ import type { Db, Tx } from "../../db/client";
 import { shopCustomers, shopLineItems, shopOrders, shopProducts, shopRefunds, shopVariants, stores } from "../../db/schema";
 import { customerBody, deletedBody, orderBody, parseBody, productBody, refundBody, sumAmounts } from "./payloads";
 
-type Store = { id: string; brandId: string };
+export type Store = { id: string; brandId: string };
 
 const snake = (key: string) => key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 
@@ -32,44 +32,69 @@ async function connectedStores(db: Db, shopDomain: string): Promise<Store[]> {
   return db.select({ id: stores.id, brandId: stores.brandId }).from(stores).where(and(eq(stores.shopDomain, shopDomain), eq(stores.status, "connected")));
 }
 
+/** An order as we store it, whichever API it came from (webhook REST body or GraphQL). */
+export interface OrderRows {
+  order: {
+    shopifyId: number;
+    name: string | null;
+    email: string | null;
+    phone: string | null;
+    customerShopifyId: number | null;
+    currency: string;
+    subtotal: string | null;
+    tax: string | null;
+    discounts: string | null;
+    total: string;
+    refunded: string;
+    financialStatus: string | null;
+    fulfillmentStatus: string | null;
+    cancelledAt: Date | null;
+    processedAt: Date | null;
+    createdAt: Date;
+    updatedAt: Date;
+  };
+  lines: { shopifyId: number; productShopifyId: number | null; variantShopifyId: number | null; title: string | null; sku: string | null; quantity: number; price: string }[];
+  refunds: { shopifyId: number; amount: string; createdAt: Date | null }[];
+}
+
+/** Writes an order with its lines and refunds, unless what is stored is as new or newer. */
+export async function writeOrder(tx: Tx, store: Store, rows: OrderRows): Promise<boolean> {
+  const owner = { brandId: store.brandId, storeId: store.id };
+  const wrote = await upsertNewer(tx, shopOrders as never, { ...owner, ...rows.order });
+  if (!wrote) return false; // an older version of the order: its lines and refunds are older too
+  const orderId = rows.order.shopifyId;
+  await tx.delete(shopLineItems).where(and(eq(shopLineItems.storeId, store.id), eq(shopLineItems.orderShopifyId, orderId)));
+  if (rows.lines.length) await tx.insert(shopLineItems).values(rows.lines.map((l) => ({ ...owner, orderShopifyId: orderId, ...l })));
+  await tx.delete(shopRefunds).where(and(eq(shopRefunds.storeId, store.id), eq(shopRefunds.orderShopifyId, orderId)));
+  if (rows.refunds.length) await tx.insert(shopRefunds).values(rows.refunds.map((r) => ({ ...owner, orderShopifyId: orderId, ...r })));
+  return true;
+}
+
 async function applyOrder(tx: Tx, store: Store, body: unknown, topic: string): Promise<void> {
   const o = parseBody(orderBody, body, topic);
-  const owner = { brandId: store.brandId, storeId: store.id };
-  const refunded = sumAmounts(o.refunds.flatMap((r) => r.transactions.filter((t) => t.kind !== "sale").map((t) => t.amount)));
-  const wrote = await upsertNewer(tx, shopOrders as never, {
-    ...owner,
-    shopifyId: o.id,
-    name: o.name ?? null,
-    email: o.email ?? null,
-    phone: o.phone ?? null,
-    customerShopifyId: o.customer?.id ?? null,
-    currency: o.currency,
-    subtotal: o.subtotal_price ?? null,
-    tax: o.total_tax ?? null,
-    discounts: o.total_discounts ?? null,
-    total: o.total_price,
-    refunded,
-    financialStatus: o.financial_status ?? null,
-    fulfillmentStatus: o.fulfillment_status ?? null,
-    cancelledAt: o.cancelled_at ? new Date(o.cancelled_at) : null,
-    processedAt: o.processed_at ? new Date(o.processed_at) : null,
-    createdAt: new Date(o.created_at),
-    updatedAt: new Date(o.updated_at),
+  await writeOrder(tx, store, {
+    order: {
+      shopifyId: o.id,
+      name: o.name ?? null,
+      email: o.email ?? null,
+      phone: o.phone ?? null,
+      customerShopifyId: o.customer?.id ?? null,
+      currency: o.currency,
+      subtotal: o.subtotal_price ?? null,
+      tax: o.total_tax ?? null,
+      discounts: o.total_discounts ?? null,
+      total: o.total_price,
+      refunded: sumAmounts(o.refunds.flatMap((r) => r.transactions.filter((t) => t.kind !== "sale").map((t) => t.amount))),
+      financialStatus: o.financial_status ?? null,
+      fulfillmentStatus: o.fulfillment_status ?? null,
+      cancelledAt: o.cancelled_at ? new Date(o.cancelled_at) : null,
+      processedAt: o.processed_at ? new Date(o.processed_at) : null,
+      createdAt: new Date(o.created_at),
+      updatedAt: new Date(o.updated_at),
+    },
+    lines: o.line_items.map((l) => ({ shopifyId: l.id, productShopifyId: l.product_id ?? null, variantShopifyId: l.variant_id ?? null, title: l.title ?? null, sku: l.sku ?? null, quantity: l.quantity, price: l.price })),
+    refunds: o.refunds.map((r) => ({ shopifyId: r.id, amount: sumAmounts(r.transactions.map((t) => t.amount)), createdAt: r.created_at ? new Date(r.created_at) : null })),
   });
-  if (!wrote) return; // an older version of the order: its lines and refunds are older too
-  const of = and(eq(shopLineItems.storeId, store.id), eq(shopLineItems.orderShopifyId, o.id));
-  await tx.delete(shopLineItems).where(of);
-  if (o.line_items.length) {
-    await tx.insert(shopLineItems).values(
-      o.line_items.map((l) => ({ ...owner, shopifyId: l.id, orderShopifyId: o.id, productShopifyId: l.product_id ?? null, variantShopifyId: l.variant_id ?? null, title: l.title ?? null, sku: l.sku ?? null, quantity: l.quantity, price: l.price })),
-    );
-  }
-  await tx.delete(shopRefunds).where(and(eq(shopRefunds.storeId, store.id), eq(shopRefunds.orderShopifyId, o.id)));
-  if (o.refunds.length) {
-    await tx.insert(shopRefunds).values(
-      o.refunds.map((r) => ({ ...owner, shopifyId: r.id, orderShopifyId: o.id, amount: sumAmounts(r.transactions.map((t) => t.amount)), createdAt: r.created_at ? new Date(r.created_at) : null })),
-    );
-  }
 }
 
 async function applyRefund(tx: Tx, store: Store, body: unknown, topic: string): Promise<void> {
@@ -83,13 +108,28 @@ async function applyRefund(tx: Tx, store: Store, body: unknown, topic: string): 
     where store_id = ${store.id} and shopify_id = ${r.order_id}`);
 }
 
+export interface CustomerRow {
+  shopifyId: number;
+  email: string | null;
+  phone: string | null;
+  firstName: string | null;
+  lastName: string | null;
+  tags: string | null;
+  emailConsent: string | null;
+  smsConsent: string | null;
+  createdAt: Date | null;
+  updatedAt: Date;
+}
+
+export function writeCustomer(tx: Tx, store: Store, row: CustomerRow): Promise<boolean> {
+  return upsertNewer(tx, shopCustomers as never, { brandId: store.brandId, storeId: store.id, ...row, email: row.email?.toLowerCase() ?? null });
+}
+
 async function applyCustomer(tx: Tx, store: Store, body: unknown, topic: string): Promise<void> {
   const c = parseBody(customerBody, body, topic);
-  await upsertNewer(tx, shopCustomers as never, {
-    brandId: store.brandId,
-    storeId: store.id,
+  await writeCustomer(tx, store, {
     shopifyId: c.id,
-    email: c.email?.toLowerCase() ?? null,
+    email: c.email ?? null,
     phone: c.phone ?? null,
     firstName: c.first_name ?? null,
     lastName: c.last_name ?? null,
@@ -101,26 +141,37 @@ async function applyCustomer(tx: Tx, store: Store, body: unknown, topic: string)
   });
 }
 
+export interface ProductRows {
+  product: { shopifyId: number; title: string; handle: string | null; vendor: string | null; productType: string | null; status: string | null; tags: string | null; createdAt: Date | null; updatedAt: Date };
+  variants: { shopifyId: number; title: string | null; sku: string | null; price: string | null }[];
+}
+
+export async function writeProduct(tx: Tx, store: Store, rows: ProductRows): Promise<boolean> {
+  const owner = { brandId: store.brandId, storeId: store.id };
+  const wrote = await upsertNewer(tx, shopProducts as never, { ...owner, ...rows.product });
+  if (!wrote) return false;
+  const productId = rows.product.shopifyId;
+  await tx.delete(shopVariants).where(and(eq(shopVariants.storeId, store.id), eq(shopVariants.productShopifyId, productId)));
+  if (rows.variants.length) await tx.insert(shopVariants).values(rows.variants.map((v) => ({ ...owner, productShopifyId: productId, ...v })));
+  return true;
+}
+
 async function applyProduct(tx: Tx, store: Store, body: unknown, topic: string): Promise<void> {
   const p = parseBody(productBody, body, topic);
-  const owner = { brandId: store.brandId, storeId: store.id };
-  const wrote = await upsertNewer(tx, shopProducts as never, {
-    ...owner,
-    shopifyId: p.id,
-    title: p.title,
-    handle: p.handle ?? null,
-    vendor: p.vendor ?? null,
-    productType: p.product_type ?? null,
-    status: p.status ?? null,
-    tags: p.tags ?? null,
-    createdAt: p.created_at ? new Date(p.created_at) : null,
-    updatedAt: new Date(p.updated_at),
+  await writeProduct(tx, store, {
+    product: {
+      shopifyId: p.id,
+      title: p.title,
+      handle: p.handle ?? null,
+      vendor: p.vendor ?? null,
+      productType: p.product_type ?? null,
+      status: p.status ?? null,
+      tags: p.tags ?? null,
+      createdAt: p.created_at ? new Date(p.created_at) : null,
+      updatedAt: new Date(p.updated_at),
+    },
+    variants: p.variants.map((v) => ({ shopifyId: v.id, title: v.title ?? null, sku: v.sku ?? null, price: v.price ?? null })),
   });
-  if (!wrote) return;
-  await tx.delete(shopVariants).where(and(eq(shopVariants.storeId, store.id), eq(shopVariants.productShopifyId, p.id)));
-  if (p.variants.length) {
-    await tx.insert(shopVariants).values(p.variants.map((v) => ({ ...owner, shopifyId: v.id, productShopifyId: p.id, title: v.title ?? null, sku: v.sku ?? null, price: v.price ?? null })));
-  }
 }
 
 async function applyDelete(tx: Tx, store: Store, body: unknown, topic: string): Promise<void> {
