@@ -40,14 +40,14 @@ async function ours(): Promise<{ enqueueS: number; drainS: number }> {
   let t = performance.now();
   for (let i = 0; i < N; i += batch) {
     const size = Math.min(batch, N - i);
-    await jobs.enqueueMany("sync", "probe", Array.from({ length: size }, (_, k) => ({ payload: { brandId, probeId: `p${i + k}` } })));
+    await jobs.enqueueMany("analysis", "probe", Array.from({ length: size }, (_, k) => ({ payload: { brandId, probeId: `p${i + k}` } })));
   }
   const enqueueS = (performance.now() - t) / 1000;
   let done = 0;
   let resolve!: () => void;
   const finished = new Promise<void>((r) => (resolve = r));
   t = performance.now();
-  const worker = port.work("sync", createQueueProcessor("sync", { probe: async () => undefined }), {
+  const worker = port.work("analysis", createQueueProcessor("analysis", { probe: async () => undefined }), {
     concurrency,
     graceMs: 5_000,
     log,
@@ -59,14 +59,14 @@ async function ours(): Promise<{ enqueueS: number; drainS: number }> {
   const drainS = (performance.now() - t) / 1000;
   await worker.close();
   await port.close();
-  await cleanup(prefix, "sync");
+  await cleanup(prefix, "analysis");
   return { enqueueS, drainS };
 }
 
 async function raw(): Promise<{ enqueueS: number; drainS: number }> {
   const prefix = `bench-raw-${randomUUID().slice(0, 6)}`;
   const producer = createRedis(redisUrl, "command");
-  const queue = new Queue("sync", { connection: producer, prefix });
+  const queue = new Queue("analysis", { connection: producer, prefix });
   let t = performance.now();
   for (let i = 0; i < N; i += batch) {
     const size = Math.min(batch, N - i);
@@ -78,7 +78,7 @@ async function raw(): Promise<{ enqueueS: number; drainS: number }> {
   const finished = new Promise<void>((r) => (resolve = r));
   const blocking = createRedis(redisUrl, "blocking");
   t = performance.now();
-  const worker = new Worker("sync", async () => undefined, { connection: blocking, prefix, concurrency });
+  const worker = new Worker("analysis", async () => undefined, { connection: blocking, prefix, concurrency });
   worker.on("completed", () => {
     if (++done === N) resolve();
   });
@@ -88,7 +88,7 @@ async function raw(): Promise<{ enqueueS: number; drainS: number }> {
   await queue.close();
   await quitRedis(blocking);
   await quitRedis(producer);
-  await cleanup(prefix, "sync");
+  await cleanup(prefix, "analysis");
   return { enqueueS, drainS };
 }
 

@@ -20,6 +20,9 @@ export const probePayload = brandJob.extend({
 /** A recorded Shopify webhook to apply (the delivery row holds the payload; payloads carry ids only). */
 export const shopifyWebhookPayload = z.object({ deliveryId: z.uuid() });
 
+/** Pull what changed in the last days right after a store connects. */
+export const recentSyncPayload = brandJob.extend({ storeId: z.uuid(), days: z.number().int().min(1).max(60).default(3) });
+
 export interface QueueContract {
   description: string;
   /** Jobs processed at once by one worker process. */
@@ -36,7 +39,7 @@ export const queueContracts = {
   sync: {
     description: "Shopify history and ongoing sync: bulk operations, staging, promotion, reconciliation",
     concurrency: 4,
-    jobs: { probe: probePayload },
+    jobs: { probe: probePayload, recentSync: recentSyncPayload },
   },
   automation: {
     description: "Automation triggers, delays and actions",

@@ -25,18 +25,18 @@ const ctx = { jobId: "1", attempt: 1, signal: new AbortController().signal, log:
 describe("createJobProducer", () => {
   it("validates and applies defaults before the payload reaches the queue", async () => {
     const { port, added } = recordingPort();
-    await createJobProducer(port).enqueue("sync", "probe", { brandId, probeId: "p1" });
-    expect(added).toEqual([{ queue: "sync", name: "probe", data: { brandId, probeId: "p1", durationMs: 0, fail: false } }]);
+    await createJobProducer(port).enqueue("analysis", "probe", { brandId, probeId: "p1" });
+    expect(added).toEqual([{ queue: "analysis", name: "probe", data: { brandId, probeId: "p1", durationMs: 0, fail: false } }]);
   });
 
   it("refuses a bad payload naming the field, and enqueues nothing", async () => {
     const { port, added } = recordingPort();
     const jobs = createJobProducer(port);
-    await expect(jobs.enqueue("sync", "probe", { brandId: "not-a-uuid", probeId: "p1" })).rejects.toThrowError(
-      new InvalidJobPayloadError("sync", "probe", "brandId: Invalid UUID"),
+    await expect(jobs.enqueue("analysis", "probe", { brandId: "not-a-uuid", probeId: "p1" })).rejects.toThrowError(
+      new InvalidJobPayloadError("analysis", "probe", "brandId: Invalid UUID"),
     );
     await expect(
-      jobs.enqueueMany("sync", "probe", [{ payload: { brandId, probeId: "ok" } }, { payload: { brandId, probeId: "" } }]),
+      jobs.enqueueMany("analysis", "probe", [{ payload: { brandId, probeId: "ok" } }, { payload: { brandId, probeId: "" } }]),
     ).rejects.toThrow(/probeId/);
     expect(added).toEqual([]);
   });
@@ -45,16 +45,16 @@ describe("createJobProducer", () => {
 describe("createQueueProcessor", () => {
   it("hands the parsed payload to the job's handler", async () => {
     const seen: unknown[] = [];
-    const processor = createQueueProcessor("sync", { probe: async (payload) => seen.push(payload) });
+    const processor = createQueueProcessor("analysis", { probe: async (payload) => seen.push(payload) });
     await processor({ id: "1", name: "probe", data: { brandId, probeId: "p", durationMs: 5 }, attemptsMade: 0 }, ctx);
     expect(seen).toEqual([{ brandId, probeId: "p", durationMs: 5, fail: false }]);
   });
 
   it("fails permanently on an unknown job or a payload that breaks its contract", async () => {
-    const processor = createQueueProcessor("sync", { probe: async () => "ran" });
+    const processor = createQueueProcessor("analysis", { probe: async () => "ran" });
     await expect(processor({ id: "1", name: "nope", data: {}, attemptsMade: 0 }, ctx)).rejects.toBeInstanceOf(PermanentJobError);
     await expect(processor({ id: "1", name: "probe", data: { brandId }, attemptsMade: 0 }, ctx)).rejects.toThrowError(
-      /Invalid payload for sync\/probe: probeId/,
+      /Invalid payload for analysis\/probe: probeId/,
     );
   });
 });

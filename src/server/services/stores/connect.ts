@@ -2,6 +2,7 @@ import { createHmac, timingSafeEqual } from "node:crypto";
 import type { SessionStorage } from "@shopify/shopify-app-session-storage";
 import { and, eq, ne } from "drizzle-orm";
 import type { Db } from "../../db/client";
+import type { JobProducer } from "../../jobs/queue";
 import type { Logger } from "../../logger";
 import { stores } from "../../db/schema";
 import { AppError } from "../../errors";
@@ -16,6 +17,8 @@ const CONNECT_TTL_MS = 10 * 60 * 1000;
 interface ConnectDeps {
   db: Db;
   log?: Logger;
+  /** Queues the first sync once connected (absent: nothing is queued). */
+  jobs?: JobProducer;
   shopify: Shopify;
   /** Signs the connect cookie. */
   secret: string;
@@ -120,13 +123,16 @@ export async function completeStoreConnect(
     deps.log?.error({ shop: session.shop, err }, "webhook registration failed");
   }
   const now = new Date();
-  await deps.db
+  const [saved] = await deps.db
     .insert(stores)
     .values({ brandId: membership.id, shopDomain: session.shop, status: "connected", scopes: session.scope ?? null, sessionId: session.id, connectedBy: input.userId, connectedAt: now, statusChangedAt: now })
     .onConflictDoUpdate({
       target: [stores.brandId, stores.shopDomain],
       set: { status: "connected", scopes: session.scope ?? null, sessionId: session.id, connectedBy: input.userId, connectedAt: now, statusChangedAt: now },
-    });
+    })
+    .returning({ id: stores.id });
+  // The recent sync goes first so the dashboard shows data within seconds.
+  await deps.jobs?.enqueue("sync", "recentSync", { brandId: membership.id, storeId: saved!.id }, { jobId: `recent-${saved!.id}-${now.getTime()}` });
   return { brandSlug: membership.slug, shop: session.shop };
 }
 

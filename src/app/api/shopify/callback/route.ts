@@ -3,6 +3,8 @@ import { getDb } from "~/server/db/client";
 import { getEnv } from "~/server/env";
 import { isAppError } from "~/server/errors";
 import { withHttp } from "~/server/http";
+import { getInfra } from "~/server/infra";
+import { createJobProducer } from "~/server/jobs/queue";
 import { getLogger } from "~/server/logger";
 import { CONNECT_COOKIE, completeStoreConnect } from "~/server/services/stores/connect";
 import { getShopify } from "~/server/shopify/api";
@@ -19,7 +21,14 @@ export const GET = withHttp("/api/shopify/callback", async (req: Request) => {
   const env = getEnv();
   try {
     const { brandSlug, shop } = await completeStoreConnect(
-      { db: getDb(), shopify: getShopify(), secret: env.BETTER_AUTH_SECRET!, storage: await getSessionStorage(), log: getLogger() },
+      {
+        db: getDb(),
+        shopify: getShopify(),
+        secret: env.BETTER_AUTH_SECRET!,
+        storage: await getSessionStorage(),
+        log: getLogger(),
+        jobs: createJobProducer(getInfra().queue),
+      },
       { userId: user.id, request: req },
     );
     getLogger().info({ userId: user.id, shop }, "store connected");

@@ -1,0 +1,117 @@
+import { randomBytes } from "node:crypto";
+import { eq } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type Emulator, startEmulator } from "~/emulator";
+import { getDb, getSql } from "~/server/db/client";
+import { shopCustomers, shopLineItems, shopOrders, shopProducts, stores } from "~/server/db/schema";
+import { resetEnvCache } from "~/server/env";
+import type { Infra } from "~/server/infra";
+import { createJobProducer } from "~/server/jobs/queue";
+import { getLogger } from "~/server/logger";
+import { beginStoreConnect, completeStoreConnect } from "~/server/services/stores/connect";
+import { runRecentSync } from "~/server/services/sync/recent-sync";
+import { getShopify } from "~/server/shopify/api";
+import { routeShopifyToEmulator } from "~/server/shopify/routing";
+import { getSessionStorage } from "~/server/shopify/session-storage";
+import { approveOnConsentPage, CHROME_UA, cookieHeader } from "../emulator/harness";
+import { callerFor, createUser, servicesReady, testInfra } from "../helpers/context";
+
+const API_KEY = "recent-sync-app";
+const API_SECRET = "recent-sync-secret-0123456789";
+const APP_URL = "http://localhost:3000";
+const SHOP = "recent-shop.myshopify.com";
+const DAY = 86_400_000;
+
+describe.skipIf(!servicesReady)("recent sync", () => {
+  let emulator: Emulator;
+  let infra: Infra;
+  let storeId: string;
+
+  beforeAll(async () => {
+    Object.assign(process.env, { SHOPIFY_API_KEY: API_KEY, SHOPIFY_API_SECRET: API_SECRET, APP_URL, TOKEN_ENCRYPTION_KEY: randomBytes(32).toString("base64") });
+    resetEnvCache();
+    emulator = await startEmulator({
+      apps: [{ name: "Brandbase", clientId: API_KEY, clientSecret: API_SECRET, redirectUrls: [`${APP_URL}/api/shopify/callback`], scopes: ["read_orders", "read_customers", "write_customers", "read_products"] }],
+      // History up to now, so the last three days have orders; tokens that expire in a minute.
+      shops: [{ domain: SHOP, seed: 11, orders: 3_000, customers: 600, products: 40, days: 365 }],
+      limits: { offlineTokenTtlSeconds: 60 },
+    });
+    routeShopifyToEmulator(emulator.url);
+    infra = testInfra();
+
+    const owner = await createUser("sync-owner");
+    const brand = await callerFor(owner, infra).brands.create({ name: "Sync Brand" });
+    const deps = {
+      db: getDb(),
+      shopify: getShopify(),
+      secret: "integration-tests-secret-0123456789abcdef",
+      emulatorUrl: emulator.url,
+      storage: await getSessionStorage(),
+      log: getLogger(),
+      jobs: createJobProducer(infra.queue),
+    };
+    const request = new Request(`${APP_URL}/api/shopify/install`, { headers: { "user-agent": CHROME_UA } });
+    const begin = await beginStoreConnect(deps, { userId: owner.id, brand: brand.slug, shop: SHOP, request });
+    const { callbackUrl } = await approveOnConsentPage(begin.headers.get("location")!);
+    await completeStoreConnect(deps, { userId: owner.id, request: new Request(callbackUrl, { headers: { cookie: cookieHeader(begin), "user-agent": CHROME_UA } }) });
+    [{ id: storeId }] = (await getDb().select({ id: stores.id }).from(stores).where(eq(stores.shopDomain, SHOP))) as [{ id: string }];
+  });
+  afterAll(async () => {
+    await emulator.close();
+    await infra.close();
+  });
+
+  it("is queued when the store connects", async () => {
+    const waiting = await infra.queue.listJobs("sync", "waiting", 0, 10);
+    expect(waiting).toMatchObject([{ name: "recentSync", data: { storeId, days: 3 } }]);
+  });
+
+  it("brings in exactly the last three days, refreshing the expiring token first", async () => {
+    const tokenBefore = (await getSql()`select access_token from shopify_session where shop = ${SHOP}`)[0]!.access_token as string;
+    const since = Date.now() - 3 * DAY;
+    const result = await runRecentSync({ db: getDb(), shopify: getShopify(), storage: await getSessionStorage(), log: getLogger() }, { storeId });
+
+    const shop = emulator.state.shop(SHOP)!.store;
+    const expectedOrders = shop.ordersUpdatedBetween(since).map((i) => shop.order(i));
+    expect(result.orders).toBe(expectedOrders.length);
+    expect(expectedOrders.length).toBeGreaterThan(10);
+    expect(result.customers).toBe(shop.customersUpdatedBetween(since).length);
+
+    const saved = await getDb().select().from(shopOrders).where(eq(shopOrders.storeId, storeId));
+    expect(saved).toHaveLength(expectedOrders.length);
+    const byId = new Map(saved.map((o) => [o.shopifyId, o]));
+    for (const o of expectedOrders) {
+      const row = byId.get(o.id)!;
+      expect(Number(row.total) * 100).toBeCloseTo(o.totalCents, 6);
+      expect(row.currency).toBe(o.currency);
+    }
+    const lines = await getDb().select().from(shopLineItems).where(eq(shopLineItems.storeId, storeId));
+    expect(lines).toHaveLength(expectedOrders.reduce((n, o) => n + o.lineItems.length, 0));
+    expect(await getDb().select().from(shopCustomers).where(eq(shopCustomers.storeId, storeId))).toHaveLength(result.customers);
+    expect((await getDb().select().from(shopProducts).where(eq(shopProducts.storeId, storeId))).length).toBe(result.products);
+
+    // The token had under five minutes left: it was refreshed and stored again, encrypted.
+    const tokenAfter = (await getSql()`select access_token from shopify_session where shop = ${SHOP}`)[0]!.access_token as string;
+    expect(tokenAfter).not.toBe(tokenBefore);
+    expect(tokenAfter).toMatch(/^v1:/);
+  });
+
+  it("can run again without duplicating anything", async () => {
+    const before = await getDb().select().from(shopOrders).where(eq(shopOrders.storeId, storeId));
+    await runRecentSync({ db: getDb(), shopify: getShopify(), storage: await getSessionStorage(), log: getLogger() }, { storeId });
+    const after = await getDb().select().from(shopOrders).where(eq(shopOrders.storeId, storeId));
+    expect(after).toHaveLength(before.length);
+  });
+
+  it("marks the store as needing re-authorization when Shopify no longer accepts its tokens", async () => {
+    await fetch(`${emulator.url}/_emulator/shops/${SHOP}/tokens/revoke`, { method: "POST" });
+    // Force a refresh attempt (the revoked refresh token is refused).
+    await getSql()`update shopify_session set expires = now() where shop = ${SHOP}`;
+    await expect(runRecentSync({ db: getDb(), shopify: getShopify(), storage: await getSessionStorage(), log: getLogger() }, { storeId })).rejects.toMatchObject({
+      code: "CONFLICT",
+      message: expect.stringContaining("needs to be re-authorized"),
+    });
+    const [store] = await getDb().select().from(stores).where(eq(stores.id, storeId));
+    expect(store!.status).toBe("needs_reauth");
+  });
+});
