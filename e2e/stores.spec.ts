@@ -26,6 +26,11 @@ test("an owner connects the demo Shopify store through its consent page; uninsta
   const stores = page.getByRole("list", { name: "Stores" });
   await expect(stores).toContainText("demo-brand.myshopify.com");
   await expect(stores).toContainText("Connected");
+  // The recent sync runs in the sync worker against the demo store: its numbers appear.
+  await expect(async () => {
+    await page.reload();
+    await expect(page.getByTestId("synced-counts")).not.toContainText("0 orders", { timeout: 1_000 });
+  }).toPass({ timeout: 30_000 });
 
   // The merchant uninstalls the app on Shopify: app/uninstalled reaches our endpoint, the worker applies it.
   const uninstall = await page.request.post(`${EMULATOR}/_emulator/shops/demo-brand/uninstall`, { data: { clientId: "brandbase-demo" } });

@@ -8,7 +8,7 @@ import { resetEnvCache } from "~/server/env";
 import type { Infra } from "~/server/infra";
 import { createJobProducer } from "~/server/jobs/queue";
 import { getLogger } from "~/server/logger";
-import { beginStoreConnect, completeStoreConnect } from "~/server/services/stores/connect";
+import { beginStoreConnect, completeStoreConnect, listStores } from "~/server/services/stores/connect";
 import { runRecentSync } from "~/server/services/sync/recent-sync";
 import { getShopify } from "~/server/shopify/api";
 import { routeShopifyToEmulator } from "~/server/shopify/routing";
@@ -89,6 +89,10 @@ describe.skipIf(!servicesReady)("recent sync", () => {
     expect(lines).toHaveLength(expectedOrders.reduce((n, o) => n + o.lineItems.length, 0));
     expect(await getDb().select().from(shopCustomers).where(eq(shopCustomers.storeId, storeId))).toHaveLength(result.customers);
     expect((await getDb().select().from(shopProducts).where(eq(shopProducts.storeId, storeId))).length).toBe(result.products);
+    // What the Stores page shows.
+    const [{ brandId }] = (await getDb().select({ brandId: stores.brandId }).from(stores).where(eq(stores.id, storeId))) as [{ brandId: string }];
+    const listed = await listStores({ db: getDb() }, { brandId });
+    expect(listed).toMatchObject([{ orders: result.orders, customers: result.customers, products: result.products }]);
 
     // The token had under five minutes left: it was refreshed and stored again, encrypted.
     const tokenAfter = (await getSql()`select access_token from shopify_session where shop = ${SHOP}`)[0]!.access_token as string;

@@ -36,7 +36,8 @@ export function StoresView({ connected, error, shop }: { connected?: string; err
       <div className="space-y-6">
         {connected ? (
           <Alert tone="success" title={`${connected} is connected`}>
-            Its access token is stored encrypted. Syncing its orders, customers and products is not available yet.
+            Its access token is stored encrypted. The last three days of orders, customers and products are syncing now; the full
+            history sync is not available yet.
           </Alert>
         ) : null}
         {isOwner ? (
@@ -75,6 +76,9 @@ export function StoresView({ connected, error, shop }: { connected?: string; err
                       <p className="font-medium text-slate-900">{s.shopDomain}</p>
                       <p className="text-xs text-slate-500">
                         Connected {s.connectedAt.toLocaleString()} · scopes {s.scopes ?? "—"}
+                      </p>
+                      <p className="mt-1 text-sm text-slate-600" data-testid="synced-counts">
+                        {s.orders.toLocaleString()} orders · {s.customers.toLocaleString()} customers · {s.products.toLocaleString()} products synced
                       </p>
                     </div>
                     <div className="flex items-center gap-3">

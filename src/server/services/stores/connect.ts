@@ -1,6 +1,6 @@
 import { createHmac, timingSafeEqual } from "node:crypto";
 import type { SessionStorage } from "@shopify/shopify-app-session-storage";
-import { and, eq, ne } from "drizzle-orm";
+import { and, eq, ne, sql } from "drizzle-orm";
 import type { Db } from "../../db/client";
 import type { JobProducer } from "../../jobs/queue";
 import type { Logger } from "../../logger";
@@ -136,9 +136,22 @@ export async function completeStoreConnect(
   return { brandSlug: membership.slug, shop: session.shop };
 }
 
+/** The brand's stores with how much of each has been synced so far. */
 export async function listStores(deps: { db: Db }, input: { brandId: string }) {
+  // Qualified by hand: inside the subquery an unqualified "id" would be the inner table's.
+  const count = (table: string) => sql<number>`(select count(*)::int from ${sql.raw(table)} t where t.store_id = "stores"."id")`;
   return deps.db
-    .select({ id: stores.id, shopDomain: stores.shopDomain, status: stores.status, scopes: stores.scopes, connectedAt: stores.connectedAt, statusChangedAt: stores.statusChangedAt })
+    .select({
+      id: stores.id,
+      shopDomain: stores.shopDomain,
+      status: stores.status,
+      scopes: stores.scopes,
+      connectedAt: stores.connectedAt,
+      statusChangedAt: stores.statusChangedAt,
+      orders: count("shop_orders"),
+      customers: count("shop_customers"),
+      products: count("shop_products"),
+    })
     .from(stores)
     .where(eq(stores.brandId, input.brandId))
     .orderBy(stores.connectedAt);
