@@ -29,6 +29,9 @@ const envSchema = z.object({
   SHOPIFY_SCOPES: z.string().default("read_orders,read_customers,write_customers,read_products"),
   /** 32 bytes, base64: encrypts Shopify tokens at rest (npm start generates one into .data/). */
   TOKEN_ENCRYPTION_KEY: z.string().optional(),
+  /** Reconciliation re-reads everything updated since the last sync minus this much. */
+  SYNC_LOOKBACK_HOURS: z.coerce.number().min(0).max(24 * 30).default(24),
+  RECONCILE_EVERY_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(15),
   /** Send Shopify traffic to this local emulator instead of *.myshopify.com (dev, demo and tests). */
   SHOPIFY_EMULATOR_URL: z.url({ error: "SHOPIFY_EMULATOR_URL must be a URL like http://127.0.0.1:4100" }).optional(),
   /** Bearer token for /api/monitoring/* (instance administrators' sessions work too). */

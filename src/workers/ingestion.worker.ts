@@ -1,4 +1,5 @@
-import type { QueueHandlers } from "~/server/jobs/queue";
+import { getInfra } from "~/server/infra";
+import { createJobProducer, type QueueHandlers } from "~/server/jobs/queue";
 import { getDb } from "~/server/db/client";
 import { runProbe } from "~/server/services/queues/probe";
 import { applyShopifyWebhook } from "~/server/services/webhooks/apply";
@@ -6,5 +7,5 @@ import { applyShopifyWebhook } from "~/server/services/webhooks/apply";
 /** Handlers of the `ingestion` queue: one per job in its contract. */
 export const ingestionHandlers: QueueHandlers<"ingestion"> = {
   probe: runProbe,
-  shopifyWebhook: (payload, ctx) => applyShopifyWebhook({ db: getDb(), log: ctx.log }, payload),
+  shopifyWebhook: (payload, ctx) => applyShopifyWebhook({ db: getDb(), log: ctx.log, jobs: createJobProducer(getInfra().queue) }, payload),
 };

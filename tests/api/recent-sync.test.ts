@@ -9,7 +9,7 @@ import type { Infra } from "~/server/infra";
 import { createJobProducer } from "~/server/jobs/queue";
 import { getLogger } from "~/server/logger";
 import { beginStoreConnect, completeStoreConnect, listStores } from "~/server/services/stores/connect";
-import { runRecentSync } from "~/server/services/sync/recent-sync";
+import { runReconcile, runRecentSync } from "~/server/services/sync/incremental-sync";
 import { getShopify } from "~/server/shopify/api";
 import { routeShopifyToEmulator } from "~/server/shopify/routing";
 import { getSessionStorage } from "~/server/shopify/session-storage";
@@ -61,9 +61,14 @@ describe.skipIf(!servicesReady)("recent sync", () => {
     await infra.close();
   });
 
-  it("is queued when the store connects", async () => {
-    const waiting = await infra.queue.listJobs("sync", "waiting", 0, 10);
-    expect(waiting).toMatchObject([{ name: "recentSync", data: { storeId, days: 3 } }]);
+  it("is queued when the store connects, with reconciliation scheduled", async () => {
+    const queued = [...(await infra.queue.listJobs("sync", "waiting", 0, 10)), ...(await infra.queue.listJobs("sync", "delayed", 0, 10))];
+    expect(queued).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ name: "recentSync", data: expect.objectContaining({ storeId, days: 3 }) }),
+        expect.objectContaining({ name: "reconcile", data: expect.objectContaining({ storeId }) }),
+      ]),
+    );
   });
 
   it("brings in exactly the last three days, refreshing the expiring token first", async () => {
@@ -105,6 +110,20 @@ describe.skipIf(!servicesReady)("recent sync", () => {
     await runRecentSync({ db: getDb(), shopify: getShopify(), storage: await getSessionStorage(), log: getLogger() }, { storeId });
     const after = await getDb().select().from(shopOrders).where(eq(shopOrders.storeId, storeId));
     expect(after).toHaveLength(before.length);
+  });
+
+  it("reconciles: a change whose webhook never arrived is pulled in, and the cursor moves", async () => {
+    const shop = emulator.state.shop(SHOP)!;
+    const [{ syncedThrough: before }] = (await getDb().select({ syncedThrough: stores.syncedThrough }).from(stores).where(eq(stores.id, storeId))) as [{ syncedThrough: Date }];
+    // Changed on Shopify; nothing reached us (no app server listens in this test, as if the webhook was lost).
+    const order = emulator.effects.createOrder(shop, { lineItems: [{ variantId: shop.store.products[2]!.variants[0]!.id, quantity: 2 }] });
+    expect(await getDb().select().from(shopOrders).where(eq(shopOrders.shopifyId, order.id))).toHaveLength(0);
+    const result = await runReconcile({ db: getDb(), shopify: getShopify(), storage: await getSessionStorage(), log: getLogger() }, { storeId, lookbackHours: 24 });
+    expect(result.orders).toBeGreaterThanOrEqual(1);
+    const [saved] = await getDb().select().from(shopOrders).where(eq(shopOrders.shopifyId, order.id));
+    expect(Number(saved!.total) * 100).toBeCloseTo(order.totalCents, 6);
+    const [{ syncedThrough: after }] = (await getDb().select({ syncedThrough: stores.syncedThrough }).from(stores).where(eq(stores.id, storeId))) as [{ syncedThrough: Date }];
+    expect(after.getTime()).toBeGreaterThan(before.getTime());
   });
 
   it("marks the store as needing re-authorization when Shopify no longer accepts its tokens", async () => {

@@ -23,6 +23,9 @@ export const shopifyWebhookPayload = z.object({ deliveryId: z.uuid() });
 /** Pull what changed in the last days right after a store connects. */
 export const recentSyncPayload = brandJob.extend({ storeId: z.uuid(), days: z.number().int().min(1).max(60).default(3) });
 
+/** Scheduled per store: pull what changed since the last sync (minus a lookback), repairing lost webhooks. */
+export const reconcilePayload = brandJob.extend({ storeId: z.uuid() });
+
 export interface QueueContract {
   description: string;
   /** Jobs processed at once by one worker process. */
@@ -39,7 +42,7 @@ export const queueContracts = {
   sync: {
     description: "Shopify history and ongoing sync: bulk operations, staging, promotion, reconciliation",
     concurrency: 4,
-    jobs: { probe: probePayload, recentSync: recentSyncPayload },
+    jobs: { probe: probePayload, recentSync: recentSyncPayload, reconcile: reconcilePayload },
   },
   automation: {
     description: "Automation triggers, delays and actions",

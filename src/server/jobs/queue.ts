@@ -25,6 +25,13 @@ export function createJobProducer(port: QueuePort) {
     async enqueue<Q extends QueueName, N extends JobName<Q>>(queue: Q, name: N, payload: JobInput<Q, N>, opts?: EnqueueOptions) {
       return port.add(queue, name, parsePayload(queue, name, payload), opts);
     },
+    /** A repeating job under a stable id (e.g. one reconciliation per store). */
+    async schedule<Q extends QueueName, N extends JobName<Q>>(queue: Q, name: N, payload: JobInput<Q, N>, opts: { id: string; everyMs: number }) {
+      await port.schedule(queue, opts.id, { name, data: parsePayload(queue, name, payload), everyMs: opts.everyMs });
+    },
+    async unschedule(queue: QueueName, id: string) {
+      await port.unschedule(queue, id);
+    },
     async enqueueMany<Q extends QueueName, N extends JobName<Q>>(
       queue: Q,
       name: N,

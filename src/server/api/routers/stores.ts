@@ -10,7 +10,7 @@ export const storesRouter = createTRPCRouter({
   disconnect: brandProcedure("owner")
     .input(z.object({ storeId: z.uuid() }))
     .mutation(async ({ ctx, input }) => {
-      await disconnectStore({ db: ctx.db, storage: await getSessionStorage() }, { brandId: ctx.brandId, storeId: input.storeId });
+      await disconnectStore({ db: ctx.db, storage: await getSessionStorage(), jobs: ctx.jobs }, { brandId: ctx.brandId, storeId: input.storeId });
       ctx.log.info({ storeId: input.storeId }, "store disconnected");
     }),
 });

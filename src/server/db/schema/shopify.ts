@@ -49,6 +49,8 @@ export const stores = pgTable(
     connectedBy: text().references(() => user.id, { onDelete: "set null" }),
     connectedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     statusChangedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    /** When the last successful incremental sync started: the next one pulls from here minus the lookback. */
+    syncedThrough: timestamp({ withTimezone: true }),
   },
   (t) => [uniqueIndex("stores_brand_shop").on(t.brandId, t.shopDomain), index().on(t.shopDomain)],
 );

@@ -87,6 +87,9 @@ export interface QueuePort {
   pause(queue: string): Promise<void>;
   resume(queue: string): Promise<void>;
   throughput(queue: string, minutes: number): Promise<ThroughputSeries>;
+  /** Repeats a job every `everyMs` under a stable id (a second call updates it). */
+  schedule(queue: string, id: string, job: { name: string; data: unknown; everyMs: number }): Promise<void>;
+  unschedule(queue: string, id: string): Promise<void>;
   close(): Promise<void>;
 }
 

@@ -227,6 +227,14 @@ export function createRedisQueue(options: { url: string; prefix: string; connect
       const [completed, failed] = await Promise.all([q.getMetrics("completed", 0, minutes), q.getMetrics("failed", 0, minutes)]);
       return { completed: perMinuteSeries(completed, minutes), failed: perMinuteSeries(failed, minutes) };
     },
+    async schedule(queue, id, job) {
+      assertJobId(id);
+      const { jobId: _ignored, delay: _delay, ...opts } = jobOptions(undefined);
+      await queueOf(queue).upsertJobScheduler(id, { every: job.everyMs }, { name: job.name, data: job.data, opts });
+    },
+    async unschedule(queue, id) {
+      await queueOf(queue).removeJobScheduler(id);
+    },
     async close() {
       await Promise.all([...workers].map((w) => w.close()));
       await Promise.all([...queues.values()].map((q) => q.close()));

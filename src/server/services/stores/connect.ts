@@ -17,8 +17,9 @@ const CONNECT_TTL_MS = 10 * 60 * 1000;
 interface ConnectDeps {
   db: Db;
   log?: Logger;
-  /** Queues the first sync once connected (absent: nothing is queued). */
+  /** Queues the first sync and schedules reconciliation once connected (absent: nothing is queued). */
   jobs?: JobProducer;
+  reconcileEveryMinutes?: number;
   shopify: Shopify;
   /** Signs the connect cookie. */
   secret: string;
@@ -131,8 +132,9 @@ export async function completeStoreConnect(
       set: { status: "connected", scopes: session.scope ?? null, sessionId: session.id, connectedBy: input.userId, connectedAt: now, statusChangedAt: now },
     })
     .returning({ id: stores.id });
-  // The recent sync goes first so the dashboard shows data within seconds.
+  // The recent sync goes first so the dashboard shows data within seconds; reconciliation then runs on a schedule.
   await deps.jobs?.enqueue("sync", "recentSync", { brandId: membership.id, storeId: saved!.id }, { jobId: `recent-${saved!.id}-${now.getTime()}` });
+  await deps.jobs?.schedule("sync", "reconcile", { brandId: membership.id, storeId: saved!.id }, { id: reconcileScheduleId(saved!.id), everyMs: (deps.reconcileEveryMinutes ?? 15) * 60_000 });
   return { brandSlug: membership.slug, shop: session.shop };
 }
 
@@ -157,11 +159,14 @@ export async function listStores(deps: { db: Db }, input: { brandId: string }) {
     .orderBy(stores.connectedAt);
 }
 
-/** Marks the store disconnected; its tokens are deleted unless another brand still uses that shop. */
-export async function disconnectStore(deps: { db: Db; storage: SessionStorage }, input: { brandId: string; storeId: string }): Promise<void> {
+export const reconcileScheduleId = (storeId: string) => `reconcile-${storeId}`;
+
+/** Marks the store disconnected and stops its reconciliation; its tokens are deleted unless another brand still uses that shop. */
+export async function disconnectStore(deps: { db: Db; storage: SessionStorage; jobs?: JobProducer }, input: { brandId: string; storeId: string }): Promise<void> {
   const [store] = await deps.db.select().from(stores).where(and(eq(stores.id, input.storeId), eq(stores.brandId, input.brandId)));
   if (!store) throw new AppError("NOT_FOUND", "No such store in this brand");
   await deps.db.update(stores).set({ status: "disconnected", statusChangedAt: new Date() }).where(eq(stores.id, store.id));
+  await deps.jobs?.unschedule("sync", reconcileScheduleId(store.id));
   if (!store.sessionId) return;
   const [other] = await deps.db
     .select({ id: stores.id })

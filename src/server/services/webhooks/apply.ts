@@ -3,7 +3,9 @@ import type { Db } from "../../db/client";
 import { shopifySession, stores, webhookDeliveries } from "../../db/schema";
 import type { Logger } from "../../logger";
 import { PermanentJobError } from "../../infra/queue/port";
+import type { JobProducer } from "../../jobs/queue";
 import { applyDataWebhook, isDataTopic } from "../commerce/apply";
+import { reconcileScheduleId } from "../stores/connect";
 import { markDeliveryProcessed } from "./receive";
 
 /**
@@ -11,12 +13,13 @@ import { markDeliveryProcessed } from "./receive";
  * let an older `updated_at` overwrite a newer one. A body that cannot be applied is marked with the
  * reason and fails permanently (retrying cannot fix it); database errors are retried.
  */
-export async function applyShopifyWebhook(deps: { db: Db; log: Logger }, input: { deliveryId: string }): Promise<{ applied: boolean; reason?: string }> {
+export async function applyShopifyWebhook(deps: { db: Db; log: Logger; jobs?: JobProducer }, input: { deliveryId: string }): Promise<{ applied: boolean; reason?: string }> {
   const [delivery] = await deps.db.select().from(webhookDeliveries).where(eq(webhookDeliveries.id, input.deliveryId));
   if (!delivery) return { applied: false, reason: "delivery not found" };
   if (delivery.processedAt) return { applied: false, reason: "already processed" };
 
   if (delivery.topic === "app/uninstalled") {
+    const affected = await deps.db.select({ id: stores.id }).from(stores).where(and(eq(stores.shopDomain, delivery.shopDomain), eq(stores.status, "connected")));
     await deps.db.transaction(async (tx) => {
       await tx
         .update(stores)
@@ -25,6 +28,7 @@ export async function applyShopifyWebhook(deps: { db: Db; log: Logger }, input: 
       // Shopify has revoked the tokens: keeping them would only be a liability.
       await tx.delete(shopifySession).where(eq(shopifySession.shop, delivery.shopDomain));
     });
+    for (const s of affected) await deps.jobs?.unschedule("sync", reconcileScheduleId(s.id));
     await markDeliveryProcessed(deps, { deliveryId: delivery.id });
     deps.log.warn({ shop: delivery.shopDomain }, "app uninstalled: store marked uninstalled");
     return { applied: true };

@@ -1,5 +1,7 @@
 import type { SessionStorage } from "@shopify/shopify-app-session-storage";
+import { and, eq, isNull, lt, or } from "drizzle-orm";
 import type { Db } from "../../db/client";
+import { stores } from "../../db/schema";
 import type { Logger } from "../../logger";
 import type { Shopify } from "../../shopify/api";
 import { type OrderRows, type ProductRows, type Store, writeCustomer, writeOrder, writeProduct } from "../commerce/apply";
@@ -109,26 +111,27 @@ function orderRows(o: OrderNode, lines: LineNode[]): OrderRows {
   };
 }
 
-export interface RecentSyncResult {
+export interface SyncResult {
   orders: number;
   customers: number;
   products: number;
 }
 
+type SyncDeps = { db: Db; shopify: Shopify; storage: SessionStorage; log: Logger };
+
 /**
- * The first minutes after connecting: orders (with line items), customers and products updated in
- * the last `days`, page by page within Shopify's cost budget, each page committed on its own.
+ * Orders (with line items), customers and products updated since `since`, page by page within
+ * Shopify's cost budget, each page committed on its own; on success the store's `syncedThrough`
+ * moves to when this run started. Used right after connecting (the last days) and by reconciliation.
  */
-export async function runRecentSync(
-  deps: { db: Db; shopify: Shopify; storage: SessionStorage; log: Logger },
-  input: { storeId: string; days?: number; signal?: AbortSignal },
-): Promise<RecentSyncResult> {
+export async function runIncrementalSync(deps: SyncDeps, input: { storeId: string; since: (store: { syncedThrough: Date | null }) => Date; signal?: AbortSignal }): Promise<SyncResult> {
+  const startedAt = new Date();
   const { store, session } = await loadStoreSession(deps, { storeId: input.storeId });
   const target: Store = { id: store.id, brandId: store.brandId };
-  const since = new Date(Date.now() - (input.days ?? 3) * 86_400_000).toISOString().replace(/\.\d{3}Z$/, "Z");
+  const since = input.since(store).toISOString().replace(/\.\d{3}Z$/, "Z");
   const q = `updated_at:>='${since}'`;
   const request = costAwareClient(deps.shopify, session, { signal: input.signal });
-  const result: RecentSyncResult = { orders: 0, customers: 0, products: 0 };
+  const result: SyncResult = { orders: 0, customers: 0, products: 0 };
 
   async function eachPage<T>(query: string, key: string, handle: (nodes: T[]) => Promise<void>) {
     let cursor: string | null = null;
@@ -189,6 +192,24 @@ export async function runRecentSync(
     result.products += nodes.length;
   });
 
-  deps.log.info({ storeId: store.id, shop: store.shopDomain, ...result }, "recent sync done");
+  await deps.db
+    .update(stores)
+    .set({ syncedThrough: startedAt })
+    .where(and(eq(stores.id, store.id), or(isNull(stores.syncedThrough), lt(stores.syncedThrough, startedAt))));
+  deps.log.info({ storeId: store.id, shop: store.shopDomain, since, ...result }, "incremental sync done");
   return result;
+}
+
+/** Right after connecting: the last `days`, so the dashboard has data within seconds. */
+export function runRecentSync(deps: SyncDeps, input: { storeId: string; days?: number; signal?: AbortSignal }): Promise<SyncResult> {
+  return runIncrementalSync(deps, { ...input, since: () => new Date(Date.now() - (input.days ?? 3) * 86_400_000) });
+}
+
+/**
+ * Scheduled per store: everything updated since the last sync minus the lookback, so a webhook
+ * that never arrived is repaired. Without an earlier sync it covers the lookback window only.
+ */
+export function runReconcile(deps: SyncDeps, input: { storeId: string; lookbackHours: number; signal?: AbortSignal }): Promise<SyncResult> {
+  const lookback = input.lookbackHours * 3_600_000;
+  return runIncrementalSync(deps, { ...input, since: (store) => new Date((store.syncedThrough?.getTime() ?? Date.now()) - lookback) });
 }

@@ -1,0 +1,1 @@
+ALTER TABLE "stores" ADD COLUMN "synced_through" timestamp with time zone;
