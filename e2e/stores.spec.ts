@@ -32,6 +32,14 @@ test("an owner connects the demo Shopify store through its consent page; uninsta
     await expect(page.getByTestId("synced-counts")).not.toContainText("0 orders", { timeout: 1_000 });
   }).toPass({ timeout: 30_000 });
 
+  // The synced orders show on the Overview (chart and figures) and in the Orders list.
+  await page.getByRole("navigation", { name: "Brand" }).getByRole("link", { name: "Overview" }).click();
+  await expect(page.getByRole("img", { name: /Revenue per day in/ })).toBeVisible();
+  await expect(page.getByText("Net of refunds", { exact: true })).toBeVisible();
+  await page.getByRole("navigation", { name: "Brand" }).getByRole("link", { name: "Orders" }).click();
+  await expect(page.getByRole("table", { name: "Orders" }).getByRole("row").nth(1)).toContainText("#");
+  await page.goto(`/${DEMO.brand}/settings/stores`);
+
   // The merchant uninstalls the app on Shopify: app/uninstalled reaches our endpoint, the worker applies it.
   const uninstall = await page.request.post(`${EMULATOR}/_emulator/shops/demo-brand/uninstall`, { data: { clientId: "brandbase-demo" } });
   expect(uninstall.ok()).toBe(true);

@@ -26,6 +26,8 @@ describe.skipIf(!servicesReady)("recent sync", () => {
   let emulator: Emulator;
   let infra: Infra;
   let storeId: string;
+  let owner: Awaited<ReturnType<typeof createUser>>;
+  let brandSlug: string;
 
   beforeAll(async () => {
     Object.assign(process.env, { SHOPIFY_API_KEY: API_KEY, SHOPIFY_API_SECRET: API_SECRET, APP_URL, TOKEN_ENCRYPTION_KEY: randomBytes(32).toString("base64") });
@@ -39,8 +41,9 @@ describe.skipIf(!servicesReady)("recent sync", () => {
     routeShopifyToEmulator(emulator.url);
     infra = testInfra();
 
-    const owner = await createUser("sync-owner");
+    owner = await createUser("sync-owner");
     const brand = await callerFor(owner, infra).brands.create({ name: "Sync Brand" });
+    brandSlug = brand.slug;
     const deps = {
       db: getDb(),
       shopify: getShopify(),
@@ -124,6 +127,32 @@ describe.skipIf(!servicesReady)("recent sync", () => {
     expect(Number(saved!.total) * 100).toBeCloseTo(order.totalCents, 6);
     const [{ syncedThrough: after }] = (await getDb().select({ syncedThrough: stores.syncedThrough }).from(stores).where(eq(stores.id, storeId))) as [{ syncedThrough: Date }];
     expect(after.getTime()).toBeGreaterThan(before.getTime());
+  });
+
+  it("shows the synced orders on the overview (exact, gross and net) and pages through them", async () => {
+    const saved = await getDb().select().from(shopOrders).where(eq(shopOrders.storeId, storeId));
+    const caller = callerFor(owner, infra);
+    const overview = await caller.analytics.overview({ brand: brandSlug, days: 30 });
+    const inPeriod = saved.filter((o) => o.createdAt.getTime() >= Date.now() - 30 * DAY);
+    const count = overview.totals.reduce((n, t) => n + t.orders, 0);
+    expect(count).toBe(inPeriod.length);
+    for (const t of overview.totals) {
+      const mine = inPeriod.filter((o) => o.currency === t.currency);
+      const cents = (f: (o: (typeof mine)[number]) => string) => mine.reduce((n, o) => n + Math.round(Number(f(o)) * 100), 0);
+      expect(Math.round(Number(t.gross) * 100)).toBe(cents((o) => o.total));
+      expect(Math.round(Number(t.net) * 100)).toBe(cents((o) => o.total) - cents((o) => o.refunded));
+    }
+    expect(overview.topProducts.length).toBeGreaterThan(0);
+
+    const seen: string[] = [];
+    let cursor: { createdAt: Date; id: string } | null = null;
+    do {
+      const page: Awaited<ReturnType<typeof caller.analytics.orders>> = await caller.analytics.orders({ brand: brandSlug, limit: 5, cursor });
+      seen.push(...page.orders.map((o) => o.id));
+      cursor = page.nextCursor;
+    } while (cursor);
+    expect(new Set(seen).size).toBe(saved.length);
+    expect(seen).toHaveLength(saved.length);
   });
 
   it("marks the store as needing re-authorization when Shopify no longer accepts its tokens", async () => {

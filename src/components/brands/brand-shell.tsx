@@ -17,6 +17,7 @@ import { BrandContext, type BrandContextValue } from "./brand-context";
 
 const NAV = [
   { href: "", label: "Overview" },
+  { href: "/orders", label: "Orders" },
   { href: "/queues", label: "Queue health" },
   { href: "/members", label: "Members" },
   { href: "/settings/stores", label: "Stores" },

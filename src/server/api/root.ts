@@ -1,3 +1,4 @@
+import { analyticsRouter } from "./routers/analytics";
 import { brandsRouter } from "./routers/brands";
 import { meRouter } from "./routers/me";
 import { invitationsRouter, membersRouter } from "./routers/members";
@@ -12,6 +13,7 @@ export const appRouter = createTRPCRouter({
   invitations: invitationsRouter,
   queues: queuesRouter,
   stores: storesRouter,
+  analytics: analyticsRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -1,0 +1,132 @@
+import { and, desc, eq, gte, lt, sql } from "drizzle-orm";
+import type { Db } from "../../db/client";
+import { shopLineItems, shopOrders, shopProducts } from "../../db/schema";
+
+export interface OverviewInput {
+  brandId: string;
+  from: Date;
+  to: Date;
+}
+
+/** Money stays exact: sums are numeric in SQL and travel as decimal strings. */
+export interface CurrencyTotals {
+  currency: string;
+  orders: number;
+  gross: string;
+  refunded: string;
+  net: string;
+  aov: string;
+}
+
+/**
+ * A brand's sales over a period, from the synced tables: totals per currency (gross and net of
+ * refunds, AOV), revenue per day for the main currency, top products, new vs returning customers.
+ */
+export async function getOverview(deps: { db: Db }, input: OverviewInput) {
+  const inPeriod = and(eq(shopOrders.brandId, input.brandId), gte(shopOrders.createdAt, input.from), lt(shopOrders.createdAt, input.to));
+
+  const totals = await deps.db
+    .select({
+      currency: shopOrders.currency,
+      orders: sql<number>`count(*)::int`,
+      gross: sql<string>`coalesce(sum(${shopOrders.total}), 0)::numeric(20,2)::text`,
+      refunded: sql<string>`coalesce(sum(${shopOrders.refunded}), 0)::numeric(20,2)::text`,
+      net: sql<string>`coalesce(sum(${shopOrders.total} - ${shopOrders.refunded}), 0)::numeric(20,2)::text`,
+      aov: sql<string>`coalesce(avg(${shopOrders.total}), 0)::numeric(20,2)::text`,
+    })
+    .from(shopOrders)
+    .where(inPeriod)
+    .groupBy(shopOrders.currency)
+    .orderBy(desc(sql`count(*)`));
+
+  const main = totals[0]?.currency ?? null;
+  const daily = main
+    ? await deps.db
+        .select({
+          day: sql<string>`to_char(date_trunc('day', ${shopOrders.createdAt} at time zone 'UTC'), 'YYYY-MM-DD')`,
+          orders: sql<number>`count(*)::int`,
+          gross: sql<string>`sum(${shopOrders.total})::numeric(20,2)::text`,
+          net: sql<string>`sum(${shopOrders.total} - ${shopOrders.refunded})::numeric(20,2)::text`,
+        })
+        .from(shopOrders)
+        .where(and(inPeriod, eq(shopOrders.currency, main)))
+        .groupBy(sql`1`)
+        .orderBy(sql`1`)
+    : [];
+
+  const topProducts = await deps.db
+    .select({
+      productShopifyId: shopLineItems.productShopifyId,
+      title: sql<string>`coalesce(max(${shopProducts.title}), max(${shopLineItems.title}), 'Unknown product')`,
+      quantity: sql<number>`sum(${shopLineItems.quantity})::int`,
+      orders: sql<number>`count(distinct ${shopLineItems.orderShopifyId})::int`,
+    })
+    .from(shopLineItems)
+    .innerJoin(shopOrders, and(eq(shopOrders.storeId, shopLineItems.storeId), eq(shopOrders.shopifyId, shopLineItems.orderShopifyId)))
+    .leftJoin(shopProducts, and(eq(shopProducts.storeId, shopLineItems.storeId), eq(shopProducts.shopifyId, shopLineItems.productShopifyId)))
+    .where(inPeriod)
+    .groupBy(shopLineItems.productShopifyId)
+    .orderBy(desc(sql`sum(${shopLineItems.quantity})`))
+    .limit(5);
+
+  // New: the customer's first known order falls in the period. Returning: they ordered before it.
+  // (Raw SQL gets timestamps as ISO text: the driver takes no Date in untyped parameters.)
+  const from = input.from.toISOString();
+  const to = input.to.toISOString();
+  const [customers] = await deps.db.execute<{ new_customers: number; returning_customers: number; guests: number }>(sql`
+    with firsts as (
+      select store_id, customer_shopify_id, min(created_at) as first_at
+      from shop_orders where brand_id = ${input.brandId} and customer_shopify_id is not null
+      group by store_id, customer_shopify_id
+    )
+    select
+      count(distinct (o.store_id, o.customer_shopify_id)) filter (where f.first_at >= ${from}::timestamptz)::int as new_customers,
+      count(distinct (o.store_id, o.customer_shopify_id)) filter (where f.first_at < ${from}::timestamptz)::int as returning_customers,
+      count(*) filter (where o.customer_shopify_id is null)::int as guests
+    from shop_orders o
+    left join firsts f on f.store_id = o.store_id and f.customer_shopify_id = o.customer_shopify_id
+    where o.brand_id = ${input.brandId} and o.created_at >= ${from}::timestamptz and o.created_at < ${to}::timestamptz
+  `);
+
+  return {
+    period: { from: input.from, to: input.to },
+    totals: totals as CurrencyTotals[],
+    mainCurrency: main,
+    daily,
+    topProducts,
+    customers: { new: customers?.new_customers ?? 0, returning: customers?.returning_customers ?? 0, guestOrders: customers?.guests ?? 0 },
+  };
+}
+
+/** Orders newest first, a page at a time (keyset on created_at and id, fast at any depth). */
+export async function listOrders(
+  deps: { db: Db },
+  input: { brandId: string; limit: number; cursor?: { createdAt: Date; id: string } | null; status?: string | null; from?: Date | null; to?: Date | null },
+) {
+  const filters = [eq(shopOrders.brandId, input.brandId)];
+  if (input.status) filters.push(eq(shopOrders.financialStatus, input.status));
+  if (input.from) filters.push(gte(shopOrders.createdAt, input.from));
+  if (input.to) filters.push(lt(shopOrders.createdAt, input.to));
+  if (input.cursor) filters.push(sql`(${shopOrders.createdAt}, ${shopOrders.id}) < (${input.cursor.createdAt.toISOString()}::timestamptz, ${input.cursor.id}::uuid)`);
+  const rows = await deps.db
+    .select({
+      id: shopOrders.id,
+      name: shopOrders.name,
+      email: shopOrders.email,
+      currency: shopOrders.currency,
+      total: shopOrders.total,
+      refunded: shopOrders.refunded,
+      financialStatus: shopOrders.financialStatus,
+      fulfillmentStatus: shopOrders.fulfillmentStatus,
+      cancelledAt: shopOrders.cancelledAt,
+      createdAt: shopOrders.createdAt,
+      lines: sql<number>`(select count(*)::int from shop_line_items l where l.store_id = "shop_orders"."store_id" and l.order_shopify_id = "shop_orders"."shopify_id")`,
+    })
+    .from(shopOrders)
+    .where(and(...filters))
+    .orderBy(desc(shopOrders.createdAt), desc(shopOrders.id))
+    .limit(input.limit + 1);
+  const page = rows.slice(0, input.limit);
+  const last = page.at(-1);
+  return { orders: page, nextCursor: rows.length > input.limit && last ? { createdAt: last.createdAt, id: last.id } : null };
+}
