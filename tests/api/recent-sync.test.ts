@@ -143,6 +143,10 @@ describe.skipIf(!servicesReady)("recent sync", () => {
       expect(Math.round(Number(t.net) * 100)).toBe(cents((o) => o.total) - cents((o) => o.refunded));
     }
     expect(overview.topProducts.length).toBeGreaterThan(0);
+    // One point per day of the period (zeros included), adding up to the main currency's total.
+    expect(overview.daily.length).toBe(31);
+    const dailyCents = overview.daily.reduce((n, d) => n + Math.round(Number(d.gross) * 100), 0);
+    expect(dailyCents).toBe(Math.round(Number(overview.totals[0]!.gross) * 100));
 
     const seen: string[] = [];
     let cursor: { createdAt: Date; id: string } | null = null;

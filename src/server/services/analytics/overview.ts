@@ -40,18 +40,20 @@ export async function getOverview(deps: { db: Db }, input: OverviewInput) {
     .orderBy(desc(sql`count(*)`));
 
   const main = totals[0]?.currency ?? null;
+  const from = input.from.toISOString();
+  const to = input.to.toISOString();
+  // Every day of the period, zero where nothing sold, so the chart does not draw across gaps.
+  // (Raw SQL gets timestamps as ISO text: the driver takes no Date in untyped parameters.)
   const daily = main
-    ? await deps.db
-        .select({
-          day: sql<string>`to_char(date_trunc('day', ${shopOrders.createdAt} at time zone 'UTC'), 'YYYY-MM-DD')`,
-          orders: sql<number>`count(*)::int`,
-          gross: sql<string>`sum(${shopOrders.total})::numeric(20,2)::text`,
-          net: sql<string>`sum(${shopOrders.total} - ${shopOrders.refunded})::numeric(20,2)::text`,
-        })
-        .from(shopOrders)
-        .where(and(inPeriod, eq(shopOrders.currency, main)))
-        .groupBy(sql`1`)
-        .orderBy(sql`1`)
+    ? await deps.db.execute<{ day: string; orders: number; gross: string; net: string }>(sql`
+        select to_char(d.day, 'YYYY-MM-DD') as day, count(o.id)::int as orders,
+          coalesce(sum(o.total), 0)::numeric(20,2)::text as gross,
+          coalesce(sum(o.total - o.refunded), 0)::numeric(20,2)::text as net
+        from generate_series(date_trunc('day', ${from}::timestamptz at time zone 'UTC'), date_trunc('day', ${to}::timestamptz at time zone 'UTC'), interval '1 day') as d(day)
+        left join shop_orders o on o.brand_id = ${input.brandId} and o.currency = ${main}
+          and date_trunc('day', o.created_at at time zone 'UTC') = d.day
+          and o.created_at >= ${from}::timestamptz and o.created_at < ${to}::timestamptz
+        group by d.day order by d.day`)
     : [];
 
   const topProducts = await deps.db
@@ -70,9 +72,6 @@ export async function getOverview(deps: { db: Db }, input: OverviewInput) {
     .limit(5);
 
   // New: the customer's first known order falls in the period. Returning: they ordered before it.
-  // (Raw SQL gets timestamps as ISO text: the driver takes no Date in untyped parameters.)
-  const from = input.from.toISOString();
-  const to = input.to.toISOString();
   const [customers] = await deps.db.execute<{ new_customers: number; returning_customers: number; guests: number }>(sql`
     with firsts as (
       select store_id, customer_shopify_id, min(created_at) as first_at
@@ -92,7 +91,7 @@ export async function getOverview(deps: { db: Db }, input: OverviewInput) {
     period: { from: input.from, to: input.to },
     totals: totals as CurrencyTotals[],
     mainCurrency: main,
-    daily,
+    daily: [...daily],
     topProducts,
     customers: { new: customers?.new_customers ?? 0, returning: customers?.returning_customers ?? 0, guestOrders: customers?.guests ?? 0 },
   };
