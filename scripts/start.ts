@@ -97,7 +97,7 @@ async function main(): Promise<void> {
       "tsx",
       ["src/emulator/cli.ts", "--port", emulatorPort, "--shop", "demo-brand", "--orders", process.env.DEMO_ORDERS ?? "20000", "--seed", "42",
         // `--name=value`: a generated secret may start with "-".
-        `--client-id=${process.env.SHOPIFY_API_KEY}`, `--client-secret=${process.env.SHOPIFY_API_SECRET}`, `--redirect=${env.APP_URL}/api/shopify/callback`],
+        `--client-id=${process.env.SHOPIFY_API_KEY}`, `--client-secret=${process.env.SHOPIFY_API_SECRET}`, `--redirect=${env.APP_URL}/api/shopify/callback`, `--compliance-url=${env.APP_URL}/api/webhooks/shopify`],
       process.env,
       5,
     );

@@ -2,9 +2,9 @@ import { createHmac, randomBytes, randomUUID } from "node:crypto";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Emulator, startEmulator } from "~/emulator";
-import { getDb } from "~/server/db/client";
+import { getDb, getSql } from "~/server/db/client";
 import { customerPayload, orderPayload, productPayload, refundPayload } from "~/emulator/webhooks/payloads";
-import { shopCustomers, shopifySession, shopLineItems, shopOrders, shopProducts, shopVariants, stores, webhookDeliveries } from "~/server/db/schema";
+import { dataRequests, shopCustomers, shopifySession, shopLineItems, shopOrders, shopProducts, shopVariants, stores, webhookDeliveries } from "~/server/db/schema";
 import { resetEnvCache } from "~/server/env";
 import type { Infra } from "~/server/infra";
 import { createJobProducer } from "~/server/jobs/queue";
@@ -153,5 +153,39 @@ describe.skipIf(!servicesReady)("Shopify webhooks: receive, record, apply", () =
     const connected = await getDb().select().from(stores).where(eq(stores.shopDomain, SHOP));
     expect(connected.map((s) => s.status)).toEqual(["uninstalled"]);
     expect(await getDb().select().from(shopifySession).where(eq(shopifySession.shop, SHOP))).toHaveLength(0);
+  });
+
+  it("answers Shopify's compliance requests: data export, customer redaction, shop redaction", async () => {
+    const shop = emulator.state.shop(SHOP)!;
+    const run = async (topic: string, body: unknown) => {
+      const eventId = randomUUID();
+      await receive(delivery(topic, body, { eventId }));
+      const [row] = await rows(eventId);
+      return applyShopifyWebhook({ db: getDb(), log: getLogger() }, { deliveryId: row!.id });
+    };
+    // The store was uninstalled above; its data stays until shop/redact. Bring one customer's data in.
+    await getDb().update(stores).set({ status: "connected" }).where(eq(stores.shopDomain, SHOP));
+    const customer = shop.store.customer(2)!;
+    const order = emulator.effects.createOrder(shop, { customerId: customer.id, lineItems: [{ variantId: shop.store.products[0]!.variants[0]!.id, quantity: 1 }] });
+    await run("customers/update", customerPayload(customer));
+    await run("orders/create", orderPayload(shop.store, order));
+
+    expect(await run("customers/data_request", { shop_domain: SHOP, customer: { id: customer.id, email: customer.email }, orders_requested: [order.id], data_request: { id: 9 } })).toEqual({ applied: true });
+    const [request] = await getDb().select().from(dataRequests).where(eq(dataRequests.customerShopifyId, String(customer.id)));
+    expect(request!.export).toMatchObject({ shop: SHOP, customer: { email: customer.email }, orders: [{ shopifyId: order.id, lineItems: [{ quantity: 1 }] }] });
+
+    await run("customers/redact", { shop_domain: SHOP, customer: { id: customer.id, email: customer.email }, orders_to_redact: [order.id] });
+    expect(await getDb().select().from(shopCustomers).where(eq(shopCustomers.shopifyId, customer.id))).toHaveLength(0);
+    const [redactedOrder] = await getDb().select().from(shopOrders).where(eq(shopOrders.shopifyId, order.id));
+    expect(redactedOrder).toMatchObject({ email: null, phone: null });
+    expect(await getDb().select().from(dataRequests).where(eq(dataRequests.customerShopifyId, String(customer.id)))).toHaveLength(0);
+    const leftovers = await getSql()`select count(*)::int as n from webhook_deliveries where payload::text like ${"%" + customer.email + "%"}`;
+    expect(leftovers[0]!.n).toBe(0);
+
+    await run("shop/redact", { shop_id: 1, shop_domain: SHOP });
+    const [{ n }] = (await getSql()`select count(*)::int as n from shop_orders o join stores s on s.id = o.store_id where s.shop_domain = ${SHOP}`) as [{ n: number }];
+    expect(n).toBe(0);
+    const [{ n: deliveries }] = (await getSql()`select count(*)::int as n from webhook_deliveries where shop_domain = ${SHOP} and topic <> 'shop/redact'`) as [{ n: number }];
+    expect(deliveries).toBe(0);
   });
 });

@@ -26,6 +26,7 @@ export function StoresView({ connected, error, shop }: { connected?: string; err
   const queryClient = useQueryClient();
   const isOwner = roleAtLeast(brand.role, "owner");
   const list = useQuery(trpc.stores.list.queryOptions({ brand: brand.slug }));
+  const requests = useQuery({ ...trpc.stores.dataRequests.queryOptions({ brand: brand.slug }), enabled: isOwner });
   const disconnect = useMutation(
     trpc.stores.disconnect.mutationOptions({ onSuccess: () => queryClient.invalidateQueries({ queryKey: trpc.stores.list.queryKey({ brand: brand.slug }) }) }),
   );
@@ -102,6 +103,25 @@ export function StoresView({ connected, error, shop }: { connected?: string; err
             )}
           </CardBody>
         </Card>
+        {isOwner && requests.data?.length ? (
+          <Card>
+            <CardHeader title="Customer data requests" description="Shopify forwarded these customers' requests for their data: download and hand them over." />
+            <CardBody>
+              <ul className="divide-y divide-slate-100" aria-label="Data requests">
+                {requests.data.map((r) => (
+                  <li key={r.id} className="flex items-center justify-between py-2 text-sm">
+                    <span>
+                      Customer {r.customerShopifyId} · {r.shop} · {r.requestedAt.toLocaleString()}
+                    </span>
+                    <a className="font-medium text-indigo-600 hover:text-indigo-500" href={`/api/data-requests/${r.id}?brand=${brand.slug}`}>
+                      Download JSON
+                    </a>
+                  </li>
+                ))}
+              </ul>
+            </CardBody>
+          </Card>
+        ) : null}
       </div>
     </>
   );

@@ -22,3 +22,19 @@ export const webhookDeliveries = pgTable(
   },
   (t) => [uniqueIndex("webhook_deliveries_event").on(t.eventId, t.topic), index().on(t.shopDomain, t.receivedAt)],
 );
+
+/** A shop's customers/data_request: the customer's data, assembled for the brand to hand over. */
+export const dataRequests = pgTable(
+  "data_requests",
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    brandId: uuid().notNull(),
+    storeId: uuid().notNull(),
+    customerShopifyId: text().notNull(),
+    shopifyRequestId: text(),
+    requestedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    /** Everything we hold about the customer, as JSON. */
+    export: jsonb().notNull(),
+  },
+  (t) => [index().on(t.brandId, t.requestedAt)],
+);

@@ -5,6 +5,7 @@ import type { Logger } from "../../logger";
 import { PermanentJobError } from "../../infra/queue/port";
 import type { JobProducer } from "../../jobs/queue";
 import { applyDataWebhook, isDataTopic } from "../commerce/apply";
+import { recordDataRequest, redactCustomer, redactShop } from "../compliance/compliance";
 import { reconcileScheduleId } from "../stores/connect";
 import { markDeliveryProcessed } from "./receive";
 
@@ -31,6 +32,19 @@ export async function applyShopifyWebhook(deps: { db: Db; log: Logger; jobs?: Jo
     for (const s of affected) await deps.jobs?.unschedule("sync", reconcileScheduleId(s.id));
     await markDeliveryProcessed(deps, { deliveryId: delivery.id });
     deps.log.warn({ shop: delivery.shopDomain }, "app uninstalled: store marked uninstalled");
+    return { applied: true };
+  }
+
+  const compliance: Record<string, () => Promise<unknown>> = {
+    "customers/data_request": () => recordDataRequest(deps, { shopDomain: delivery.shopDomain, body: delivery.payload as never }),
+    "customers/redact": () => redactCustomer(deps, { shopDomain: delivery.shopDomain, body: delivery.payload as never }),
+    "shop/redact": () => redactShop(deps, { shopDomain: delivery.shopDomain }),
+  };
+  if (Object.hasOwn(compliance, delivery.topic)) {
+    await compliance[delivery.topic]!();
+    // customers/redact may have deleted this very delivery (it names the customer): marking is then a no-op.
+    await markDeliveryProcessed(deps, { deliveryId: delivery.id });
+    deps.log.warn({ shop: delivery.shopDomain, topic: delivery.topic }, "compliance request applied");
     return { applied: true };
   }
 

@@ -1,0 +1,105 @@
+import { and, eq, inArray, or, sql } from "drizzle-orm";
+import type { Db, Tx } from "../../db/client";
+import { dataRequests, shopCustomers, shopifySession, shopLineItems, shopOrders, shopProducts, shopRefunds, shopVariants, stores, webhookDeliveries } from "../../db/schema";
+
+// Shopify's three mandatory compliance webhooks (SPEC C4). Their bodies are Shopify's:
+//   customers/data_request { shop_domain, customer: { id, email, phone }, orders_requested: [ids], data_request: { id } }
+//   customers/redact       { shop_domain, customer: { id, email, phone }, orders_to_redact: [ids] }
+//   shop/redact            { shop_domain }
+
+interface CustomerRef {
+  customer?: { id?: number; email?: string | null; phone?: string | null };
+  orders_requested?: number[];
+  orders_to_redact?: number[];
+  data_request?: { id?: number };
+}
+
+async function storesOf(db: Db | Tx, shopDomain: string) {
+  return db.select({ id: stores.id, brandId: stores.brandId }).from(stores).where(eq(stores.shopDomain, shopDomain));
+}
+
+function customerIdOf(body: CustomerRef): number {
+  const id = body.customer?.id;
+  if (!Number.isInteger(id)) throw new Error("compliance body: customer.id is missing");
+  return id!;
+}
+
+/** Assembles everything we hold about the customer, per brand, for the operator to download. */
+export async function recordDataRequest(deps: { db: Db }, input: { shopDomain: string; body: CustomerRef }): Promise<number> {
+  const customerId = customerIdOf(input.body);
+  const orderIds = input.body.orders_requested ?? [];
+  let made = 0;
+  for (const store of await storesOf(deps.db, input.shopDomain)) {
+    const profile = await deps.db.select().from(shopCustomers).where(and(eq(shopCustomers.storeId, store.id), eq(shopCustomers.shopifyId, customerId)));
+    const orders = await deps.db
+      .select()
+      .from(shopOrders)
+      .where(and(eq(shopOrders.storeId, store.id), orderIds.length ? or(eq(shopOrders.customerShopifyId, customerId), inArray(shopOrders.shopifyId, orderIds)) : eq(shopOrders.customerShopifyId, customerId)));
+    const lines = orders.length
+      ? await deps.db.select().from(shopLineItems).where(and(eq(shopLineItems.storeId, store.id), inArray(shopLineItems.orderShopifyId, orders.map((o) => o.shopifyId))))
+      : [];
+    await deps.db.insert(dataRequests).values({
+      brandId: store.brandId,
+      storeId: store.id,
+      customerShopifyId: String(customerId),
+      shopifyRequestId: input.body.data_request?.id ? String(input.body.data_request.id) : null,
+      export: { shop: input.shopDomain, customer: profile[0] ?? null, orders: orders.map((o) => ({ ...o, lineItems: lines.filter((l) => l.orderShopifyId === o.shopifyId) })) },
+    });
+    made++;
+  }
+  return made;
+}
+
+/** Erases the customer's personal data everywhere we keep it: profile, orders' contact details, raw webhook bodies. */
+export async function redactCustomer(deps: { db: Db }, input: { shopDomain: string; body: CustomerRef }): Promise<void> {
+  const customerId = customerIdOf(input.body);
+  const orderIds = input.body.orders_to_redact ?? [];
+  await deps.db.transaction(async (tx) => {
+    for (const store of await storesOf(tx, input.shopDomain)) {
+      await tx.delete(shopCustomers).where(and(eq(shopCustomers.storeId, store.id), eq(shopCustomers.shopifyId, customerId)));
+      await tx
+        .update(shopOrders)
+        .set({ email: null, phone: null })
+        .where(and(eq(shopOrders.storeId, store.id), orderIds.length ? or(eq(shopOrders.customerShopifyId, customerId), inArray(shopOrders.shopifyId, orderIds)) : eq(shopOrders.customerShopifyId, customerId)));
+      await tx.delete(dataRequests).where(and(eq(dataRequests.storeId, store.id), eq(dataRequests.customerShopifyId, String(customerId))));
+    }
+    // Raw bodies that carried the customer (their own topics, or as an order's customer).
+    await tx.delete(webhookDeliveries).where(
+      and(
+        eq(webhookDeliveries.shopDomain, input.shopDomain),
+        sql`(${webhookDeliveries.topic} like 'customers/%' and ${webhookDeliveries.payload}->>'id' = ${String(customerId)})
+          or ${webhookDeliveries.payload}->'customer'->>'id' = ${String(customerId)}`,
+      ),
+    );
+  });
+}
+
+/** Erases everything we hold for the shop (48 hours after uninstall, Shopify asks for it). */
+export async function redactShop(deps: { db: Db }, input: { shopDomain: string }): Promise<void> {
+  await deps.db.transaction(async (tx) => {
+    const ids = (await storesOf(tx, input.shopDomain)).map((s) => s.id);
+    if (ids.length) {
+      for (const table of [shopLineItems, shopRefunds, shopOrders, shopVariants, shopProducts, shopCustomers, dataRequests]) {
+        await tx.delete(table).where(inArray(table.storeId, ids));
+      }
+      await tx.update(stores).set({ status: "uninstalled", sessionId: null, statusChangedAt: new Date() }).where(inArray(stores.id, ids));
+    }
+    await tx.delete(shopifySession).where(eq(shopifySession.shop, input.shopDomain));
+    await tx.delete(webhookDeliveries).where(and(eq(webhookDeliveries.shopDomain, input.shopDomain), sql`${webhookDeliveries.topic} <> 'shop/redact'`));
+  });
+}
+
+export async function listDataRequests(deps: { db: Db }, input: { brandId: string }) {
+  return deps.db
+    .select({ id: dataRequests.id, customerShopifyId: dataRequests.customerShopifyId, requestedAt: dataRequests.requestedAt, shop: stores.shopDomain })
+    .from(dataRequests)
+    .innerJoin(stores, eq(stores.id, dataRequests.storeId))
+    .where(eq(dataRequests.brandId, input.brandId))
+    .orderBy(sql`${dataRequests.requestedAt} desc`)
+    .limit(50);
+}
+
+export async function getDataRequestExport(deps: { db: Db }, input: { brandId: string; id: string }) {
+  const [row] = await deps.db.select().from(dataRequests).where(and(eq(dataRequests.id, input.id), eq(dataRequests.brandId, input.brandId)));
+  return row ?? null;
+}
