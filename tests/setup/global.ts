@@ -3,7 +3,8 @@ import { migrateDatabase } from "../../src/server/db/migrate";
 import { pingRedis } from "../../src/server/infra/redis";
 import postgres from "postgres";
 
-const DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/brandbase_test";
+// A database of its own per run, so two runs on one machine never drop each other's.
+const DEFAULT_DB = `postgres://postgres@127.0.0.1:5432/brandbase_test_${process.pid}`;
 const DEFAULT_REDIS = "redis://127.0.0.1:6379";
 
 declare module "vitest" {
@@ -15,23 +16,25 @@ declare module "vitest" {
   }
 }
 
-/** Recreates the test database and applies the migrations, once per run. */
-async function prepareDatabase(url: string): Promise<void> {
-  const target = new URL(url);
-  const dbName = target.pathname.slice(1);
+async function onServer(url: string, statements: (dbName: string) => string[]): Promise<void> {
+  const dbName = new URL(url).pathname.slice(1);
   const adminUrl = new URL(url);
   adminUrl.pathname = "/postgres";
   const admin = postgres(adminUrl.toString(), { max: 1, onnotice: () => {}, connect_timeout: 3 });
   try {
-    await admin.unsafe(`drop database if exists "${dbName}" with (force)`);
-    await admin.unsafe(`create database "${dbName}"`);
+    for (const statement of statements(dbName)) await admin.unsafe(statement);
   } finally {
     await admin.end();
   }
+}
+
+/** Recreates the test database and applies the migrations, once per run. */
+async function prepareDatabase(url: string): Promise<void> {
+  await onServer(url, (db) => [`drop database if exists "${db}" with (force)`, `create database "${db}"`]);
   await migrateDatabase(url);
 }
 
-export default async function setup(project: TestProject): Promise<void> {
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const databaseUrl = process.env.TEST_DATABASE_URL ?? DEFAULT_DB;
   const redisUrl = process.env.TEST_REDIS_URL ?? DEFAULT_REDIS;
   const missing: string[] = [];
@@ -51,4 +54,7 @@ export default async function setup(project: TestProject): Promise<void> {
   project.provide("databaseUrl", databaseUrl);
   project.provide("redisUrl", redisUrl);
   project.provide("servicesMissing", servicesMissing);
+  return async () => {
+    if (!servicesMissing && !process.env.TEST_DATABASE_URL) await onServer(databaseUrl, (db) => [`drop database if exists "${db}" with (force)`]).catch(() => {});
+  };
 }
