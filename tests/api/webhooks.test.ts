@@ -81,6 +81,14 @@ describe.skipIf(!servicesReady)("Shopify webhooks: receive, record, apply", () =
     expect(new Set(subs.map((s) => s.uri))).toEqual(new Set([`${APP_URL}/api/webhooks/shopify`]));
   });
 
+  it("answers a webhook for a shop nobody connected, and ignores it", async () => {
+    const eventId = randomUUID();
+    const d = delivery("orders/create", { id: 1 }, { eventId });
+    d.request.headers.set("x-shopify-shop-domain", "stranger.myshopify.com");
+    expect(await receive(d)).toEqual({ status: 200, body: { ignored: true } });
+    expect(await rows(eventId)).toHaveLength(0);
+  });
+
   it("answers 401 to a bad HMAC and stores nothing", async () => {
     const eventId = randomUUID();
     expect((await receive(delivery("orders/create", { id: 1 }, { eventId, tamper: true }))).status).toBe(401);

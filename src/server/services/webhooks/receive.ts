@@ -1,6 +1,6 @@
 import { eq } from "drizzle-orm";
 import type { Db } from "../../db/client";
-import { webhookDeliveries } from "../../db/schema";
+import { stores, webhookDeliveries } from "../../db/schema";
 import type { JobProducer } from "../../jobs/queue";
 import type { Logger } from "../../logger";
 import type { Shopify } from "../../shopify/api";
@@ -30,6 +30,12 @@ export async function receiveShopifyWebhook(
     payload = JSON.parse(input.rawBody);
   } catch {
     return { status: 400, body: { error: "Webhook body is not JSON" } };
+  }
+  // A shop no brand ever connected: answered (so Shopify stops retrying) and ignored, not stored.
+  const [known] = await deps.db.select({ id: stores.id }).from(stores).where(eq(stores.shopDomain, check.domain)).limit(1);
+  if (!known) {
+    deps.log.warn({ shop: check.domain, topic: headers.get("x-shopify-topic") }, "webhook for an unknown shop ignored");
+    return { status: 200, body: { ignored: true } };
   }
   const eventId = headers.get("x-shopify-event-id") ?? check.webhookId;
   const triggeredAt = headers.get("x-shopify-triggered-at");
