@@ -10,13 +10,12 @@ import { EmptyState } from "~/components/ui/empty-state";
 import { Alert } from "~/components/ui/alert";
 import { Skeleton } from "~/components/ui/skeleton";
 import { cn } from "~/lib/cn";
+import { formatMoney } from "~/lib/format";
 import { describeError, useTRPC } from "~/lib/trpc";
 import { useBrand } from "./brand-context";
 
 const PERIODS = [7, 30, 90, 365] as const;
 
-const money = (amount: string, currency: string) =>
-  new Intl.NumberFormat("en", { style: "currency", currency, maximumFractionDigits: 2 }).format(Number(amount));
 
 /** The brand's sales at a glance, from its synced stores. */
 export function BrandOverview() {
@@ -68,9 +67,9 @@ export function BrandOverview() {
         <div className="space-y-6">
           <div className="grid gap-4 md:grid-cols-4">
             <Stat label="Orders" value={main.orders.toLocaleString()} />
-            <Stat label="Gross revenue" value={money(main.gross, main.currency)} />
-            <Stat label="Net of refunds" value={money(main.net, main.currency)} hint={`${money(main.refunded, main.currency)} refunded`} />
-            <Stat label="Average order" value={money(main.aov, main.currency)} />
+            <Stat label="Gross revenue" value={formatMoney(main.gross, main.currency)} />
+            <Stat label="Net of refunds" value={formatMoney(main.net, main.currency)} hint={`${formatMoney(main.refunded, main.currency)} refunded`} />
+            <Stat label="Average order" value={formatMoney(main.aov, main.currency)} />
           </div>
           <Card>
             <CardHeader title={`Revenue per day (${main.currency})`} description="Gross and net of refunds" />
@@ -81,7 +80,7 @@ export function BrandOverview() {
                     <CartesianGrid strokeDasharray="3 3" vertical={false} stroke="#e2e8f0" />
                     <XAxis dataKey="day" tick={{ fontSize: 11, fill: "#64748b" }} />
                     <YAxis tick={{ fontSize: 11, fill: "#64748b" }} width={70} />
-                    <Tooltip formatter={(v) => money(String(v ?? 0), main.currency)} />
+                    <Tooltip formatter={(v) => formatMoney(String(v ?? 0), main.currency)} />
                     <Legend wrapperStyle={{ fontSize: 12 }} />
                     <Area type="monotone" dataKey="Gross" stroke="#4f46e5" fill="#e0e7ff" isAnimationActive={false} />
                     <Area type="monotone" dataKey="Net" stroke="#059669" fill="#d1fae5" isAnimationActive={false} />
@@ -124,7 +123,7 @@ export function BrandOverview() {
                     <li key={t.currency} className="flex justify-between py-2">
                       <span>{t.currency}</span>
                       <span className="tabular-nums text-slate-600">
-                        {t.orders} orders · {money(t.gross, t.currency)} gross · {money(t.net, t.currency)} net
+                        {t.orders} orders · {formatMoney(t.gross, t.currency)} gross · {formatMoney(t.net, t.currency)} net
                       </span>
                     </li>
                   ))}

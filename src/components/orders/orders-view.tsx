@@ -13,6 +13,7 @@ import { DataTable } from "~/components/ui/data-table";
 import { EmptyState } from "~/components/ui/empty-state";
 import { SelectField, TextField } from "~/components/ui/field";
 import { SkeletonRows } from "~/components/ui/skeleton";
+import { formatMoney } from "~/lib/format";
 import { describeError, useTRPC } from "~/lib/trpc";
 
 interface OrderRow {
@@ -31,17 +32,16 @@ interface OrderRow {
 
 const STATUSES = ["", "paid", "partially_refunded", "refunded", "pending"];
 const column = createColumnHelper<OrderRow>();
-const money = (amount: string, currency: string) => new Intl.NumberFormat("en", { style: "currency", currency }).format(Number(amount));
 
 const columns = [
   column.accessor("name", { header: "Order", cell: (c) => <span className="font-medium text-slate-900">{c.getValue() ?? "—"}</span> }),
   column.accessor("createdAt", { header: "Placed", cell: (c) => <span className="whitespace-nowrap">{c.getValue().toLocaleString()}</span> }),
   column.accessor("email", { header: "Customer", cell: (c) => c.getValue() ?? <span className="text-slate-400">guest</span> }),
   column.accessor("lines", { header: "Items", cell: (c) => <span className="tabular-nums">{c.getValue()}</span> }),
-  column.accessor("total", { header: "Total", cell: (c) => <span className="tabular-nums">{money(c.getValue(), c.row.original.currency)}</span> }),
+  column.accessor("total", { header: "Total", cell: (c) => <span className="tabular-nums">{formatMoney(c.getValue(), c.row.original.currency)}</span> }),
   column.accessor("refunded", {
     header: "Refunded",
-    cell: (c) => (Number(c.getValue()) > 0 ? <span className="tabular-nums text-red-700">{money(c.getValue(), c.row.original.currency)}</span> : <span className="text-slate-400">—</span>),
+    cell: (c) => (Number(c.getValue()) > 0 ? <span className="tabular-nums text-red-700">{formatMoney(c.getValue(), c.row.original.currency)}</span> : <span className="text-slate-400">—</span>),
   }),
   column.accessor("financialStatus", {
     header: "Status",
