@@ -2,6 +2,7 @@ import type { Infra } from "~/server/infra";
 import type { WorkerHandle } from "~/server/infra/queue/port";
 import { type QueueName, queueContracts } from "~/server/jobs/contracts";
 import type { Logger } from "~/server/logger";
+import { createJobProducer } from "~/server/jobs/queue";
 import { createActivityPublisher } from "~/server/services/queues/activity";
 import { processors } from "./registry";
 
@@ -21,6 +22,12 @@ export function startWorkers(deps: { infra: Infra; log: Logger }, opts: { queues
       onEvent: (event) => activity.onEvent(event),
     }),
   );
+  if (opts.queues.includes("ingestion")) {
+    // Idempotent: every ingestion process upserts the same schedule.
+    void createJobProducer(deps.infra.queue)
+      .schedule("ingestion", "requeueWebhooks", {}, { id: "requeue-webhooks", everyMs: 60_000 })
+      .catch((err: unknown) => deps.log.error({ err }, "could not schedule webhook requeueing"));
+  }
   deps.log.info({ queues: opts.queues }, "workers started");
   return {
     queues: opts.queues,

@@ -11,7 +11,7 @@ import { createJobProducer } from "~/server/jobs/queue";
 import { getLogger } from "~/server/logger";
 import { beginStoreConnect, completeStoreConnect } from "~/server/services/stores/connect";
 import { applyShopifyWebhook } from "~/server/services/webhooks/apply";
-import { receiveShopifyWebhook } from "~/server/services/webhooks/receive";
+import { receiveShopifyWebhook, requeueUnprocessedDeliveries } from "~/server/services/webhooks/receive";
 import { getShopify } from "~/server/shopify/api";
 import { routeShopifyToEmulator } from "~/server/shopify/routing";
 import { getSessionStorage } from "~/server/shopify/session-storage";
@@ -150,6 +150,19 @@ describe.skipIf(!servicesReady)("Shopify webhooks: receive, record, apply", () =
     const [savedProduct] = await getDb().select().from(shopProducts).where(eq(shopProducts.shopifyId, product.id));
     expect(savedProduct!.title).toBe("Renamed");
     expect(await getDb().select().from(shopVariants).where(eq(shopVariants.productShopifyId, product.id))).toHaveLength(product.variants.length);
+  });
+
+  it("queues again a delivery recorded while the queue was unreachable", async () => {
+    const [row] = await getDb()
+      .insert(webhookDeliveries)
+      .values({ shopDomain: SHOP, topic: "customers/update", webhookId: randomUUID(), eventId: randomUUID(), payload: { id: 1 }, receivedAt: new Date(Date.now() - 120_000) })
+      .returning();
+    const deps = { db: getDb(), jobs: createJobProducer(infra.queue), queue: infra.queue };
+    expect(await requeueUnprocessedDeliveries(deps, { olderThanMs: 60_000, limit: 100 })).toBeGreaterThanOrEqual(1);
+    expect(await infra.queue.getJob("ingestion", `webhook-${row!.id}`)).toMatchObject({ name: "shopifyWebhook", data: { deliveryId: row!.id } });
+    // Once queued, it is not queued twice.
+    const again = await requeueUnprocessedDeliveries(deps, { olderThanMs: 60_000, limit: 100 });
+    expect(again).toBe(0);
   });
 
   it("marks the store uninstalled and forgets its tokens on app/uninstalled, once", async () => {

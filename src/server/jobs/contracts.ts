@@ -20,6 +20,9 @@ export const probePayload = brandJob.extend({
 /** A recorded Shopify webhook to apply (the delivery row holds the payload; payloads carry ids only). */
 export const shopifyWebhookPayload = z.object({ deliveryId: z.uuid() });
 
+/** Every minute: deliveries recorded while the queue was unreachable are queued again. */
+export const requeueWebhooksPayload = z.object({});
+
 /** Pull what changed in the last days right after a store connects. */
 export const recentSyncPayload = brandJob.extend({ storeId: z.uuid(), days: z.number().int().min(1).max(60).default(3) });
 
@@ -37,7 +40,7 @@ export const queueContracts = {
   ingestion: {
     description: "Segment-compatible events and Shopify webhooks: identity resolution, profile updates",
     concurrency: 20,
-    jobs: { probe: probePayload, shopifyWebhook: shopifyWebhookPayload },
+    jobs: { probe: probePayload, shopifyWebhook: shopifyWebhookPayload, requeueWebhooks: requeueWebhooksPayload },
   },
   sync: {
     description: "Shopify history and ongoing sync: bulk operations, staging, promotion, reconciliation",

@@ -1,6 +1,7 @@
-import { eq } from "drizzle-orm";
+import { and, eq, isNull, lt } from "drizzle-orm";
 import type { Db } from "../../db/client";
 import { stores, webhookDeliveries } from "../../db/schema";
+import type { QueuePort } from "../../infra/queue/port";
 import type { JobProducer } from "../../jobs/queue";
 import type { Logger } from "../../logger";
 import type { Shopify } from "../../shopify/api";
@@ -63,6 +64,26 @@ export async function receiveShopifyWebhook(
     deps.log.error({ err, deliveryId: row.id }, "webhook recorded but not queued");
   }
   return { status: 200, body: { received: true } };
+}
+
+/**
+ * Queues recorded deliveries that have no job (recorded while Redis was down, or lost with it).
+ * A delivery whose job failed stays with its failed job, for an operator to retry.
+ */
+export async function requeueUnprocessedDeliveries(deps: { db: Db; jobs: JobProducer; queue: QueuePort }, input: { olderThanMs: number; limit: number }): Promise<number> {
+  const stale = await deps.db
+    .select({ id: webhookDeliveries.id })
+    .from(webhookDeliveries)
+    .where(and(isNull(webhookDeliveries.processedAt), isNull(webhookDeliveries.error), lt(webhookDeliveries.receivedAt, new Date(Date.now() - input.olderThanMs))))
+    .orderBy(webhookDeliveries.receivedAt)
+    .limit(input.limit);
+  let queued = 0;
+  for (const { id } of stale) {
+    if (await deps.queue.getJob("ingestion", `webhook-${id}`)) continue;
+    await deps.jobs.enqueue("ingestion", "shopifyWebhook", { deliveryId: id }, { jobId: `webhook-${id}` });
+    queued++;
+  }
+  return queued;
 }
 
 export async function markDeliveryProcessed(deps: { db: Db }, input: { deliveryId: string; error?: string }): Promise<void> {
