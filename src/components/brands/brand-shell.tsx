@@ -29,6 +29,9 @@ export function BrandShell({ brand, user, children }: { brand: string; user: Bra
   const router = useRouter();
   const current = useQuery(trpc.brands.get.queryOptions({ brand }));
   const all = useQuery(trpc.brands.list.queryOptions());
+  // Stores Shopify stopped accepting: say so on every page of the brand, with the way back.
+  const storeList = useQuery({ ...trpc.stores.list.queryOptions({ brand }), enabled: Boolean(current.data) });
+  const attention = storeList.data?.stores.filter((s) => s.status === "needs_reauth") ?? [];
 
   if (current.error) {
     return (
@@ -98,6 +101,16 @@ export function BrandShell({ brand, user, children }: { brand: string; user: Bra
         </div>
       </aside>
       <main className="min-w-0 flex-1 px-4 py-6 md:px-8">
+        {attention.map((s) => (
+          <div key={s.id} role="alert" className="mb-4 flex flex-wrap items-center justify-between gap-3 rounded-md bg-amber-50 px-4 py-3 text-sm text-amber-900 ring-1 ring-amber-200 ring-inset">
+            <span>
+              <strong>{s.shopDomain}</strong> needs to be re-authorized: Shopify no longer accepts its access, so it is not syncing.
+            </span>
+            <Link className="font-semibold text-amber-900 underline" href={`/${value?.slug ?? brand}/settings/stores?shop=${encodeURIComponent(s.shopDomain)}`}>
+              Reconnect
+            </Link>
+          </div>
+        ))}
         {value ? (
           <BrandContext.Provider value={value}>{children}</BrandContext.Provider>
         ) : (
