@@ -157,6 +157,24 @@ describe.skipIf(!servicesReady)("recent sync", () => {
     } while (cursor);
     expect(new Set(seen).size).toBe(saved.length);
     expect(seen).toHaveLength(saved.length);
+
+    // Products page by page, A to Z: two products changed on Shopify come in with the next reconciliation.
+    const shop = emulator.state.shop(SHOP)!;
+    emulator.effects.updateProduct(shop, shop.store.products[3]!.id, { title: "Zebra Socks" });
+    emulator.effects.updateProduct(shop, shop.store.products[4]!.id, { title: "Alpaca Scarf" });
+    await runReconcile({ db: getDb(), shopify: getShopify(), storage: await getSessionStorage(), log: getLogger() }, { storeId, lookbackHours: 24 });
+    const products: string[] = [];
+    let productCursor: { title: string; id: string } | null = null;
+    do {
+      const page: Awaited<ReturnType<typeof caller.analytics.products>> = await caller.analytics.products({ brand: brandSlug, limit: 3, cursor: productCursor });
+      products.push(...page.products.map((p) => p.title));
+      productCursor = page.nextCursor;
+    } while (productCursor);
+    const savedProducts = await getDb().select().from(shopProducts).where(eq(shopProducts.storeId, storeId));
+    expect(products.length).toBeGreaterThanOrEqual(2);
+    expect([...products].sort()).toEqual(savedProducts.map((p) => p.title).sort());
+    expect(products).toContain("Zebra Socks");
+    expect(products.indexOf("Alpaca Scarf")).toBeLessThan(products.indexOf("Zebra Socks"));
   });
 
   it("marks the store as needing re-authorization when Shopify no longer accepts its tokens", async () => {

@@ -18,6 +18,7 @@ import { BrandContext, type BrandContextValue } from "./brand-context";
 const NAV = [
   { href: "", label: "Overview" },
   { href: "/orders", label: "Orders" },
+  { href: "/products", label: "Products" },
   { href: "/queues", label: "Queue health" },
   { href: "/members", label: "Members" },
   { href: "/settings/stores", label: "Stores" },

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { getOverview, listOrders } from "../../services/analytics/overview";
+import { getOverview, listOrders, listProducts } from "../../services/analytics/overview";
 import { brandProcedure, createTRPCRouter } from "../trpc";
 
 export const analyticsRouter = createTRPCRouter({
@@ -21,4 +21,8 @@ export const analyticsRouter = createTRPCRouter({
       }),
     )
     .query(({ ctx, input }) => listOrders(ctx, { brandId: ctx.brandId, ...input })),
+
+  products: brandProcedure()
+    .input(z.object({ limit: z.number().int().min(1).max(100).default(25), cursor: z.object({ title: z.string(), id: z.uuid() }).nullish() }))
+    .query(({ ctx, input }) => listProducts(ctx, { brandId: ctx.brandId, ...input })),
 });

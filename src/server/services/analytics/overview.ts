@@ -129,3 +129,27 @@ export async function listOrders(
   const last = page.at(-1);
   return { orders: page, nextCursor: rows.length > input.limit && last ? { createdAt: last.createdAt, id: last.id } : null };
 }
+
+/** Products with their variants' price range and units sold, by title (keyset on title and id). */
+export async function listProducts(deps: { db: Db }, input: { brandId: string; limit: number; cursor?: { title: string; id: string } | null }) {
+  const filters = [eq(shopProducts.brandId, input.brandId)];
+  if (input.cursor) filters.push(sql`(${shopProducts.title}, ${shopProducts.id}) > (${input.cursor.title}, ${input.cursor.id}::uuid)`);
+  const rows = await deps.db
+    .select({
+      id: shopProducts.id,
+      title: shopProducts.title,
+      vendor: shopProducts.vendor,
+      status: shopProducts.status,
+      variants: sql<number>`(select count(*)::int from shop_variants v where v.store_id = "shop_products"."store_id" and v.product_shopify_id = "shop_products"."shopify_id")`,
+      minPrice: sql<string | null>`(select min(v.price)::numeric(20,2)::text from shop_variants v where v.store_id = "shop_products"."store_id" and v.product_shopify_id = "shop_products"."shopify_id")`,
+      maxPrice: sql<string | null>`(select max(v.price)::numeric(20,2)::text from shop_variants v where v.store_id = "shop_products"."store_id" and v.product_shopify_id = "shop_products"."shopify_id")`,
+      unitsSold: sql<number>`(select coalesce(sum(l.quantity), 0)::int from shop_line_items l where l.store_id = "shop_products"."store_id" and l.product_shopify_id = "shop_products"."shopify_id")`,
+    })
+    .from(shopProducts)
+    .where(and(...filters))
+    .orderBy(shopProducts.title, shopProducts.id)
+    .limit(input.limit + 1);
+  const page = rows.slice(0, input.limit);
+  const last = page.at(-1);
+  return { products: page, nextCursor: rows.length > input.limit && last ? { title: last.title, id: last.id } : null };
+}
