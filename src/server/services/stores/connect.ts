@@ -150,6 +150,7 @@ export async function listStores(deps: { db: Db }, input: { brandId: string }) {
       scopes: stores.scopes,
       connectedAt: stores.connectedAt,
       statusChangedAt: stores.statusChangedAt,
+      syncedThrough: stores.syncedThrough,
       orders: count("shop_orders"),
       customers: count("shop_customers"),
       products: count("shop_products"),
