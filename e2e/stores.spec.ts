@@ -38,6 +38,9 @@ test("an owner connects the demo Shopify store through its consent page; uninsta
   await expect(page.getByText("Net of refunds", { exact: true })).toBeVisible();
   await page.getByRole("navigation", { name: "Brand" }).getByRole("link", { name: "Orders" }).click();
   await expect(page.getByRole("table", { name: "Orders" }).getByRole("row").nth(1)).toContainText("#");
+  // The demo catalog did not change in the last days, so the recent sync brought no products yet.
+  await page.getByRole("navigation", { name: "Brand" }).getByRole("link", { name: "Products" }).click();
+  await expect(page.getByText("No products yet")).toBeVisible();
   await page.goto(`/${DEMO.brand}/settings/stores`);
 
   // The merchant uninstalls the app on Shopify: app/uninstalled reaches our endpoint, the worker applies it.

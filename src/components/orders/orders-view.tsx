@@ -5,16 +5,12 @@ import { createColumnHelper } from "@tanstack/react-table";
 import { useState } from "react";
 import { useBrand } from "~/components/brands/brand-context";
 import { PageHeader } from "~/components/page-header";
-import { Alert } from "~/components/ui/alert";
 import { Badge } from "~/components/ui/badge";
-import { Button } from "~/components/ui/button";
 import { Card, CardBody } from "~/components/ui/card";
-import { DataTable } from "~/components/ui/data-table";
-import { EmptyState } from "~/components/ui/empty-state";
+import { PagedTable } from "~/components/ui/paged-table";
 import { SelectField, TextField } from "~/components/ui/field";
-import { SkeletonRows } from "~/components/ui/skeleton";
 import { formatMoney } from "~/lib/format";
-import { describeError, useTRPC } from "~/lib/trpc";
+import { useTRPC } from "~/lib/trpc";
 
 interface OrderRow {
   id: string;
@@ -75,23 +71,7 @@ export function OrdersView() {
             <TextField label="From" type="date" value={from} onChange={(e) => setFrom(e.target.value)} />
             <TextField label="To" type="date" value={to} onChange={(e) => setTo(e.target.value)} />
           </div>
-          {orders.error ? <Alert tone="error">{describeError(orders.error).message}</Alert> : null}
-          {orders.isPending ? (
-            <SkeletonRows rows={6} />
-          ) : rows.length === 0 ? (
-            <EmptyState title="No orders" description="Nothing matches these filters yet. Orders appear as your stores sync." />
-          ) : (
-            <>
-              <DataTable label="Orders" columns={columns} data={rows} rowId={(r) => r.id} />
-              {orders.hasNextPage ? (
-                <div className="flex justify-center">
-                  <Button variant="secondary" loading={orders.isFetchingNextPage} onClick={() => void orders.fetchNextPage()}>
-                    Load more
-                  </Button>
-                </div>
-              ) : null}
-            </>
-          )}
+          <PagedTable label="Orders" query={orders} rows={rows} columns={columns} rowId={(r) => r.id} empty={{ title: "No orders", description: "Nothing matches these filters yet. Orders appear as your stores sync." }} />
         </CardBody>
       </Card>
     </>

@@ -4,14 +4,10 @@ import { useInfiniteQuery } from "@tanstack/react-query";
 import { createColumnHelper } from "@tanstack/react-table";
 import { useBrand } from "~/components/brands/brand-context";
 import { PageHeader } from "~/components/page-header";
-import { Alert } from "~/components/ui/alert";
 import { Badge } from "~/components/ui/badge";
-import { Button } from "~/components/ui/button";
 import { Card, CardBody } from "~/components/ui/card";
-import { DataTable } from "~/components/ui/data-table";
-import { EmptyState } from "~/components/ui/empty-state";
-import { SkeletonRows } from "~/components/ui/skeleton";
-import { describeError, useTRPC } from "~/lib/trpc";
+import { PagedTable } from "~/components/ui/paged-table";
+import { useTRPC } from "~/lib/trpc";
 
 interface ProductRow {
   id: string;
@@ -52,23 +48,7 @@ export function ProductsView() {
       <PageHeader title="Products" description="Products synced from your stores, with what they sold." />
       <Card>
         <CardBody className="space-y-4">
-          {products.error ? <Alert tone="error">{describeError(products.error).message}</Alert> : null}
-          {products.isPending ? (
-            <SkeletonRows rows={6} />
-          ) : rows.length === 0 ? (
-            <EmptyState title="No products yet" description="Products appear as your stores sync (changes arrive by webhook; the full catalog comes with the history sync)." />
-          ) : (
-            <>
-              <DataTable label="Products" columns={columns} data={rows} rowId={(r) => r.id} />
-              {products.hasNextPage ? (
-                <div className="flex justify-center">
-                  <Button variant="secondary" loading={products.isFetchingNextPage} onClick={() => void products.fetchNextPage()}>
-                    Load more
-                  </Button>
-                </div>
-              ) : null}
-            </>
-          )}
+          <PagedTable label="Products" query={products} rows={rows} columns={columns} rowId={(r) => r.id} empty={{ title: "No products yet", description: "Products appear as your stores sync (changes arrive by webhook; the full catalog comes with the history sync)." }} />
         </CardBody>
       </Card>
     </>
