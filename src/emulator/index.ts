@@ -50,12 +50,16 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   registerOAuth(router, state);
   registerAdminApi(router, { state, bulk, webhooks, effects });
   registerControlApi(router, { state, effects, webhooks, bulk });
-  router.on("GET", "/_emulator/bulk/:shop/:file", ({ res, params, url }) => {
+  router.on("GET", "/_emulator/bulk/:shop/:file", ({ req, res, params, url }) => {
     const shop = state.shop(params.shop!);
     const id = Number(params.file!.replace(/\.jsonl$/, ""));
-    const result = shop ? bulk.download(shop, id, url.searchParams.has("partial")) : { error: 404, message: "NoSuchKey" };
+    // Like the storage buckets Shopify links to: `Range: bytes=N-` resumes a download.
+    const from = /^bytes=(\d+)-$/.exec(req.headers.range ?? "")?.[1];
+    const result = shop ? bulk.download(shop, id, url.searchParams.has("partial"), from ? Number(from) : 0) : { error: 404, message: "NoSuchKey" };
     if ("error" in result) return sendHtml(res, result.error, `<?xml version="1.0"?><Error><Message>${escapeHtml(result.message)}</Message></Error>`);
-    res.writeHead(200, { "content-type": "application/jsonl", "content-length": result.size });
+    const headers = { "content-type": "application/jsonl", "content-length": result.size - result.start, "accept-ranges": "bytes" };
+    if (from) res.writeHead(206, { ...headers, "content-range": `bytes ${result.start}-${result.size - 1}/${result.size}` });
+    else res.writeHead(200, headers);
     result.stream.pipe(res);
   });
   router.on("GET", "/", ({ res }) => sendHtml(res, 200, landingPage(state)));

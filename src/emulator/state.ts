@@ -27,6 +27,8 @@ export interface Faults {
   latencyMs: number;
   /** Next bulk operations end FAILED with this code (e.g. INTERNAL_SERVER_ERROR). */
   bulkFailure: string | null;
+  /** Downloads of bulk results serve this line (1-based) malformed, as a corrupted file would. */
+  bulkMalformedLine: number | null;
   webhookDropRate: number;
   webhookDuplicateRate: number;
   webhookReorderRate: number;
@@ -40,6 +42,7 @@ export const NO_FAULTS: Faults = {
   serverErrorRate: 0,
   latencyMs: 0,
   bulkFailure: null,
+  bulkMalformedLine: null,
   webhookDropRate: 0,
   webhookDuplicateRate: 0,
   webhookReorderRate: 0,

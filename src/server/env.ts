@@ -20,6 +20,8 @@ const envSchema = z.object({
   BETTER_AUTH_SECRET: z.string().min(32, "BETTER_AUTH_SECRET must be at least 32 characters").optional(),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   LOG_PRETTY: booleanish,
+  /** A dead worker's jobs are taken over after about this long. */
+  QUEUE_LOCK_MS: z.coerce.number().int().min(1_000).max(600_000).default(30_000),
   WORKER_SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(600_000).default(10_000),
   DEMO_USER_EMAIL: z.email().default("demo@brandbase.dev"),
   /** Sign-in and sign-up attempts allowed per address per 10 seconds. */

@@ -32,7 +32,7 @@ async function main(): Promise<void> {
     log.fatal({ redisUrl: env.REDIS_URL.replace(/\/\/[^@]*@/, "//***@"), error: redis.error }, `Redis is unreachable. ${REDIS_HELP}`);
     process.exit(1);
   }
-  const workers = startWorkers({ infra: getInfra(), log }, { queues, graceMs: env.WORKER_SHUTDOWN_GRACE_MS });
+  const workers = startWorkers({ infra: getInfra(), log }, { queues, graceMs: env.WORKER_SHUTDOWN_GRACE_MS, lockMs: env.QUEUE_LOCK_MS });
 
   let stopping = false;
   const shutdown = async (signal: string) => {

@@ -12,12 +12,13 @@ export interface RunningWorkers {
   stop(): Promise<void>;
 }
 
-export function startWorkers(deps: { infra: Infra; log: Logger }, opts: { queues: QueueName[]; graceMs: number }): RunningWorkers {
+export function startWorkers(deps: { infra: Infra; log: Logger }, opts: { queues: QueueName[]; graceMs: number; lockMs?: number }): RunningWorkers {
   const activity = createActivityPublisher(deps.infra);
   const handles: WorkerHandle[] = opts.queues.map((queue) =>
     deps.infra.queue.work(queue, processors[queue], {
       concurrency: queueContracts[queue].concurrency,
       graceMs: opts.graceMs,
+      lockMs: opts.lockMs,
       log: deps.log,
       onEvent: (event) => activity.onEvent(event),
     }),

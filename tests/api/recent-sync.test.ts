@@ -14,7 +14,7 @@ import { getShopify } from "~/server/shopify/api";
 import { routeShopifyToEmulator } from "~/server/shopify/routing";
 import { getSessionStorage } from "~/server/shopify/session-storage";
 import { approveOnConsentPage, CHROME_UA, cookieHeader } from "../emulator/harness";
-import { callerFor, createUser, servicesReady, testInfra } from "../helpers/context";
+import { callerFor, createUser, servicesReady, syncDeps, testInfra } from "../helpers/context";
 
 const API_KEY = "recent-sync-app";
 const API_SECRET = "recent-sync-secret-0123456789";
@@ -124,7 +124,7 @@ describe.skipIf(!servicesReady)("recent sync", () => {
     // Changed on Shopify; nothing reached us (no app server listens in this test, as if the webhook was lost).
     const order = emulator.effects.createOrder(shop, { lineItems: [{ variantId: shop.store.products[2]!.variants[0]!.id, quantity: 2 }] });
     expect(await getDb().select().from(shopOrders).where(eq(shopOrders.shopifyId, order.id))).toHaveLength(0);
-    const result = await runReconcile({ db: getDb(), shopify: getShopify(), storage: await getSessionStorage(), log: getLogger() }, { storeId, lookbackHours: 24 });
+    const result = await runReconcile(await syncDeps(infra), { storeId, lookbackHours: 24 });
     expect(result.orders).toBeGreaterThanOrEqual(1);
     const [saved] = await getDb().select().from(shopOrders).where(eq(shopOrders.shopifyId, order.id));
     expect(Number(saved!.total) * 100).toBeCloseTo(order.totalCents, 6);
@@ -165,7 +165,7 @@ describe.skipIf(!servicesReady)("recent sync", () => {
     const shop = emulator.state.shop(SHOP)!;
     emulator.effects.updateProduct(shop, shop.store.products[3]!.id, { title: "Zebra Socks" });
     emulator.effects.updateProduct(shop, shop.store.products[4]!.id, { title: "Alpaca Scarf" });
-    await runReconcile({ db: getDb(), shopify: getShopify(), storage: await getSessionStorage(), log: getLogger() }, { storeId, lookbackHours: 24 });
+    await runReconcile(await syncDeps(infra), { storeId, lookbackHours: 24 });
     const products: string[] = [];
     let productCursor: { title: string; id: string } | null = null;
     do {

@@ -1,10 +1,13 @@
 import { randomUUID } from "node:crypto";
 import { inject } from "vitest";
 import { getAuth } from "~/server/auth";
-import { getDb } from "~/server/db/client";
+import { getDb, getSql } from "~/server/db/client";
+import { getShopify } from "~/server/shopify/api";
+import { getSessionStorage } from "~/server/shopify/session-storage";
 import { createCaller } from "~/server/api/root";
 import type { TRPCContext } from "~/server/api/trpc";
-import { createInfra, type Infra } from "~/server/infra";
+import { createInfra, getInfra, type Infra } from "~/server/infra";
+import { resetEnvCache } from "~/server/env";
 import { createJobProducer } from "~/server/jobs/queue";
 import { getLogger } from "~/server/logger";
 import type { SessionUser } from "~/server/auth";
@@ -54,4 +57,19 @@ export async function eventually<T>(check: () => Promise<T | undefined | null | 
     if (Date.now() > deadline) throw new Error(`Timed out waiting for ${opts.label ?? "condition"}${last ? `: ${String(last)}` : ""}`);
     await new Promise((r) => setTimeout(r, 50));
   }
+}
+
+/** What the sync services need, as the sync worker builds it. */
+export async function syncDeps(infra: Infra) {
+  return { db: getDb(), sql: getSql(), shopify: getShopify(), storage: await getSessionStorage(), jobs: createJobProducer(infra.queue), pubsub: infra.pubsub, log: getLogger() };
+}
+
+/**
+ * The process-wide infra (what job handlers reach through getInfra()) under a prefix of its own,
+ * for tests that run workers in-process and whose handlers enqueue follow-up jobs.
+ */
+export function processInfra(): Infra {
+  process.env.QUEUE_PREFIX = uniquePrefix();
+  resetEnvCache();
+  return getInfra();
 }

@@ -1,8 +1,9 @@
-import { createReadStream, createWriteStream, type WriteStream } from "node:fs";
+import { createReadStream, createWriteStream, statSync, type WriteStream } from "node:fs";
 import { mkdir, rm, stat } from "node:fs/promises";
 import path from "node:path";
 import { setImmediate as yieldToLoop, setTimeout as sleep } from "node:timers/promises";
 import os from "node:os";
+import { Transform } from "node:stream";
 import { Worker } from "node:worker_threads";
 import { customerView, orderView, productView } from "../admin/sources";
 import type { StoreSnapshot } from "../store/shop-store";
@@ -27,6 +28,22 @@ export function concurrencyLimit(version: string): number {
 }
 
 export const bulkGid = (id: number) => `gid://shopify/BulkOperation/${id}`;
+
+/** Passes a JSONL stream through with line `n` (1-based) broken: its first byte becomes '#'. */
+function malformLine(n: number): Transform {
+  let line = 1;
+  let atLineStart = true;
+  return new Transform({
+    transform(chunk: Buffer, _enc, done) {
+      for (let i = 0; i < chunk.length && line <= n; i++) {
+        if (atLineStart && line === n) chunk[i] = 0x23;
+        atLineStart = chunk[i] === 0x0a;
+        if (atLineStart) line++;
+      }
+      done(null, chunk);
+    },
+  });
+}
 
 /** Appends chunks to the result file, waiting for the disk when it falls behind. */
 class ChunkWriter {
@@ -221,11 +238,15 @@ export class BulkRunner {
   }
 
   /** The result file as a download, or why not. */
-  download(shop: ShopState, id: number, partial: boolean): { stream: NodeJS.ReadableStream; size: number } | { error: number; message: string } {
+  download(shop: ShopState, id: number, partial: boolean, start = 0): { stream: NodeJS.ReadableStream; size: number; start: number } | { error: number; message: string } {
     const op = shop.bulkOperations.find((o) => o.id === id);
     const file = partial ? op?.partialFile : op?.file;
     if (!op || !file) return { error: 404, message: "NoSuchKey: The specified key does not exist." };
     if (op.urlExpiresAt !== null && op.urlExpiresAt <= this.state.clock()) return { error: 400, message: "ExpiredToken: The provided token has expired. Request signature expired." };
-    return { stream: createReadStream(file), size: op.fileSize ?? 0 };
+    const size = statSync(file).size;
+    if (start > size) return { error: 416, message: "InvalidRange: The requested range is not satisfiable" };
+    const stream = createReadStream(file, { start });
+    const bad = shop.faults.bulkMalformedLine;
+    return { stream: bad && start === 0 ? stream.pipe(malformLine(bad)) : stream, size, start };
   }
 }

@@ -29,6 +29,12 @@ export const recentSyncPayload = brandJob.extend({ storeId: z.uuid(), days: z.nu
 /** Scheduled per store: pull what changed since the last sync (minus a lookback), repairing lost webhooks. */
 export const reconcilePayload = brandJob.extend({ storeId: z.uuid() });
 
+/** A step of a store's history sync (one per entity), and the poll of its bulk operation. */
+export const bulkStepPayload = brandJob.extend({ storeId: z.uuid(), stepId: z.uuid() });
+
+/** An operator asked to compare the store's data with the shop's again. */
+export const completenessPayload = brandJob.extend({ storeId: z.uuid() });
+
 export interface QueueContract {
   description: string;
   /** Jobs processed at once by one worker process. */
@@ -45,7 +51,16 @@ export const queueContracts = {
   sync: {
     description: "Shopify history and ongoing sync: bulk operations, staging, promotion, reconciliation",
     concurrency: 4,
-    jobs: { probe: probePayload, recentSync: recentSyncPayload, reconcile: reconcilePayload },
+    jobs: {
+      probe: probePayload,
+      recentSync: recentSyncPayload,
+      reconcile: reconcilePayload,
+      bulk_orders: bulkStepPayload,
+      bulk_customers: bulkStepPayload,
+      bulk_products: bulkStepPayload,
+      bulk_poll: bulkStepPayload,
+      completenessCheck: completenessPayload,
+    },
   },
   automation: {
     description: "Automation triggers, delays and actions",

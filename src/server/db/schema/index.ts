@@ -3,3 +3,4 @@ export * from "./brands";
 export * from "./shopify";
 export * from "./webhooks";
 export * from "./commerce";
+export * from "./sync";

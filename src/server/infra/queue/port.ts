@@ -53,6 +53,11 @@ export interface WorkOptions {
   concurrency: number;
   /** How long close() lets active jobs finish before aborting and releasing them. */
   graceMs: number;
+  /**
+   * How long a job's lock lasts without renewal: a worker that dies (SIGKILL) loses its jobs to
+   * another worker after about this long. BullMQ's default is 30 s.
+   */
+  lockMs?: number;
   log: Logger;
   onEvent?: (event: WorkerEvent) => void;
 }

@@ -144,6 +144,9 @@ export function createRedisQueue(options: { url: string; prefix: string; connect
         connection: blocking,
         prefix: options.prefix,
         concurrency: opts.concurrency,
+        ...(opts.lockMs ? { lockDuration: opts.lockMs, stalledInterval: opts.lockMs } : {}),
+        // A job whose worker died is taken over, not failed: long sync steps resume where they were.
+        maxStalledCount: 10,
         metrics: { maxDataPoints: MetricsTime.ONE_WEEK },
         removeOnComplete: KEEP_COMPLETED,
         removeOnFail: KEEP_FAILED,

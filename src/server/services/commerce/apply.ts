@@ -99,6 +99,8 @@ async function applyOrder(tx: Tx, store: Store, body: unknown, topic: string): P
 
 async function applyRefund(tx: Tx, store: Store, body: unknown, topic: string): Promise<void> {
   const r = parseBody(refundBody, body, topic);
+  // The order row first, as writeOrder locks it: the same lock order keeps concurrent deliveries from deadlocking.
+  await tx.execute(sql`select 1 from shop_orders where store_id = ${store.id} and shopify_id = ${r.order_id} for update`);
   await tx
     .insert(shopRefunds)
     .values({ brandId: store.brandId, storeId: store.id, shopifyId: r.id, orderShopifyId: r.order_id, amount: sumAmounts(r.transactions.map((t) => t.amount)), createdAt: r.created_at ? new Date(r.created_at) : null })

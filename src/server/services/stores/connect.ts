@@ -3,12 +3,14 @@ import type { SessionStorage } from "@shopify/shopify-app-session-storage";
 import { and, eq, ne, sql } from "drizzle-orm";
 import type { Db } from "../../db/client";
 import type { JobProducer } from "../../jobs/queue";
-import type { Logger } from "../../logger";
+import type { PubSubPort } from "../../infra/pubsub/port";
+import { getLogger, type Logger } from "../../logger";
 import { stores } from "../../db/schema";
-import { AppError } from "../../errors";
+import { AppError, isAppError } from "../../errors";
 import { CALLBACK_PATH, type Shopify } from "../../shopify/api";
 import { browserShopifyUrl } from "../../shopify/routing";
 import { findMembership } from "../brands/brands";
+import { startHistorySync, stopHistorySync } from "../sync/history";
 
 /** Carries who started a connection, for which brand and shop, from the install redirect to the callback. */
 export const CONNECT_COOKIE = "bb_shopify_connect";
@@ -20,6 +22,8 @@ interface ConnectDeps {
   /** Queues the first sync and schedules reconciliation once connected (absent: nothing is queued). */
   jobs?: JobProducer;
   reconcileEveryMinutes?: number;
+  /** With `jobs`: the history sync starts once connected and announces its progress here. */
+  pubsub?: PubSubPort;
   shopify: Shopify;
   /** Signs the connect cookie. */
   secret: string;
@@ -135,6 +139,15 @@ export async function completeStoreConnect(
   // The recent sync goes first so the dashboard shows data within seconds; reconciliation then runs on a schedule.
   await deps.jobs?.enqueue("sync", "recentSync", { brandId: membership.id, storeId: saved!.id }, { jobId: `recent-${saved!.id}-${now.getTime()}` });
   await deps.jobs?.schedule("sync", "reconcile", { brandId: membership.id, storeId: saved!.id }, { id: reconcileScheduleId(saved!.id), everyMs: (deps.reconcileEveryMinutes ?? 15) * 60_000 });
+  // In parallel, the whole history through bulk operations (unless one is still running from before).
+  if (deps.jobs && deps.pubsub) {
+    try {
+      await startHistorySync({ db: deps.db, jobs: deps.jobs, pubsub: deps.pubsub, log: deps.log ?? getLogger() }, { brandId: membership.id, storeId: saved!.id });
+    } catch (err) {
+      if (!isAppError(err) || err.code !== "CONFLICT") throw err;
+      deps.log?.info({ shop: session.shop, reason: err.message }, "history sync not restarted");
+    }
+  }
   return { brandSlug: membership.slug, shop: session.shop };
 }
 
@@ -167,6 +180,7 @@ export async function disconnectStore(deps: { db: Db; storage: SessionStorage; j
   const [store] = await deps.db.select().from(stores).where(and(eq(stores.id, input.storeId), eq(stores.brandId, input.brandId)));
   if (!store) throw new AppError("NOT_FOUND", "No such store in this brand");
   await deps.db.update(stores).set({ status: "disconnected", statusChangedAt: new Date() }).where(eq(stores.id, store.id));
+  await stopHistorySync(deps, { storeId: store.id, reason: "The store was disconnected" });
   await deps.jobs?.unschedule("sync", reconcileScheduleId(store.id));
   if (!store.sessionId) return;
   const [other] = await deps.db

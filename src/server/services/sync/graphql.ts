@@ -30,11 +30,14 @@ export function costAwareClient(shopify: Shopify, session: Session, opts: { sign
         }
         return res.data as T;
       } catch (err) {
-        if (!isThrottled(err) || attempt >= (opts.maxRetries ?? 8)) throw err;
-        await sleep(Math.min(10_000, 500 * 2 ** attempt), undefined, { signal: opts.signal });
+        if (!isThrottled(err) || attempt >= (opts.maxRetries ?? 30)) throw err;
+        // A THROTTLED answer says how far the bucket is from covering this query: wait that long
+        // (others may be sharing the bucket, so add a little more each time); otherwise back off.
+        const cost = (err as { body?: { extensions?: { cost?: Cost } } }).body?.extensions?.cost;
+        const refill = cost ? ((cost.requestedQueryCost - cost.throttleStatus.currentlyAvailable) / cost.throttleStatus.restoreRate) * 1000 : 0;
+        const wait = refill > 0 ? refill + 250 * Math.min(attempt, 8) + Math.random() * 250 : Math.min(10_000, 500 * 2 ** attempt);
+        await sleep(wait, undefined, { signal: opts.signal });
       }
     }
   };
 }
-
-export const numericId = (value: string) => Number(value.slice(value.lastIndexOf("/") + 1));

@@ -1,76 +1,46 @@
 import type { SessionStorage } from "@shopify/shopify-app-session-storage";
 import { and, eq, isNull, lt, or } from "drizzle-orm";
 import type { Db } from "../../db/client";
-import { stores } from "../../db/schema";
+import { stores, syncRuns } from "../../db/schema";
 import type { Logger } from "../../logger";
 import type { Shopify } from "../../shopify/api";
 import { type OrderRows, type ProductRows, type Store, writeCustomer, writeOrder, writeProduct } from "../commerce/apply";
 import { sumAmounts } from "../commerce/payloads";
 import { loadStoreSession } from "../stores/session";
-import { costAwareClient, numericId } from "./graphql";
+import { type FetchedOrder, fetchedOrdersWindow } from "./completeness";
+import { costAwareClient } from "./graphql";
+import { runCompletenessCheck, type ShopifyDeps } from "./history";
+import {
+  amount, CUSTOMER_FIELDS, type CustomerNode, fulfillment, joinTags, LINE_FIELDS, type LineNode, lower, numericId, ORDER_FIELDS, type OrderNode,
+  PRODUCT_FIELDS, type ProductNode, VARIANT_FIELDS, type VariantNode,
+} from "./queries";
 
-// Page sizes keep each query under Shopify's 1000-point single-query cost.
+// Page sizes keep each query well under Shopify's 1000-point single-query cost: a query runs only
+// when the bucket holds its whole *requested* cost, so smaller requests wait less for the refill
+// (orders rarely have more than 10 lines; the rest are fetched with MORE_LINES).
 const ORDERS = `query RecentOrders($cursor: String, $q: String!) {
-  orders(first: 8, after: $cursor, query: $q, sortKey: UPDATED_AT) {
-    nodes {
-      id name email phone createdAt updatedAt processedAt cancelledAt currencyCode
-      displayFinancialStatus displayFulfillmentStatus
-      customer { id }
-      subtotalPriceSet { shopMoney { amount } } totalTaxSet { shopMoney { amount } }
-      totalDiscountsSet { shopMoney { amount } } totalPriceSet { shopMoney { amount } }
-      refunds { id createdAt totalRefundedSet { shopMoney { amount } } }
-      lineItems(first: 20) {
-        nodes { id quantity sku title originalUnitPriceSet { shopMoney { amount } } variant { id } product { id } }
-        pageInfo { hasNextPage endCursor }
-      }
-    }
+  orders(first: 10, after: $cursor, query: $q, sortKey: UPDATED_AT) {
+    nodes { ${ORDER_FIELDS} lineItems(first: 10) { nodes { ${LINE_FIELDS} } pageInfo { hasNextPage endCursor } } }
     pageInfo { hasNextPage endCursor }
   }
 }`;
 
 const MORE_LINES = `query MoreLines($id: ID!, $cursor: String) {
-  order(id: $id) { lineItems(first: 100, after: $cursor) {
-    nodes { id quantity sku title originalUnitPriceSet { shopMoney { amount } } variant { id } product { id } }
-    pageInfo { hasNextPage endCursor } } }
+  order(id: $id) { lineItems(first: 100, after: $cursor) { nodes { ${LINE_FIELDS} } pageInfo { hasNextPage endCursor } } }
 }`;
 
 const CUSTOMERS = `query RecentCustomers($cursor: String, $q: String!) {
-  customers(first: 100, after: $cursor, query: $q, sortKey: UPDATED_AT) {
-    nodes { id email phone firstName lastName tags createdAt updatedAt
-      emailMarketingConsent { marketingState } smsMarketingConsent { marketingState } }
-    pageInfo { hasNextPage endCursor }
-  }
+  customers(first: 100, after: $cursor, query: $q, sortKey: UPDATED_AT) { nodes { ${CUSTOMER_FIELDS} } pageInfo { hasNextPage endCursor } }
 }`;
 
 const PRODUCTS = `query RecentProducts($cursor: String, $q: String!) {
   products(first: 50, after: $cursor, query: $q, sortKey: UPDATED_AT) {
-    nodes { id title handle vendor productType status tags createdAt updatedAt
-      variants(first: 10) { nodes { id title sku price } } }
+    nodes { ${PRODUCT_FIELDS} variants(first: 10) { nodes { ${VARIANT_FIELDS} } } }
     pageInfo { hasNextPage endCursor }
   }
 }`;
 
-type Money = { shopMoney: { amount: string } } | null;
-interface LineNode { id: string; quantity: number; sku: string | null; title: string; originalUnitPriceSet: Money; variant: { id: string } | null; product: { id: string } | null }
 interface Page<T> { nodes: T[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } }
-interface OrderNode {
-  id: string; name: string; email: string | null; phone: string | null; createdAt: string; updatedAt: string; processedAt: string | null; cancelledAt: string | null;
-  currencyCode: string; displayFinancialStatus: string | null; displayFulfillmentStatus: string | null; customer: { id: string } | null;
-  subtotalPriceSet: Money; totalTaxSet: Money; totalDiscountsSet: Money; totalPriceSet: Money;
-  refunds: { id: string; createdAt: string | null; totalRefundedSet: Money }[];
-  lineItems: Page<LineNode>;
-}
-interface CustomerNode {
-  id: string; email: string | null; phone: string | null; firstName: string | null; lastName: string | null; tags: string[]; createdAt: string; updatedAt: string;
-  emailMarketingConsent: { marketingState: string } | null; smsMarketingConsent: { marketingState: string } | null;
-}
-interface ProductNode {
-  id: string; title: string; handle: string; vendor: string; productType: string; status: string; tags: string[]; createdAt: string; updatedAt: string;
-  variants: { nodes: { id: string; title: string; sku: string | null; price: string }[] };
-}
-
-const amount = (m: Money) => m?.shopMoney.amount ?? null;
-const lower = (s: string | null) => s?.toLowerCase() ?? null;
 
 function lineRows(nodes: LineNode[]): OrderRows["lines"] {
   return nodes.map((l) => ({
@@ -84,7 +54,7 @@ function lineRows(nodes: LineNode[]): OrderRows["lines"] {
   }));
 }
 
-function orderRows(o: OrderNode, lines: LineNode[]): OrderRows {
+function orderRows(o: OrderNode & { lineItems: Page<LineNode> }, lines: LineNode[]): OrderRows {
   const refunds = o.refunds.map((r) => ({ shopifyId: numericId(r.id), amount: amount(r.totalRefundedSet) ?? "0", createdAt: r.createdAt ? new Date(r.createdAt) : null }));
   return {
     order: {
@@ -100,7 +70,7 @@ function orderRows(o: OrderNode, lines: LineNode[]): OrderRows {
       total: amount(o.totalPriceSet) ?? "0",
       refunded: sumAmounts(refunds.map((r) => r.amount)),
       financialStatus: lower(o.displayFinancialStatus),
-      fulfillmentStatus: o.displayFulfillmentStatus === "FULFILLED" ? "fulfilled" : null,
+      fulfillmentStatus: fulfillment(o.displayFulfillmentStatus),
       cancelledAt: o.cancelledAt ? new Date(o.cancelledAt) : null,
       processedAt: o.processedAt ? new Date(o.processedAt) : null,
       createdAt: new Date(o.createdAt),
@@ -115,6 +85,8 @@ export interface SyncResult {
   orders: number;
   customers: number;
   products: number;
+  /** The orders as read (for the completeness check of the window). */
+  fetched: FetchedOrder[];
 }
 
 type SyncDeps = { db: Db; shopify: Shopify; storage: SessionStorage; log: Logger };
@@ -131,7 +103,7 @@ export async function runIncrementalSync(deps: SyncDeps, input: { storeId: strin
   const since = input.since(store).toISOString().replace(/\.\d{3}Z$/, "Z");
   const q = `updated_at:>='${since}'`;
   const request = costAwareClient(deps.shopify, session, { signal: input.signal });
-  const result: SyncResult = { orders: 0, customers: 0, products: 0 };
+  const result: SyncResult = { orders: 0, customers: 0, products: 0, fetched: [] };
 
   async function eachPage<T>(query: string, key: string, handle: (nodes: T[]) => Promise<void>) {
     let cursor: string | null = null;
@@ -142,7 +114,7 @@ export async function runIncrementalSync(deps: SyncDeps, input: { storeId: strin
     } while (cursor && !input.signal?.aborted);
   }
 
-  await eachPage<OrderNode>(ORDERS, "orders", async (nodes) => {
+  await eachPage<OrderNode & { lineItems: Page<LineNode> }>(ORDERS, "orders", async (nodes) => {
     const rows: OrderRows[] = [];
     for (const o of nodes) {
       const lines = [...o.lineItems.nodes];
@@ -157,6 +129,10 @@ export async function runIncrementalSync(deps: SyncDeps, input: { storeId: strin
       for (const r of rows) await writeOrder(tx, target, r);
     });
     result.orders += rows.length;
+    for (const r of rows) {
+      const o = r.order;
+      result.fetched.push({ id: o.shopifyId, updatedAt: o.updatedAt.toISOString(), currency: o.currency, total: o.total, refunded: o.refunded });
+    }
   });
 
   await eachPage<CustomerNode>(CUSTOMERS, "customers", async (nodes) => {
@@ -168,7 +144,7 @@ export async function runIncrementalSync(deps: SyncDeps, input: { storeId: strin
           phone: c.phone,
           firstName: c.firstName,
           lastName: c.lastName,
-          tags: c.tags.join(", ") || null,
+          tags: joinTags(c.tags),
           emailConsent: lower(c.emailMarketingConsent?.marketingState ?? null),
           smsConsent: lower(c.smsMarketingConsent?.marketingState ?? null),
           createdAt: new Date(c.createdAt),
@@ -179,11 +155,11 @@ export async function runIncrementalSync(deps: SyncDeps, input: { storeId: strin
     result.customers += nodes.length;
   });
 
-  await eachPage<ProductNode>(PRODUCTS, "products", async (nodes) => {
+  await eachPage<ProductNode & { variants: { nodes: VariantNode[] } }>(PRODUCTS, "products", async (nodes) => {
     await deps.db.transaction(async (tx) => {
       for (const p of nodes) {
         const rows: ProductRows = {
-          product: { shopifyId: numericId(p.id), title: p.title, handle: p.handle, vendor: p.vendor, productType: p.productType, status: lower(p.status), tags: p.tags.join(", ") || null, createdAt: new Date(p.createdAt), updatedAt: new Date(p.updatedAt) },
+          product: { shopifyId: numericId(p.id), title: p.title, handle: p.handle, vendor: p.vendor, productType: p.productType, status: lower(p.status), tags: joinTags(p.tags), createdAt: new Date(p.createdAt), updatedAt: new Date(p.updatedAt) },
           variants: p.variants.nodes.map((v) => ({ shopifyId: numericId(v.id), title: v.title, sku: v.sku, price: v.price })),
         };
         await writeProduct(tx, target, rows);
@@ -196,7 +172,7 @@ export async function runIncrementalSync(deps: SyncDeps, input: { storeId: strin
     .update(stores)
     .set({ syncedThrough: startedAt })
     .where(and(eq(stores.id, store.id), or(isNull(stores.syncedThrough), lt(stores.syncedThrough, startedAt))));
-  deps.log.info({ storeId: store.id, shop: store.shopDomain, since, ...result }, "incremental sync done");
+  deps.log.info({ storeId: store.id, shop: store.shopDomain, since, orders: result.orders, customers: result.customers, products: result.products }, "incremental sync done");
   return result;
 }
 
@@ -207,9 +183,25 @@ export function runRecentSync(deps: SyncDeps, input: { storeId: string; days?: n
 
 /**
  * Scheduled per store: everything updated since the last sync minus the lookback, so a webhook
- * that never arrived is repaired. Without an earlier sync it covers the lookback window only.
+ * that never arrived is repaired; then the completeness check (unless a history sync is still
+ * filling the store, when counts cannot match yet). Without an earlier sync it covers the lookback window only.
  */
-export function runReconcile(deps: SyncDeps, input: { storeId: string; lookbackHours: number; signal?: AbortSignal }): Promise<SyncResult> {
+export async function runReconcile(deps: ShopifyDeps, input: { storeId: string; lookbackHours: number; signal?: AbortSignal }): Promise<SyncResult> {
   const lookback = input.lookbackHours * 3_600_000;
-  return runIncrementalSync(deps, { ...input, since: (store) => new Date((store.syncedThrough?.getTime() ?? Date.now()) - lookback) });
+  let from = "";
+  const result = await runIncrementalSync(deps, {
+    ...input,
+    since: (store) => {
+      const since = new Date((store.syncedThrough?.getTime() ?? Date.now()) - lookback);
+      from = since.toISOString();
+      return since;
+    },
+  });
+  const [store] = await deps.db.select({ brandId: stores.brandId }).from(stores).where(eq(stores.id, input.storeId));
+  const [running] = await deps.db.select({ id: syncRuns.id }).from(syncRuns).where(and(eq(syncRuns.storeId, input.storeId), eq(syncRuns.status, "running")));
+  if (store && !running) {
+    const window = await fetchedOrdersWindow(deps.sql, input.storeId, result.fetched);
+    await runCompletenessCheck(deps, { brandId: store.brandId, storeId: input.storeId, trigger: "reconcile", window, windowLabel: `orders updated since ${from}`, signal: input.signal });
+  }
+  return result;
 }

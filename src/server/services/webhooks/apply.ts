@@ -7,6 +7,7 @@ import type { JobProducer } from "../../jobs/queue";
 import { applyDataWebhook, isDataTopic } from "../commerce/apply";
 import { recordDataRequest, redactCustomer, redactShop } from "../compliance/compliance";
 import { reconcileScheduleId } from "../stores/connect";
+import { onBulkOperationFinished, stopHistorySync } from "../sync/history";
 import { markDeliveryProcessed } from "./receive";
 
 /**
@@ -29,10 +30,20 @@ export async function applyShopifyWebhook(deps: { db: Db; log: Logger; jobs?: Jo
       // Shopify has revoked the tokens: keeping them would only be a liability.
       await tx.delete(shopifySession).where(eq(shopifySession.shop, delivery.shopDomain));
     });
-    for (const s of affected) await deps.jobs?.unschedule("sync", reconcileScheduleId(s.id));
+    for (const s of affected) {
+      await deps.jobs?.unschedule("sync", reconcileScheduleId(s.id));
+      await stopHistorySync(deps, { storeId: s.id, reason: "The app was uninstalled from the shop" });
+    }
     await markDeliveryProcessed(deps, { deliveryId: delivery.id });
     deps.log.warn({ shop: delivery.shopDomain }, "app uninstalled: store marked uninstalled");
     return { applied: true };
+  }
+
+  if (delivery.topic === "bulk_operations/finish") {
+    const operationId = (delivery.payload as { admin_graphql_api_id?: unknown }).admin_graphql_api_id;
+    const polled = typeof operationId === "string" && deps.jobs ? await onBulkOperationFinished({ db: deps.db, jobs: deps.jobs }, { shopDomain: delivery.shopDomain, operationId }) : 0;
+    await markDeliveryProcessed(deps, { deliveryId: delivery.id });
+    return { applied: polled > 0, reason: polled ? undefined : "no sync step waits for this bulk operation" };
   }
 
   const compliance: Record<string, () => Promise<unknown>> = {

@@ -28,6 +28,7 @@ export const GET = withHttp("/api/shopify/callback", async (req: Request) => {
         storage: await getSessionStorage(),
         log: getLogger(),
         jobs: createJobProducer(getInfra().queue),
+        pubsub: getInfra().pubsub,
         reconcileEveryMinutes: env.RECONCILE_EVERY_MINUTES,
       },
       { userId: user.id, request: req },

@@ -1,0 +1,241 @@
+import type { Sql } from "../../../db/client";
+import type { SyncPhase } from "../../../db/schema";
+import type { Logger } from "../../../logger";
+import { ChunkRows, type EntityDef, MalformedLineError } from "./entities";
+import { copyChunk, createStaging, discardChunksAfter, dropStaging, hasChunk, promoteChunk } from "./staging";
+
+/** Result lines per chunk: the unit of a staging transaction and of a promotion transaction. */
+export const CHUNK_LINES = 40_000;
+/** Chunks staged ahead of promotion at most (bounds memory and the work redone after a crash). */
+const AHEAD = 2;
+
+export interface IngestStep {
+  id: string;
+  brandId: string;
+  storeId: string;
+  resultUrl: string;
+}
+
+export interface IngestDeps {
+  sql: Sql;
+  log: Logger;
+  /** Called after each commit that changes the step's progress (callers throttle). */
+  onProgress?: () => void;
+  /** Moves the step to a phase (and records the time spent in the previous one). */
+  setPhase: (phase: SyncPhase) => Promise<void>;
+  fetch?: typeof fetch;
+}
+
+/** The result URL has expired or is gone: a new bulk operation is needed. */
+export class ResultGoneError extends Error {
+  constructor(status: number) {
+    super(`The bulk result could not be downloaded (HTTP ${status}); the export will be run again`);
+    this.name = "ResultGoneError";
+  }
+}
+
+/** A single-slot hand-off with back-pressure between pipeline stages. */
+class Channel<T> {
+  private items: T[] = [];
+  private closed = false;
+  private failed: unknown = null;
+  private waiters: (() => void)[] = [];
+  constructor(private readonly capacity: number) {}
+  private wake() {
+    for (const w of this.waiters.splice(0)) w();
+  }
+  private wait() {
+    return new Promise<void>((r) => this.waiters.push(r));
+  }
+  async put(item: T): Promise<void> {
+    while (this.items.length >= this.capacity && !this.failed) await this.wait();
+    if (this.failed) throw this.failed;
+    this.items.push(item);
+    this.wake();
+  }
+  /** The next item, or undefined once closed and drained. */
+  async take(): Promise<T | undefined> {
+    while (!this.items.length && !this.closed && !this.failed) await this.wait();
+    if (this.failed) throw this.failed;
+    const item = this.items.shift();
+    this.wake();
+    return item;
+  }
+  close() {
+    this.closed = true;
+    this.wake();
+  }
+  fail(err: unknown) {
+    this.failed ??= err;
+    this.wake();
+  }
+}
+
+interface ResumePoint {
+  seq: number;
+  line: number;
+  byte: number;
+}
+
+/**
+ * Where to pick up: after the last promoted chunk. Chunks staged but not promoted are discarded
+ * (at most AHEAD of them); if Postgres lost the staging tables (crash), everything is staged again.
+ */
+async function resumePoint(sql: Sql, step: IngestStep, def: EntityDef): Promise<ResumePoint> {
+  const chunks = await sql<{ seq: number; endLine: string; endByte: string; promoted: boolean }[]>`
+    select seq, end_line as "endLine", end_byte as "endByte", promoted from sync_chunks where step_id = ${step.id} order by seq`;
+  let last = 0;
+  while (last < chunks.length && chunks[last]!.promoted) last++;
+  let done = chunks[last - 1];
+  if (done && !(await hasChunk(sql, step.id, def, done.seq))) done = undefined;
+  const seq = done?.seq ?? 0;
+  await sql.begin(async (tx) => {
+    await tx`delete from sync_chunks where step_id = ${step.id} and seq > ${seq}`;
+    await discardChunksAfter(tx, step.id, def, seq);
+    const totals = await tx<{ roots: string; children: string }[]>`
+      select coalesce(sum(roots), 0) as roots, coalesce(sum(children), 0) as children from sync_chunks where step_id = ${step.id}`;
+    await tx`update sync_steps set lines_staged = ${done ? Number(done.endLine) : 0}, bytes_staged = ${done ? Number(done.endByte) : 0},
+      roots_staged = ${Number(totals[0]!.roots)}, roots_promoted = ${Number(totals[0]!.roots)}, lines_promoted = ${done ? Number(done.endLine) : 0},
+      updated_at = now() where id = ${step.id}`;
+  });
+  return { seq, line: done ? Number(done.endLine) : 0, byte: done ? Number(done.endByte) : 0 };
+}
+
+interface StagedChunk {
+  seq: number;
+  roots: number;
+  endLine: number;
+}
+
+/**
+ * Streams a bulk result into staging and promotes it, chunk by chunk, three stages overlapping:
+ * this process parses the download into COPY rows while one connection COPYs the previous chunk
+ * into staging and another promotes the one before that. Each chunk is staged in one transaction
+ * and promoted in one; a malformed line fails the step before its chunk is staged, so nothing of
+ * that chunk reaches production. Resumable from the last promoted chunk; memory is bounded by the
+ * few chunks in flight, whatever the size of the result.
+ */
+export async function ingestBulkResult(deps: IngestDeps, step: IngestStep, def: EntityDef, opts: { signal?: AbortSignal } = {}): Promise<{ roots: number; lines: number }> {
+  const { sql } = deps;
+  await createStaging(sql, step.id, def);
+  const start = await resumePoint(sql, step, def);
+  await deps.setPhase("downloading");
+  const res = await (deps.fetch ?? fetch)(step.resultUrl, { headers: start.byte ? { range: `bytes=${start.byte}-` } : {}, signal: opts.signal });
+  if (res.status === 400 || res.status === 403 || res.status === 404 || res.status === 410) throw new ResultGoneError(res.status);
+  if (!res.ok || !res.body) throw new Error(`Downloading the bulk result failed: HTTP ${res.status}`);
+  // A server that ignores Range sends the whole file: skip what is already staged by counting lines.
+  const skipLines = start.byte && res.status !== 206 ? start.line : 0;
+  await deps.setPhase("staging");
+
+  const toStage = new Channel<{ rows: ChunkRows; firstLine: number; endLine: number; endByte: number }>(1);
+  const toPromote = new Channel<StagedChunk>(AHEAD);
+  const immediate = def.tables.filter((t) => !def.deferred.includes(t.key));
+
+  const stager = (async () => {
+    try {
+      for (let c = await toStage.take(); c; c = await toStage.take()) {
+        await sql.begin(async (tx) => {
+          await copyChunk(tx, step.id, def, c.rows);
+          await tx`insert into sync_chunks (step_id, seq, first_line, end_line, end_byte, roots, children)
+            values (${step.id}, ${c.rows.seq}, ${c.firstLine}, ${c.endLine}, ${c.endByte}, ${c.rows.roots}, ${c.rows.children})`;
+          await tx`update sync_steps set lines_staged = ${c.endLine}, bytes_staged = ${c.endByte}, roots_staged = roots_staged + ${c.rows.roots}, updated_at = now() where id = ${step.id}`;
+        });
+        deps.onProgress?.();
+        await toPromote.put({ seq: c.rows.seq, roots: c.rows.roots, endLine: c.endLine });
+      }
+      toPromote.close();
+    } catch (err) {
+      toPromote.fail(err);
+      toStage.fail(err);
+      throw err;
+    }
+  })();
+
+  const promoter = (async () => {
+    try {
+      for (let c = await toPromote.take(); c; c = await toPromote.take()) {
+        await sql.begin(async (tx) => {
+          await promoteChunk(tx, { stepId: step.id, def, tables: immediate, brandId: step.brandId, storeId: step.storeId, seq: c.seq });
+          await tx`update sync_chunks set promoted = true where step_id = ${step.id} and seq = ${c.seq}`;
+          await tx`update sync_steps set roots_promoted = roots_promoted + ${c.roots}, lines_promoted = ${c.endLine}, updated_at = now() where id = ${step.id}`;
+        });
+        deps.onProgress?.();
+      }
+    } catch (err) {
+      toPromote.fail(err);
+      toStage.fail(err);
+      throw err;
+    }
+  })();
+  // Surfaced through the awaits below; these keep an early failure from being "unhandled".
+  stager.catch(() => {});
+  promoter.catch(() => {});
+
+  let seq = start.seq;
+  let line = start.line; // lines consumed so far (0-based index of the next line)
+  let byte = start.byte;
+  let skipped = 0;
+  let chunkFirst = line;
+  let rows = new ChunkRows(++seq, def.tables);
+  const flush = async () => {
+    if (line === chunkFirst) return;
+    await toStage.put({ rows, firstLine: chunkFirst, endLine: line, endByte: byte });
+    rows = new ChunkRows(++seq, def.tables);
+    chunkFirst = line;
+  };
+  const handle = (text: string) => {
+    let obj: Record<string, unknown>;
+    try {
+      obj = JSON.parse(text) as Record<string, unknown>;
+    } catch (err) {
+      throw new MalformedLineError(line + 1, `${(err as Error).message} (starts ${JSON.stringify(text.slice(0, 40))})`);
+    }
+    if (obj === null || typeof obj !== "object" || Array.isArray(obj)) throw new MalformedLineError(line + 1, "not a JSON object");
+    def.stage(obj, rows, line + 1);
+  };
+
+  try {
+    let carry: Buffer | null = null;
+    for await (const part of res.body as unknown as AsyncIterable<Uint8Array>) {
+      const buf: Buffer = carry ? Buffer.concat([carry, part]) : Buffer.from(part.buffer, part.byteOffset, part.byteLength);
+      let pos = 0;
+      for (let nl = buf.indexOf(10, pos); nl >= 0; nl = buf.indexOf(10, pos)) {
+        if (skipped < skipLines) skipped++;
+        else {
+          if (nl > pos) handle(buf.toString("utf8", pos, nl));
+          line++;
+          byte += nl + 1 - pos;
+          if (line - chunkFirst >= CHUNK_LINES) await flush();
+        }
+        pos = nl + 1;
+      }
+      carry = pos < buf.length ? buf.subarray(pos) : null;
+    }
+    if (carry?.length) {
+      handle(carry.toString("utf8"));
+      line++;
+      byte += carry.length;
+    }
+    await flush();
+    toStage.close();
+    await stager;
+    await deps.setPhase("promoting");
+    await promoter;
+  } catch (err) {
+    toStage.fail(err);
+    toPromote.fail(err);
+    await Promise.allSettled([stager, promoter]);
+    throw err;
+  }
+
+  // Children that must wait for every parent (a variant can come before its product).
+  const deferred = def.tables.filter((t) => def.deferred.includes(t.key));
+  if (deferred.length) {
+    for (let s = 1; s < seq; s++) {
+      await sql.begin((tx) => promoteChunk(tx, { stepId: step.id, def, tables: deferred, brandId: step.brandId, storeId: step.storeId, seq: s }));
+    }
+  }
+  return { roots: Number((await sql`select roots_promoted as n from sync_steps where id = ${step.id}`)[0]!.n), lines: line };
+}
+
+export { dropStaging };

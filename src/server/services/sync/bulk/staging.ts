@@ -1,0 +1,89 @@
+import { finished } from "node:stream/promises";
+import type postgres from "postgres";
+import type { Sql } from "../../../db/client";
+import type { ChunkRows, EntityDef, TableDef } from "./entities";
+
+/**
+ * Per-step staging tables in the `sync_staging` schema: UNLOGGED (fast COPY; Postgres empties them
+ * after its own crash, which resume detects), tagged by chunk with a BRIN index (rows arrive in chunk
+ * order, so the index is tiny and nearly free to maintain), dropped when the step is done.
+ */
+
+/** A connection or a transaction of postgres.js. */
+export type Conn = Sql | postgres.TransactionSql;
+
+export function stagingTable(stepId: string, table: TableDef): string {
+  return `sync_staging."s${stepId.replaceAll("-", "")}_${table.key}"`;
+}
+
+export async function createStaging(sql: Sql, stepId: string, def: EntityDef): Promise<void> {
+  for (const t of def.tables) {
+    const name = stagingTable(stepId, t);
+    const cols = t.columns.map(([c, type]) => `${c} ${type}`).join(", ");
+    await sql.unsafe(`CREATE UNLOGGED TABLE IF NOT EXISTS ${name} (chunk integer NOT NULL, ${cols}) WITH (autovacuum_enabled = false)`);
+    await sql.unsafe(`CREATE INDEX IF NOT EXISTS "s${stepId.replaceAll("-", "")}_${t.key}_chunk" ON ${name} USING brin (chunk) WITH (pages_per_range = 16)`);
+  }
+}
+
+export async function dropStaging(sql: Sql, stepId: string, def: EntityDef): Promise<void> {
+  for (const t of def.tables) await sql.unsafe(`DROP TABLE IF EXISTS ${stagingTable(stepId, t)}`);
+}
+
+/** Loads a chunk's rows with COPY, on the caller's transaction. */
+export async function copyChunk(tx: Conn, stepId: string, def: EntityDef, rows: ChunkRows): Promise<void> {
+  for (const t of def.tables) {
+    const text = rows.text[t.key]!;
+    if (!text) continue;
+    const columns = ["chunk", ...t.columns.map(([c]) => c)].join(", ");
+    const stream = await tx.unsafe(`COPY ${stagingTable(stepId, t)} (${columns}) FROM STDIN`).writable();
+    stream.end(text);
+    await finished(stream);
+  }
+}
+
+/** Removes the staged rows of chunks after `seq` (those not promoted when a step resumes). */
+export async function discardChunksAfter(tx: Conn, stepId: string, def: EntityDef, seq: number): Promise<void> {
+  for (const t of def.tables) await tx.unsafe(`DELETE FROM ${stagingTable(stepId, t)} WHERE chunk > $1`, [seq]);
+}
+
+/** Whether staging still holds chunk `seq` (Postgres empties unlogged tables after a crash). */
+export async function hasChunk(sql: Sql, stepId: string, def: EntityDef, seq: number): Promise<boolean> {
+  const [row] = await sql.unsafe(`SELECT EXISTS (SELECT 1 FROM ${stagingTable(stepId, def.tables[0]!)} WHERE chunk = $1) AS present`, [seq]);
+  return Boolean(row?.present);
+}
+
+function promoteSql(stepId: string, def: EntityDef, t: TableDef): string {
+  const names = t.columns.map(([c]) => c);
+  const cols = names.join(", ");
+  const stage = stagingTable(stepId, t);
+  const insert = `INSERT INTO ${t.target} (brand_id, store_id, ${cols})`;
+  const update = names
+    .filter((c) => c !== "shopify_id")
+    .map((c) => `${c} = excluded.${c}`)
+    .join(", ");
+  if (t.conflict === "keep") {
+    // Line items and refunds never change once created: a row already there is the same row.
+    return `${insert} SELECT $1::uuid, $2::uuid, ${cols} FROM ${stage} WHERE chunk = $3 ON CONFLICT (store_id, shopify_id) DO NOTHING`;
+  }
+  if (t.conflict === "newer") {
+    // Dedupe within the chunk (newest wins); across chunks and against webhooks the guard decides.
+    return `${insert} SELECT DISTINCT ON (shopify_id) $1::uuid, $2::uuid, ${cols} FROM ${stage} WHERE chunk = $3 ORDER BY shopify_id, updated_at DESC
+      ON CONFLICT (store_id, shopify_id) DO UPDATE SET ${update} WHERE ${t.target}.updated_at < excluded.updated_at`;
+  }
+  // `parent`: written when the stored parent is the version this sync read (a newer one brought its own children).
+  const parent = def.tables.find((p) => p.key === t.parent!.key)!;
+  const stagedParents = `(SELECT DISTINCT ON (shopify_id) shopify_id, updated_at FROM ${stagingTable(stepId, parent)} ORDER BY shopify_id, updated_at DESC)`;
+  const childCols = names.map((c) => `c.${c}`).join(", ");
+  return `${insert} SELECT DISTINCT ON (c.shopify_id) $1::uuid, $2::uuid, ${childCols} FROM ${stage} c
+      JOIN ${stagedParents} sp ON sp.shopify_id = c.${t.parent!.column}
+      JOIN ${parent.target} p ON p.store_id = $2::uuid AND p.shopify_id = c.${t.parent!.column} AND p.updated_at = sp.updated_at
+      WHERE c.chunk = $3 ORDER BY c.shopify_id
+      ON CONFLICT (store_id, shopify_id) DO UPDATE SET ${update}`;
+}
+
+/** Promotes one chunk of the given tables into production, on the caller's transaction. */
+export async function promoteChunk(tx: Conn, input: { stepId: string; def: EntityDef; tables: TableDef[]; brandId: string; storeId: string; seq: number }): Promise<void> {
+  // Staging tables have no statistics: make sure the planner reads the chunk through its index.
+  await tx.unsafe("SET LOCAL enable_seqscan = off");
+  for (const t of input.tables) await tx.unsafe(promoteSql(input.stepId, input.def, t), [input.brandId, input.storeId, input.seq]);
+}

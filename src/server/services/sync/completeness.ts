@@ -1,0 +1,95 @@
+import type { Sql } from "../../db/client";
+import type { EntityCheck, MoneyCheck } from "../../db/schema";
+import type { ShopCounts } from "./bulk/operation";
+
+/**
+ * The completeness check: our counts against the shop's own (`ordersCount` etc.), and the money of
+ * a window of orders (those a sync just read) against ours for the same orders. An order changed in
+ * the shop after it was read is left out of both sides (and counted), so a webhook arriving mid-check
+ * is not a false alarm.
+ */
+
+export interface MoneyWindow {
+  money: MoneyCheck[];
+  changedSince: number;
+}
+
+/** `source` is a relation with shopify_id, updated_at, currency, total and refunded: what the shop sent. */
+async function compareWindow(sql: Sql, storeId: string, source: string, params: unknown[]): Promise<MoneyWindow> {
+  const rows = await sql.unsafe<
+    { currency: string; shopOrders: string; shopTotal: string | null; shopRefunded: string | null; localOrders: string; localTotal: string | null; localRefunded: string | null; changed: string }[]
+  >(
+    `WITH s AS (SELECT DISTINCT ON (shopify_id) shopify_id, updated_at, currency, total, refunded FROM ${source} ORDER BY shopify_id, updated_at DESC)
+     SELECT s.currency,
+       count(*) FILTER (WHERE o.updated_at IS NULL OR o.updated_at <= s.updated_at) AS "shopOrders",
+       sum(s.total) FILTER (WHERE o.updated_at IS NULL OR o.updated_at <= s.updated_at) AS "shopTotal",
+       sum(s.refunded) FILTER (WHERE o.updated_at IS NULL OR o.updated_at <= s.updated_at) AS "shopRefunded",
+       count(o.shopify_id) FILTER (WHERE o.updated_at <= s.updated_at) AS "localOrders",
+       sum(o.total) FILTER (WHERE o.updated_at <= s.updated_at) AS "localTotal",
+       sum(o.refunded) FILTER (WHERE o.updated_at <= s.updated_at) AS "localRefunded",
+       count(*) FILTER (WHERE o.updated_at > s.updated_at) AS changed
+     FROM s LEFT JOIN shop_orders o ON o.store_id = $1::uuid AND o.shopify_id = s.shopify_id
+     GROUP BY s.currency ORDER BY s.currency`,
+    [storeId, ...params] as never[],
+  );
+  // Exact decimal text, trailing zeros beyond the cents trimmed: "1234.5000" → "1234.50".
+  const fixed = (v: string | null) => {
+    const [units, frac = ""] = (v ?? "0").split(".");
+    const digits = frac.replace(/0+$/, "");
+    return `${units}.${digits.padEnd(2, "0")}`;
+  };
+  return {
+    money: rows.map((r) => ({
+      currency: r.currency,
+      shop: { orders: Number(r.shopOrders), total: fixed(r.shopTotal), refunded: fixed(r.shopRefunded) },
+      local: { orders: Number(r.localOrders), total: fixed(r.localTotal), refunded: fixed(r.localRefunded) },
+    })),
+    changedSince: rows.reduce((n, r) => n + Number(r.changed), 0),
+  };
+}
+
+/** The window of a history export: its staged orders. */
+export function stagedOrdersWindow(sql: Sql, storeId: string, stagingTable: string): Promise<MoneyWindow> {
+  return compareWindow(sql, storeId, stagingTable, []);
+}
+
+export interface FetchedOrder {
+  id: number;
+  updatedAt: string;
+  currency: string;
+  total: string;
+  refunded: string;
+}
+
+/** The window of an incremental sync: the orders it fetched. */
+export function fetchedOrdersWindow(sql: Sql, storeId: string, orders: FetchedOrder[]): Promise<MoneyWindow> {
+  const rows = orders.map((o) => ({ shopify_id: o.id, updated_at: o.updatedAt, currency: o.currency, total: o.total, refunded: o.refunded }));
+  return compareWindow(sql, storeId, "jsonb_to_recordset($2::jsonb) AS f(shopify_id bigint, updated_at timestamptz, currency text, total numeric, refunded numeric)", [JSON.stringify(rows)]);
+}
+
+export async function localCounts(sql: Sql, storeId: string): Promise<ShopCounts> {
+  const [row] = await sql<{ orders: string; customers: string; products: string }[]>`select
+    (select count(*) from shop_orders where store_id = ${storeId}) as orders,
+    (select count(*) from shop_customers where store_id = ${storeId}) as customers,
+    (select count(*) from shop_products where store_id = ${storeId}) as products`;
+  return { orders: Number(row!.orders), customers: Number(row!.customers), products: Number(row!.products) };
+}
+
+export function assess(shop: ShopCounts, local: ShopCounts, window: MoneyWindow): { ok: boolean; counts: EntityCheck[] } {
+  const counts: EntityCheck[] = (["orders", "customers", "products"] as const).map((entity) => ({ entity, shop: shop[entity], local: local[entity] }));
+  const countsOk = counts.every((c) => c.shop === c.local);
+  const moneyOk = window.money.every((m) => m.shop.orders === m.local.orders && m.shop.total === m.local.total && m.shop.refunded === m.local.refunded);
+  return { ok: countsOk && moneyOk, counts };
+}
+
+/** Inserts the check and returns it. */
+export async function recordCheck(
+  sql: Sql,
+  input: { brandId: string; storeId: string; trigger: "history" | "reconcile" | "manual"; shop: ShopCounts; window: MoneyWindow; windowLabel: string },
+) {
+  const local = await localCounts(sql, input.storeId);
+  const { ok, counts } = assess(input.shop, local, input.window);
+  await sql`insert into sync_checks (brand_id, store_id, trigger, ok, counts, money, "window", changed_since)
+    values (${input.brandId}, ${input.storeId}, ${input.trigger}, ${ok}, ${JSON.stringify(counts)}::jsonb, ${JSON.stringify(input.window.money)}::jsonb, ${input.windowLabel}, ${input.window.changedSince})`;
+  return { ok, counts, money: input.window.money };
+}
