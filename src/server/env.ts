@@ -32,6 +32,8 @@ const envSchema = z.object({
   /** 32 bytes, base64: encrypts Shopify tokens at rest (npm start generates one into .data/). */
   TOKEN_ENCRYPTION_KEY: z.string().optional(),
   /** Reconciliation re-reads everything updated since the last sync minus this much. */
+  /** Bulk result lines per staging/promotion transaction. */
+  SYNC_CHUNK_LINES: z.coerce.number().int().min(100).max(1_000_000).default(100_000),
   SYNC_LOOKBACK_HOURS: z.coerce.number().min(0).max(24 * 30).default(24),
   RECONCILE_EVERY_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(15),
   /** Send Shopify traffic to this local emulator instead of *.myshopify.com (dev, demo and tests). */

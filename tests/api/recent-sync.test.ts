@@ -98,7 +98,7 @@ describe.skipIf(!servicesReady)("recent sync", () => {
     expect(await getDb().select().from(shopCustomers).where(eq(shopCustomers.storeId, storeId))).toHaveLength(result.customers);
     expect((await getDb().select().from(shopProducts).where(eq(shopProducts.storeId, storeId))).length).toBe(result.products);
     // The sync status (tRPC; the HTTP route returns the same object).
-    const status = await callerFor(owner, infra).stores.syncStatus({ brand: brandSlug });
+    const status = await callerFor(owner, infra).sync.status({ brand: brandSlug });
     expect(status.stores).toMatchObject([{ shop: SHOP, status: "connected", counts: { orders: result.orders, customers: result.customers }, syncedThrough: expect.any(String) }]);
     // What the Stores page shows.
     const [{ brandId }] = (await getDb().select({ brandId: stores.brandId }).from(stores).where(eq(stores.id, storeId))) as [{ brandId: string }];

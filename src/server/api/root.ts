@@ -4,6 +4,7 @@ import { meRouter } from "./routers/me";
 import { invitationsRouter, membersRouter } from "./routers/members";
 import { queuesRouter } from "./routers/queues";
 import { storesRouter } from "./routers/stores";
+import { syncRouter } from "./routers/sync";
 import { createCallerFactory, createTRPCRouter } from "./trpc";
 
 export const appRouter = createTRPCRouter({
@@ -13,6 +14,7 @@ export const appRouter = createTRPCRouter({
   invitations: invitationsRouter,
   queues: queuesRouter,
   stores: storesRouter,
+  sync: syncRouter,
   analytics: analyticsRouter,
 });
 

@@ -1,16 +1,12 @@
 import { z } from "zod";
 import { listDataRequests } from "../../services/compliance/compliance";
 import { disconnectStore, listStores } from "../../services/stores/connect";
-import { getSyncStatus } from "../../services/sync/status";
 import { shopifyConfigured } from "../../shopify/api";
 import { getSessionStorage } from "../../shopify/session-storage";
 import { brandProcedure, createTRPCRouter } from "../trpc";
 
 export const storesRouter = createTRPCRouter({
   list: brandProcedure().query(async ({ ctx }) => ({ stores: await listStores(ctx, { brandId: ctx.brandId }), shopifyConfigured: shopifyConfigured() })),
-
-  /** The same JSON as GET /api/sync/{brandId}/status. */
-  syncStatus: brandProcedure().query(({ ctx }) => getSyncStatus(ctx, { brandId: ctx.brandId })),
 
   /** Customers' data requests from Shopify, ready to download (owners hand them over). */
   dataRequests: brandProcedure("owner").query(({ ctx }) => listDataRequests(ctx, { brandId: ctx.brandId })),

@@ -2,6 +2,7 @@ import type { SessionStorage } from "@shopify/shopify-app-session-storage";
 import { and, eq, inArray, sql as dsql } from "drizzle-orm";
 import type { Db, Sql } from "../../db/client";
 import { SYNC_ENTITIES, type SyncEntity, type SyncPhase, stores, syncRuns, syncSteps } from "../../db/schema";
+import { getEnv } from "../../env";
 import { AppError, isAppError } from "../../errors";
 import type { PubSubPort } from "../../infra/pubsub/port";
 import { PermanentJobError } from "../../infra/queue/port";
@@ -248,6 +249,7 @@ async function ingestStep(deps: ShopifyDeps, step: Step, signal?: AbortSignal): 
     {
       sql: deps.sql,
       log: deps.log,
+      chunkLines: getEnv().SYNC_CHUNK_LINES,
       onProgress: () => progress.call(),
       setPhase: async (phase) => {
         await setPhase(deps.db, step.id, phase);
@@ -296,7 +298,7 @@ export async function runCompletenessCheck(
 }
 
 /** Back to a fresh export (the result expired, or the operator retries a failed export). */
-async function restartExport(deps: ShopifyDeps, step: Step): Promise<void> {
+async function restartExport(deps: HistoryDeps & { sql: Sql }, step: Step): Promise<void> {
   await dropStaging(deps.sql, step.id, ENTITY_DEFS[step.entity]);
   await deps.sql`delete from sync_chunks where step_id = ${step.id}`;
   await setPhase(deps.db, step.id, "queued", {
@@ -311,7 +313,7 @@ async function restartExport(deps: ShopifyDeps, step: Step): Promise<void> {
  * The Sync page's retry: a step that failed while promoting resumes from its last promoted chunk;
  * one that failed earlier (the export, or a malformed result) runs a fresh export.
  */
-export async function retrySyncStep(deps: ShopifyDeps, input: { brandId: string; stepId: string }): Promise<void> {
+export async function retrySyncStep(deps: HistoryDeps & { sql: Sql }, input: { brandId: string; stepId: string }): Promise<void> {
   const step = await loadStep(deps.db, input.stepId);
   if (!step || step.brandId !== input.brandId) throw new AppError("NOT_FOUND", "No such sync step");
   if (step.phase !== "failed") throw new AppError("CONFLICT", `The ${step.entity} step has not failed (it is ${step.phase.replace("_", " ")})`);

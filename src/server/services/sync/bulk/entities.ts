@@ -41,21 +41,45 @@ export interface TableDef {
   parent?: { key: string; column: string };
 }
 
-/** COPY rows for one chunk, one text buffer per staging table. */
+/**
+ * COPY rows for one chunk, one byte buffer per staging table: each row is encoded as it is made,
+ * so a chunk costs its size in bytes (outside the JS heap) rather than a rope of small strings.
+ */
 export class ChunkRows {
-  readonly text: Record<string, string> = {};
+  private readonly buffers: Record<string, { buf: Buffer; used: number }> = {};
   roots = 0;
   children = 0;
+  /** Root ids in this chunk: a chunk holds each root once, so promotion needs no dedupe. */
+  private readonly rootIds = new Set<number>();
   constructor(
     readonly seq: number,
     tables: TableDef[],
   ) {
-    for (const t of tables) this.text[t.key] = "";
+    for (const t of tables) this.buffers[t.key] = { buf: Buffer.allocUnsafe(1 << 16), used: 0 };
   }
   add(table: string, values: (string | number | null)[]): void {
     let row = String(this.seq);
     for (const v of values) row += `\t${v === null ? "\\N" : typeof v === "number" ? v : copyText(v)}`;
-    this.text[table] += `${row}\n`;
+    row += "\n";
+    const b = this.buffers[table]!;
+    const need = b.used + Buffer.byteLength(row);
+    if (need > b.buf.length) {
+      const grown = Buffer.allocUnsafe(Math.max(need, b.buf.length * 2));
+      b.buf.copy(grown, 0, 0, b.used);
+      b.buf = grown;
+    }
+    b.used += b.buf.write(row, b.used);
+  }
+  /** Records a root id; false if the chunk already has it (the caller starts a new chunk). */
+  claimRoot(id: number): boolean {
+    if (this.rootIds.has(id)) return false;
+    this.rootIds.add(id);
+    return true;
+  }
+  /** The table's rows as COPY text. */
+  bytes(table: string): Buffer {
+    const b = this.buffers[table]!;
+    return b.buf.subarray(0, b.used);
   }
 }
 
@@ -83,7 +107,7 @@ export interface EntityDef {
   countField: "ordersCount" | "customersCount" | "productsCount";
   bulkQuery: string;
   tables: TableDef[];
-  /** Adds one parsed line to the chunk; `line` (1-based) names it in errors. */
+  /** Adds one parsed line to the chunk (roots already claimed in it); `line` (1-based) names it in errors. */
   stage(obj: Json, rows: ChunkRows, line: number): void;
   /** Tables whose promotion must wait until every chunk of the parents is promoted. */
   deferred: string[];

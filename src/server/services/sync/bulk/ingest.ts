@@ -1,11 +1,12 @@
 import type { Sql } from "../../../db/client";
 import type { SyncPhase } from "../../../db/schema";
 import type { Logger } from "../../../logger";
+import { numericId } from "../queries";
 import { ChunkRows, type EntityDef, MalformedLineError } from "./entities";
 import { copyChunk, createStaging, discardChunksAfter, dropStaging, hasChunk, promoteChunk } from "./staging";
 
-/** Result lines per chunk: the unit of a staging transaction and of a promotion transaction. */
-export const CHUNK_LINES = 40_000;
+/** Result lines per chunk (default): the unit of a staging transaction and of a promotion transaction. */
+export const CHUNK_LINES = 100_000;
 /** Chunks staged ahead of promotion at most (bounds memory and the work redone after a crash). */
 const AHEAD = 2;
 
@@ -24,6 +25,8 @@ export interface IngestDeps {
   /** Moves the step to a phase (and records the time spent in the previous one). */
   setPhase: (phase: SyncPhase) => Promise<void>;
   fetch?: typeof fetch;
+  /** Result lines per chunk (CHUNK_LINES unless told). */
+  chunkLines?: number;
 }
 
 /** The result URL has expired or is gone: a new bulk operation is needed. */
@@ -125,6 +128,7 @@ export async function ingestBulkResult(deps: IngestDeps, step: IngestStep, def: 
   if (!res.ok || !res.body) throw new Error(`Downloading the bulk result failed: HTTP ${res.status}`);
   // A server that ignores Range sends the whole file: skip what is already staged by counting lines.
   const skipLines = start.byte && res.status !== 206 ? start.line : 0;
+  const chunkLines = deps.chunkLines ?? CHUNK_LINES;
   await deps.setPhase("staging");
 
   const toStage = new Channel<{ rows: ChunkRows; firstLine: number; endLine: number; endByte: number }>(1);
@@ -135,6 +139,8 @@ export async function ingestBulkResult(deps: IngestDeps, step: IngestStep, def: 
     try {
       for (let c = await toStage.take(); c; c = await toStage.take()) {
         await sql.begin(async (tx) => {
+          // Safe to commit asynchronously: a chunk lost with a Postgres crash is staged again from the file.
+          await tx`set local synchronous_commit = off`;
           await copyChunk(tx, step.id, def, c.rows);
           await tx`insert into sync_chunks (step_id, seq, first_line, end_line, end_byte, roots, children)
             values (${step.id}, ${c.rows.seq}, ${c.firstLine}, ${c.endLine}, ${c.endByte}, ${c.rows.roots}, ${c.rows.children})`;
@@ -155,6 +161,8 @@ export async function ingestBulkResult(deps: IngestDeps, step: IngestStep, def: 
     try {
       for (let c = await toPromote.take(); c; c = await toPromote.take()) {
         await sql.begin(async (tx) => {
+          // Likewise: the chunk's promoted flag is lost with it, so it is promoted again.
+          await tx`set local synchronous_commit = off`;
           await promoteChunk(tx, { stepId: step.id, def, tables: immediate, brandId: step.brandId, storeId: step.storeId, seq: c.seq });
           await tx`update sync_chunks set promoted = true where step_id = ${step.id} and seq = ${c.seq}`;
           await tx`update sync_steps set roots_promoted = roots_promoted + ${c.roots}, lines_promoted = ${c.endLine}, updated_at = now() where id = ${step.id}`;
@@ -183,7 +191,7 @@ export async function ingestBulkResult(deps: IngestDeps, step: IngestStep, def: 
     rows = new ChunkRows(++seq, def.tables);
     chunkFirst = line;
   };
-  const handle = (text: string) => {
+  const handle = async (text: string) => {
     let obj: Record<string, unknown>;
     try {
       obj = JSON.parse(text) as Record<string, unknown>;
@@ -191,6 +199,12 @@ export async function ingestBulkResult(deps: IngestDeps, step: IngestStep, def: 
       throw new MalformedLineError(line + 1, `${(err as Error).message} (starts ${JSON.stringify(text.slice(0, 40))})`);
     }
     if (obj === null || typeof obj !== "object" || Array.isArray(obj)) throw new MalformedLineError(line + 1, "not a JSON object");
+    // The same root twice in one chunk (a repeated line): it goes to the next chunk, where the
+    // updated_at guard decides, so a chunk's promotion needs no dedupe.
+    if (obj.__parentId === undefined && typeof obj.id === "string" && !rows.claimRoot(numericId(obj.id))) {
+      await flush();
+      rows.claimRoot(numericId(obj.id));
+    }
     def.stage(obj, rows, line + 1);
   };
 
@@ -202,17 +216,17 @@ export async function ingestBulkResult(deps: IngestDeps, step: IngestStep, def: 
       for (let nl = buf.indexOf(10, pos); nl >= 0; nl = buf.indexOf(10, pos)) {
         if (skipped < skipLines) skipped++;
         else {
-          if (nl > pos) handle(buf.toString("utf8", pos, nl));
+          if (nl > pos) await handle(buf.toString("utf8", pos, nl));
           line++;
           byte += nl + 1 - pos;
-          if (line - chunkFirst >= CHUNK_LINES) await flush();
+          if (line - chunkFirst >= chunkLines) await flush();
         }
         pos = nl + 1;
       }
       carry = pos < buf.length ? buf.subarray(pos) : null;
     }
     if (carry?.length) {
-      handle(carry.toString("utf8"));
+      await handle(carry.toString("utf8"));
       line++;
       byte += carry.length;
     }

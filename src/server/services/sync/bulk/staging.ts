@@ -32,8 +32,8 @@ export async function dropStaging(sql: Sql, stepId: string, def: EntityDef): Pro
 /** Loads a chunk's rows with COPY, on the caller's transaction. */
 export async function copyChunk(tx: Conn, stepId: string, def: EntityDef, rows: ChunkRows): Promise<void> {
   for (const t of def.tables) {
-    const text = rows.text[t.key]!;
-    if (!text) continue;
+    const text = rows.bytes(t.key);
+    if (!text.length) continue;
     const columns = ["chunk", ...t.columns.map(([c]) => c)].join(", ");
     const stream = await tx.unsafe(`COPY ${stagingTable(stepId, t)} (${columns}) FROM STDIN`).writable();
     stream.end(text);
@@ -66,8 +66,8 @@ function promoteSql(stepId: string, def: EntityDef, t: TableDef): string {
     return `${insert} SELECT $1::uuid, $2::uuid, ${cols} FROM ${stage} WHERE chunk = $3 ON CONFLICT (store_id, shopify_id) DO NOTHING`;
   }
   if (t.conflict === "newer") {
-    // Dedupe within the chunk (newest wins); across chunks and against webhooks the guard decides.
-    return `${insert} SELECT DISTINCT ON (shopify_id) $1::uuid, $2::uuid, ${cols} FROM ${stage} WHERE chunk = $3 ORDER BY shopify_id, updated_at DESC
+    // A chunk holds each root once (see ingest); across chunks and against webhooks the guard decides.
+    return `${insert} SELECT $1::uuid, $2::uuid, ${cols} FROM ${stage} WHERE chunk = $3
       ON CONFLICT (store_id, shopify_id) DO UPDATE SET ${update} WHERE ${t.target}.updated_at < excluded.updated_at`;
   }
   // `parent`: written when the stored parent is the version this sync read (a newer one brought its own children).

@@ -1,0 +1,38 @@
+import { z } from "zod";
+import { getSql } from "../../db/client";
+import { retrySyncStep, startHistorySync, syncChannel } from "../../services/sync/history";
+import { getSyncStatus } from "../../services/sync/status";
+import { liveSnapshots } from "../live";
+import { liveInput } from "../schemas/queues";
+import { brandProcedure, createTRPCRouter } from "../trpc";
+
+const storeInput = z.object({ storeId: z.uuid() });
+
+export const syncRouter = createTRPCRouter({
+  /** The same JSON as GET /api/sync/{brandId}/status. */
+  status: brandProcedure().query(({ ctx }) => getSyncStatus(ctx, { brandId: ctx.brandId })),
+
+  /** The status, then again whenever a worker commits progress (coalesced), resumable. */
+  live: brandProcedure()
+    .input(liveInput)
+    .subscription(({ ctx, signal }) =>
+      liveSnapshots({ pubsub: ctx.infra.pubsub, channel: syncChannel(ctx.brandId), snapshot: () => getSyncStatus(ctx, { brandId: ctx.brandId }), signal, minIntervalMs: 300 }),
+    ),
+
+  /** Sync a store's whole history again (after a disconnect, or to re-check everything). */
+  start: brandProcedure("admin")
+    .input(storeInput)
+    .mutation(({ ctx, input }) => startHistorySync({ db: ctx.db, jobs: ctx.jobs, pubsub: ctx.infra.pubsub, log: ctx.log }, { brandId: ctx.brandId, storeId: input.storeId })),
+
+  /** Retries a failed step from where it can be retried (see retrySyncStep). */
+  retryStep: brandProcedure("admin")
+    .input(z.object({ stepId: z.uuid() }))
+    .mutation(({ ctx, input }) => retrySyncStep({ db: ctx.db, sql: getSql(), jobs: ctx.jobs, pubsub: ctx.infra.pubsub, log: ctx.log }, { brandId: ctx.brandId, stepId: input.stepId })),
+
+  /** Compares the store's counts with the shop's now (a job: it calls Shopify). */
+  check: brandProcedure("admin")
+    .input(storeInput)
+    .mutation(async ({ ctx, input }) => {
+      await ctx.jobs.enqueue("sync", "completenessCheck", { brandId: ctx.brandId, storeId: input.storeId }, { jobId: `check-${input.storeId}-${Date.now()}` });
+    }),
+});
