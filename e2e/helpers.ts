@@ -27,3 +27,14 @@ export function countNavigations(page: Page): () => number {
   page.on("load", () => loads++);
   return () => loads;
 }
+
+export const EMULATOR = `http://127.0.0.1:${process.env.E2E_EMULATOR_PORT ?? "4101"}`;
+
+/** From Settings → Stores: the demo shop's domain, Shopify's consent page, Install, back in the app. */
+export async function connectDemoStore(page: Page) {
+  await page.getByLabel("Shop domain").fill("demo-brand");
+  await page.getByRole("button", { name: "Connect Shopify store" }).click();
+  await expect(page.getByRole("heading", { name: "Install Brandbase" })).toBeVisible();
+  await page.getByRole("button", { name: "Install" }).click();
+  await expect(page).toHaveURL(/\/settings\/stores\?connected=/);
+}

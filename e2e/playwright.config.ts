@@ -58,6 +58,8 @@ export default defineConfig({
       // Demo mode's Shopify emulator, on a port of its own, with a small store.
       SHOPIFY_EMULATOR_PORT: process.env.E2E_EMULATOR_PORT ?? "4101",
       DEMO_ORDERS: "3000",
+      // Slow enough that the history sync's progress can be watched (about 3 s for the orders).
+      DEMO_BULK_SPEED: "4000",
       TOKEN_ENCRYPTION_KEY: "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=",
     },
   },

@@ -14,10 +14,14 @@ import { connectedShop, duplicateRows, localTruth, waitForRun } from "../helpers
 const root = path.resolve(import.meta.dirname, "../..");
 const SHOP = "crash-shop.myshopify.com";
 
-/** The real sync worker process (`npm run workers -- sync`), configured like this test's services. */
+/**
+ * The real sync worker (`npm run workers -- sync`), configured like this test's services. Node runs
+ * it directly with tsx's loader (tsx's CLI would put a process of its own in between, and a SIGKILL
+ * of that one leaves the worker running).
+ */
 function startSyncWorker(emulatorUrl: string) {
   const env = getEnv();
-  const child = spawn(process.execPath, [path.join(root, "node_modules/tsx/dist/cli.mjs"), "src/workers/index.ts", "sync"], {
+  const child = spawn(process.execPath, ["--import", "tsx", "src/workers/index.ts", "sync"], {
     cwd: root,
     env: {
       ...process.env,

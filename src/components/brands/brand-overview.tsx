@@ -14,7 +14,8 @@ import { formatMoney } from "~/lib/format";
 import { describeError, useTRPC } from "~/lib/trpc";
 import { useBrand } from "./brand-context";
 
-const PERIODS = [7, 30, 90, 365] as const;
+const PERIODS = [7, 30, 90, 365, "all"] as const;
+const PERIOD_LABELS: Record<(typeof PERIODS)[number], string> = { 7: "7 days", 30: "30 days", 90: "90 days", 365: "1 year", all: "All time" };
 
 
 /** The brand's sales at a glance, from its synced stores. */
@@ -41,7 +42,7 @@ export function BrandOverview() {
                 onClick={() => setDays(d)}
                 className={cn("px-3 py-1.5 text-sm first:rounded-l-md last:rounded-r-md", d === days ? "bg-indigo-600 text-white" : "bg-white text-slate-700 hover:bg-slate-50")}
               >
-                {d === 365 ? "1 year" : `${d} days`}
+                {PERIOD_LABELS[d]}
               </button>
             ))}
           </div>

@@ -13,12 +13,15 @@ import { Skeleton } from "~/components/ui/skeleton";
 import { cn } from "~/lib/cn";
 import { useTRPC } from "~/lib/trpc";
 import { ROLE_LABELS } from "~/lib/roles";
+import { SyncStatusProvider } from "~/components/sync/sync-status";
+import { SyncProgressWidget } from "~/components/sync/sync-widget";
 import { BrandContext, type BrandContextValue } from "./brand-context";
 
 const NAV = [
   { href: "", label: "Overview" },
   { href: "/orders", label: "Orders" },
   { href: "/products", label: "Products" },
+  { href: "/sync", label: "Sync" },
   { href: "/queues", label: "Queue health" },
   { href: "/members", label: "Members" },
   { href: "/settings/stores", label: "Stores" },
@@ -113,7 +116,12 @@ export function BrandShell({ brand, user, children }: { brand: string; user: Bra
           </div>
         ))}
         {value ? (
-          <BrandContext.Provider value={value}>{children}</BrandContext.Provider>
+          <BrandContext.Provider value={value}>
+            <SyncStatusProvider brand={value.slug}>
+              {children}
+              <SyncProgressWidget brand={value.slug} />
+            </SyncStatusProvider>
+          </BrandContext.Provider>
         ) : (
           <div className="space-y-4">
             <Skeleton className="h-8 w-64" />

@@ -14,7 +14,7 @@ import { EmptyState } from "~/components/ui/empty-state";
 import { SkeletonRows } from "~/components/ui/skeleton";
 import { describeError, useTRPC } from "~/lib/trpc";
 import type { BrandFailedJob } from "~/server/services/queues/failed-jobs";
-import { formatAgo } from "./format";
+import { formatAgo } from "~/lib/format";
 
 const column = createColumnHelper<BrandFailedJob>();
 

@@ -5,7 +5,7 @@ import { Badge } from "~/components/ui/badge";
 import { Button } from "~/components/ui/button";
 import { useTRPC } from "~/lib/trpc";
 import type { QueueHealth } from "~/server/services/queues/health";
-import { formatMs } from "./format";
+import { formatMs } from "~/lib/format";
 
 const COUNT_COLUMNS = ["waiting", "active", "delayed", "completed", "failed"] as const;
 

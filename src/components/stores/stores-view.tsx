@@ -1,5 +1,6 @@
 "use client";
 
+import Link from "next/link";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useBrand } from "~/components/brands/brand-context";
 import { PageHeader } from "~/components/page-header";
@@ -37,8 +38,12 @@ export function StoresView({ connected, error, shop }: { connected?: string; err
       <div className="space-y-6">
         {connected ? (
           <Alert tone="success" title={`${connected} is connected`}>
-            Its access token is stored encrypted. The last three days of orders, customers and products are syncing now; the full
-            history sync is not available yet.
+            Its access token is stored encrypted. The last three days of orders, customers and products arrive first, and the
+            whole history follows through Shopify's bulk export —{" "}
+            <Link className="font-semibold underline" href={`/${brand.slug}/sync`}>
+              follow it on the Sync page
+            </Link>
+            .
           </Alert>
         ) : null}
         {isOwner ? (

@@ -4,10 +4,10 @@ import { brandProcedure, createTRPCRouter } from "../trpc";
 
 export const analyticsRouter = createTRPCRouter({
   overview: brandProcedure()
-    .input(z.object({ days: z.union([z.literal(7), z.literal(30), z.literal(90), z.literal(365)]).default(30) }))
+    .input(z.object({ days: z.union([z.literal(7), z.literal(30), z.literal(90), z.literal(365), z.literal("all")]).default(30) }))
     .query(({ ctx, input }) => {
       const to = new Date();
-      return getOverview(ctx, { brandId: ctx.brandId, from: new Date(to.getTime() - input.days * 86_400_000), to });
+      return getOverview(ctx, { brandId: ctx.brandId, from: input.days === "all" ? null : new Date(to.getTime() - input.days * 86_400_000), to });
     }),
 
   orders: brandProcedure()

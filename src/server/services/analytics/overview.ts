@@ -4,8 +4,16 @@ import { shopLineItems, shopOrders, shopProducts } from "../../db/schema";
 
 export interface OverviewInput {
   brandId: string;
-  from: Date;
+  /** Null: all time (from the brand's first order). */
+  from: Date | null;
   to: Date;
+}
+
+async function firstOrderDay(db: Db, brandId: string): Promise<Date | null> {
+  const [row] = await db.select({ first: sql<string | null>`min(${shopOrders.createdAt})::text` }).from(shopOrders).where(eq(shopOrders.brandId, brandId));
+  if (!row?.first) return null;
+  const first = new Date(row.first);
+  return new Date(Date.UTC(first.getUTCFullYear(), first.getUTCMonth(), first.getUTCDate()));
 }
 
 /** Money stays exact: sums are numeric in SQL and travel as decimal strings. */
@@ -22,7 +30,8 @@ export interface CurrencyTotals {
  * A brand's sales over a period, from the synced tables: totals per currency (gross and net of
  * refunds, AOV), revenue per day for the main currency, top products, new vs returning customers.
  */
-export async function getOverview(deps: { db: Db }, input: OverviewInput) {
+export async function getOverview(deps: { db: Db }, period: OverviewInput) {
+  const input = { ...period, from: period.from ?? (await firstOrderDay(deps.db, period.brandId)) ?? new Date(period.to.getTime() - 30 * 86_400_000) };
   const inPeriod = and(eq(shopOrders.brandId, input.brandId), gte(shopOrders.createdAt, input.from), lt(shopOrders.createdAt, input.to));
 
   const totals = await deps.db

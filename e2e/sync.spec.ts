@@ -1,0 +1,45 @@
+import { expect, test } from "@playwright/test";
+import { connectDemoStore, DEMO, EMULATOR, signIn } from "./helpers";
+
+interface Truth {
+  counts: { orders: number; customers: number; products: number };
+  money: Record<string, { orders: number; total: string; refunded: string; net: string }>;
+}
+
+const money = (amount: string, currency: string) => new Intl.NumberFormat("en", { style: "currency", currency, maximumFractionDigits: 2 }).format(Number(amount));
+
+test("connecting a store syncs its whole history live: the widget runs to done, and the Overview shows the shop's orders and net revenue", async ({ page }) => {
+  await signIn(page, DEMO);
+  await page.goto(`/${DEMO.brand}/settings/stores`);
+  await connectDemoStore(page);
+
+  // Back in the app: the progress widget is there while the history sync runs, and moves.
+  const widget = page.getByTestId("sync-widget");
+  await expect(widget).toHaveAttribute("data-state", "running");
+  const bar = widget.getByRole("progressbar");
+  const first = Number(await bar.getAttribute("aria-valuenow"));
+  await expect.poll(async () => Number(await bar.getAttribute("aria-valuenow")), { timeout: 30_000 }).toBeGreaterThan(first);
+  await expect(widget).toHaveAttribute("data-state", "done", { timeout: 60_000 });
+  await expect(widget).toContainText("History synced");
+
+  // The Overview, all time, shows exactly the shop's orders and net revenue, per currency.
+  const truth = (await (await page.request.get(`${EMULATOR}/_emulator/shops/demo-brand/truth`)).json()) as Truth;
+  const currencies = Object.entries(truth.money).sort(([, a], [, b]) => b.orders - a.orders);
+  const [mainCurrency, main] = currencies[0]!;
+  await page.getByRole("navigation", { name: "Brand" }).getByRole("link", { name: "Overview" }).click();
+  await page.getByRole("group", { name: "Period" }).getByRole("button", { name: "All time" }).click();
+  const content = page.getByRole("main");
+  await expect(content.getByText("Orders", { exact: true }).locator("..")).toContainText(main.orders.toLocaleString("en"));
+  await expect(content.getByText("Net of refunds", { exact: true }).locator("..")).toContainText(money(main.net, mainCurrency));
+  for (const [currency, m] of currencies.slice(1)) {
+    const row = content.getByRole("listitem").filter({ hasText: currency });
+    await expect(row).toContainText(`${m.orders} orders`);
+    await expect(row).toContainText(`${money(m.net, currency)} net`);
+  }
+
+  // The Sync page: every step done, and the completeness check agrees with the shop.
+  await page.getByRole("navigation", { name: "Brand" }).getByRole("link", { name: "Sync" }).click();
+  for (const entity of ["orders", "customers", "products"]) await expect(page.getByTestId(`sync-step-${entity}`)).toHaveAttribute("data-phase", "done");
+  await expect(page.getByText("Counts and money match the shop.")).toBeVisible({ timeout: 20_000 });
+  await expect(page.getByTestId("completeness-counts")).toContainText(truth.counts.orders.toLocaleString("en"));
+});
