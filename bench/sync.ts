@@ -9,6 +9,8 @@
  * one after the other — what a perfect single-threaded version of this design costs.
  *
  *   npm run bench -- sync [--orders 1000000] [--customers 200000] [--products 5000]
+ *
+ * WORKER_NODE_FLAGS overrides the worker's Node flags (default: the workers' own, --optimize-for-size).
  */
 import { spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
@@ -125,7 +127,8 @@ for (const r of results) {
 
 // 4. Ours: the sync worker's ingestion, timed in its own process.
 const worker = await new Promise<{ seconds: number; cpuSeconds: number; perEntityMs: Record<string, number>; peakRssMb: number; baselineRssMb: number; peakHeapMb: number }>((resolve, reject) => {
-  const flags = (process.env.WORKER_NODE_FLAGS ?? "").split(" ").filter(Boolean);
+  // The flags the worker processes run with (scripts/start.ts, docker-compose.yml).
+  const flags = (process.env.WORKER_NODE_FLAGS ?? "--optimize-for-size").split(" ").filter(Boolean);
   const child = spawn(process.execPath, [...flags, "--import", "tsx", path.join(import.meta.dirname, "lib/sync-worker.ts"), JSON.stringify({ brandId, storeId, steps })], {
     env: { ...process.env, DATABASE_URL: dbUrl.toString(), LOG_LEVEL: "warn" },
     stdio: ["ignore", "pipe", "inherit"],

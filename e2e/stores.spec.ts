@@ -44,6 +44,8 @@ test("an owner connects the demo Shopify store through its consent page; uninsta
   await connectDemoStore(page);
   await expect(stores).toContainText("Connected");
 
+  // The history sync's progress widget has said "done" and gone (it would sit over the list).
+  await expect(page.getByTestId("sync-widget")).toBeHidden({ timeout: 30_000 });
   page.once("dialog", (d) => void d.accept());
   await stores.getByRole("button", { name: "Disconnect" }).click();
   await expect(stores).toContainText("Disconnected");

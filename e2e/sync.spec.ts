@@ -21,6 +21,8 @@ test("connecting a store syncs its whole history live: the widget runs to done, 
   await expect.poll(async () => Number(await bar.getAttribute("aria-valuenow")), { timeout: 30_000 }).toBeGreaterThan(first);
   await expect(widget).toHaveAttribute("data-state", "done", { timeout: 60_000 });
   await expect(widget).toContainText("History synced");
+  // …and hides by itself a few seconds later.
+  await expect(widget).toBeHidden({ timeout: 15_000 });
 
   // The Overview, all time, shows exactly the shop's orders and net revenue, per currency.
   const truth = (await (await page.request.get(`${EMULATOR}/_emulator/shops/demo-brand/truth`)).json()) as Truth;

@@ -1,4 +1,4 @@
-import { eq } from "drizzle-orm";
+import { and, desc, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ShopState } from "~/emulator/state";
 import { getDb, getSql } from "~/server/db/client";
@@ -80,7 +80,7 @@ describe.skipIf(!servicesReady)("history sync through bulk operations, then webh
     expect(await duplicateRows(ctx.storeId)).toBe(0);
 
     // The completeness check agrees, and says so in the status JSON.
-    const [check] = await getDb().select().from(syncChecks).where(eq(syncChecks.trigger, "history"));
+    const [check] = await getDb().select().from(syncChecks).where(and(eq(syncChecks.storeId, ctx.storeId), eq(syncChecks.trigger, "history")));
     expect(check).toMatchObject({ trigger: "history", ok: true });
     expect(check!.counts).toEqual(expect.arrayContaining([{ entity: "orders", shop: 10_000, local: 10_000 }]));
     const truth = shop.store.truth();
@@ -144,7 +144,7 @@ describe.skipIf(!servicesReady)("history sync through bulk operations, then webh
     await runReconcile(await syncDeps(infra), { storeId: ctx.storeId, lookbackHours: getEnv().SYNC_LOOKBACK_HOURS });
     expect(await localTruth(ctx.storeId)).toEqual(shop.store.truth());
     expect(await duplicateRows(ctx.storeId)).toBe(0);
-    const [latest] = await getDb().select().from(syncChecks).where(eq(syncChecks.trigger, "reconcile"));
+    const [latest] = await getDb().select().from(syncChecks).where(and(eq(syncChecks.storeId, ctx.storeId), eq(syncChecks.trigger, "reconcile"))).orderBy(desc(syncChecks.checkedAt)).limit(1);
     expect(latest).toMatchObject({ ok: true });
     expect(latest!.money.length).toBeGreaterThan(0);
   }, 180_000);

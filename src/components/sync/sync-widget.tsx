@@ -16,22 +16,28 @@ export function SyncProgressWidget({ brand }: { brand: string }) {
   const pathname = usePathname();
   const [doneAt, setDoneAt] = useState<number | null>(null);
   const [wasSyncing, setWasSyncing] = useState(false);
+  const [dismissed, setDismissed] = useState(false);
 
   useEffect(() => {
     if (!status) return;
     if (status.syncing) {
+      if (!wasSyncing) setDismissed(false); // a new sync shows again
       setWasSyncing(true);
       setDoneAt(null);
     } else if (wasSyncing) {
       setWasSyncing(false);
       setDoneAt(Date.now());
-      const timer = setTimeout(() => setDoneAt(null), 6_000);
-      return () => clearTimeout(timer);
     }
   }, [status, wasSyncing]);
+  // "Done" shows for a few seconds (its own timer: status updates must not restart it).
+  useEffect(() => {
+    if (doneAt === null) return;
+    const timer = setTimeout(() => setDoneAt(null), 6_000);
+    return () => clearTimeout(timer);
+  }, [doneAt]);
 
   // The Sync page shows all of this in full.
-  if (!status || pathname.endsWith("/sync") || (!status.syncing && doneAt === null)) return null;
+  if (!status || dismissed || pathname.endsWith("/sync") || (!status.syncing && doneAt === null)) return null;
   const runs = status.stores.filter((s) => s.run && (s.run.status === "running" || doneAt !== null));
   if (!runs.length) return null;
   const failed = runs.some((s) => s.run!.steps.some((st) => st.phase === "failed"));
@@ -47,7 +53,12 @@ export function SyncProgressWidget({ brand }: { brand: string }) {
         <div key={s.id} className="space-y-2">
           <div className="flex items-baseline justify-between gap-2">
             <p className="truncate text-sm font-semibold text-slate-900">{status.syncing ? "Syncing history" : failed ? "Sync needs attention" : "History synced"}</p>
-            <span className="text-xs font-medium text-slate-500 tabular-nums">{Math.round(s.run!.fraction * 100)}%</span>
+            <span className="flex items-baseline gap-2">
+              <span className="text-xs font-medium text-slate-500 tabular-nums">{Math.round(s.run!.fraction * 100)}%</span>
+              <button type="button" aria-label="Hide sync progress" className="text-slate-400 hover:text-slate-600" onClick={() => setDismissed(true)}>
+                ×
+              </button>
+            </span>
           </div>
           <p className="truncate text-xs text-slate-500">{s.shop}</p>
           <ProgressBar fraction={s.run!.fraction} tone={failed ? "red" : status.syncing ? "indigo" : "green"} label={`History sync of ${s.shop}`} />

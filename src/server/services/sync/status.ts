@@ -30,8 +30,10 @@ export function stepProgress(step: Step, now = Date.now()) {
     fraction = 1;
     done = total = step.rootsPromoted || roots;
   } else if (phase === "failed") {
+    // Where it stopped: the red bar keeps its length.
     done = step.rootsPromoted;
     total = roots || expected;
+    fraction = step.rootsPromoted && roots ? 0.5 + 0.5 * (step.rootsPromoted / roots) : expected ? 0.5 * Math.min(1, roots / expected) : 0;
   }
   const active = phase === "bulk_running" || phase === "staging" || phase === "promoting";
   const rate = active && done > 0 ? done / elapsedS : null;

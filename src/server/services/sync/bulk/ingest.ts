@@ -9,6 +9,8 @@ import { copyChunk, createStaging, discardChunksAfter, dropStaging, hasChunk, pr
 export const CHUNK_LINES = 100_000;
 /** Chunks staged ahead of promotion at most (bounds memory and the work redone after a crash). */
 const AHEAD = 2;
+/** Chunks promoted at once. */
+const PROMOTERS = 2;
 
 export interface IngestStep {
   id: string;
@@ -81,8 +83,10 @@ interface ResumePoint {
 }
 
 /**
- * Where to pick up: after the last promoted chunk. Chunks staged but not promoted are discarded
- * (at most AHEAD of them); if Postgres lost the staging tables (crash), everything is staged again.
+ * Where to pick up: after the last chunk of the unbroken run of promoted ones (promoters finish out
+ * of order). Later chunks are discarded and staged again — at most AHEAD + PROMOTERS of them, and
+ * promoting one twice is harmless; if Postgres lost the staging tables (crash), everything is
+ * staged again.
  */
 async function resumePoint(sql: Sql, step: IngestStep, def: EntityDef): Promise<ResumePoint> {
   const chunks = await sql<{ seq: number; endLine: string; endByte: string; promoted: boolean }[]>`
@@ -157,16 +161,28 @@ export async function ingestBulkResult(deps: IngestDeps, step: IngestStep, def: 
     }
   })();
 
-  const promoter = (async () => {
-    try {
-      for (let c = await toPromote.take(); c; c = await toPromote.take()) {
+  // Two promoters, so promotion (the heaviest stage) uses both of Postgres's cores. Chunks hold
+  // different rows, so they rarely touch the same ones; a deadlock over a repeated row is retried.
+  const promoteOne = async (c: StagedChunk) => {
+    for (let attempt = 1; ; attempt++) {
+      try {
         await sql.begin(async (tx) => {
           // Likewise: the chunk's promoted flag is lost with it, so it is promoted again.
           await tx`set local synchronous_commit = off`;
           await promoteChunk(tx, { stepId: step.id, def, tables: immediate, brandId: step.brandId, storeId: step.storeId, seq: c.seq });
           await tx`update sync_chunks set promoted = true where step_id = ${step.id} and seq = ${c.seq}`;
-          await tx`update sync_steps set roots_promoted = roots_promoted + ${c.roots}, lines_promoted = ${c.endLine}, updated_at = now() where id = ${step.id}`;
+          await tx`update sync_steps set roots_promoted = roots_promoted + ${c.roots}, lines_promoted = greatest(lines_promoted, ${c.endLine}), updated_at = now() where id = ${step.id}`;
         });
+        return;
+      } catch (err) {
+        if ((err as { code?: string }).code !== "40P01" || attempt >= 5) throw err;
+      }
+    }
+  };
+  const promoters = Array.from({ length: PROMOTERS }, async () => {
+    try {
+      for (let c = await toPromote.take(); c; c = await toPromote.take()) {
+        await promoteOne(c);
         deps.onProgress?.();
       }
     } catch (err) {
@@ -174,7 +190,8 @@ export async function ingestBulkResult(deps: IngestDeps, step: IngestStep, def: 
       toStage.fail(err);
       throw err;
     }
-  })();
+  });
+  const promoter = Promise.all(promoters);
   // Surfaced through the awaits below; these keep an early failure from being "unhandled".
   stager.catch(() => {});
   promoter.catch(() => {});
