@@ -1,24 +1,17 @@
-import { randomBytes } from "node:crypto";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Emulator, startEmulator } from "~/emulator";
+import type { Emulator } from "~/emulator";
 import { getDb, getSql } from "~/server/db/client";
 import { shopCustomers, shopLineItems, shopOrders, shopProducts, stores } from "~/server/db/schema";
-import { resetEnvCache } from "~/server/env";
 import type { Infra } from "~/server/infra";
-import { createJobProducer } from "~/server/jobs/queue";
 import { getLogger } from "~/server/logger";
-import { beginStoreConnect, completeStoreConnect, listStores } from "~/server/services/stores/connect";
+import { listStores } from "~/server/services/stores/connect";
 import { runReconcile, runRecentSync } from "~/server/services/sync/incremental-sync";
 import { getShopify } from "~/server/shopify/api";
-import { routeShopifyToEmulator } from "~/server/shopify/routing";
 import { getSessionStorage } from "~/server/shopify/session-storage";
-import { approveOnConsentPage, CHROME_UA, cookieHeader } from "../emulator/harness";
-import { callerFor, createUser, servicesReady, syncDeps, testInfra } from "../helpers/context";
+import { callerFor, type createUser, servicesReady, syncDeps, testInfra } from "../helpers/context";
+import { connectedShop } from "../helpers/sync-harness";
 
-const API_KEY = "recent-sync-app";
-const API_SECRET = "recent-sync-secret-0123456789";
-const APP_URL = "http://localhost:3000";
 const SHOP = "recent-shop.myshopify.com";
 const DAY = 86_400_000;
 
@@ -28,39 +21,19 @@ describe.skipIf(!servicesReady)("recent sync", () => {
   let storeId: string;
   let owner: Awaited<ReturnType<typeof createUser>>;
   let brandSlug: string;
+  let ctx: Awaited<ReturnType<typeof connectedShop>>;
 
   beforeAll(async () => {
-    Object.assign(process.env, { SHOPIFY_API_KEY: API_KEY, SHOPIFY_API_SECRET: API_SECRET, APP_URL, TOKEN_ENCRYPTION_KEY: randomBytes(32).toString("base64") });
-    resetEnvCache();
-    emulator = await startEmulator({
-      apps: [{ name: "Brandbase", clientId: API_KEY, clientSecret: API_SECRET, redirectUrls: [`${APP_URL}/api/shopify/callback`], scopes: ["read_orders", "read_customers", "write_customers", "read_products"] }],
-      // History up to now, so the last three days have orders; tokens that expire in a minute.
-      shops: [{ domain: SHOP, seed: 11, orders: 3_000, customers: 600, products: 40, days: 365 }],
-      limits: { offlineTokenTtlSeconds: 60 },
-    });
-    routeShopifyToEmulator(emulator.url);
     infra = testInfra();
-
-    owner = await createUser("sync-owner");
-    const brand = await callerFor(owner, infra).brands.create({ name: "Sync Brand" });
-    brandSlug = brand.slug;
-    const deps = {
-      db: getDb(),
-      shopify: getShopify(),
-      secret: "integration-tests-secret-0123456789abcdef",
-      emulatorUrl: emulator.url,
-      storage: await getSessionStorage(),
-      log: getLogger(),
-      jobs: createJobProducer(infra.queue),
-    };
-    const request = new Request(`${APP_URL}/api/shopify/install`, { headers: { "user-agent": CHROME_UA } });
-    const begin = await beginStoreConnect(deps, { userId: owner.id, brand: brand.slug, shop: SHOP, request });
-    const { callbackUrl } = await approveOnConsentPage(begin.headers.get("location")!);
-    await completeStoreConnect(deps, { userId: owner.id, request: new Request(callbackUrl, { headers: { cookie: cookieHeader(begin), "user-agent": CHROME_UA } }) });
-    [{ id: storeId }] = (await getDb().select({ id: stores.id }).from(stores).where(eq(stores.shopDomain, SHOP))) as [{ id: string }];
+    // History up to now, so the last three days have orders; tokens that expire in a minute.
+    ctx = await connectedShop({ infra, apiKey: "recent-sync-app", shop: SHOP, shopSpec: { seed: 11, orders: 3_000, customers: 600, products: 40, days: 365 }, limits: { offlineTokenTtlSeconds: 60 } });
+    emulator = ctx.emulator;
+    owner = ctx.owner;
+    brandSlug = ctx.brand.slug;
+    storeId = ctx.storeId;
   });
   afterAll(async () => {
-    await emulator.close();
+    await ctx.close();
     await infra.close();
   });
 

@@ -8,15 +8,16 @@ import { stores } from "./shopify";
 // as primary key and no surrogate id: a random uuid index roughly doubled the cost of a bulk load.
 
 const money = () => numeric({ precision: 20, scale: 4 });
-const owner = () => ({
+/** The brand and store a row belongs to (deleted with them). */
+export const brandAndStore = () => ({
   brandId: uuid()
     .notNull()
     .references(() => brands.id, { onDelete: "cascade" }),
   storeId: uuid()
     .notNull()
     .references(() => stores.id, { onDelete: "cascade" }),
-  shopifyId: bigint({ mode: "number" }).notNull(),
 });
+const owner = () => ({ ...brandAndStore(), shopifyId: bigint({ mode: "number" }).notNull() });
 
 export const shopCustomers = pgTable(
   "shop_customers",

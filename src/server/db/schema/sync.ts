@@ -1,6 +1,5 @@
 import { bigint, bigserial, boolean, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
-import { brands } from "./brands";
-import { stores } from "./shopify";
+import { brandAndStore } from "./commerce";
 
 export const SYNC_ENTITIES = ["orders", "customers", "products"] as const;
 export type SyncEntity = (typeof SYNC_ENTITIES)[number];
@@ -12,14 +11,7 @@ export type SyncEntity = (typeof SYNC_ENTITIES)[number];
 export const SYNC_PHASES = ["queued", "bulk_running", "downloading", "staging", "promoting", "done", "failed"] as const;
 export type SyncPhase = (typeof SYNC_PHASES)[number];
 
-const owner = () => ({
-  brandId: uuid()
-    .notNull()
-    .references(() => brands.id, { onDelete: "cascade" }),
-  storeId: uuid()
-    .notNull()
-    .references(() => stores.id, { onDelete: "cascade" }),
-});
+const owner = brandAndStore;
 
 /** One history sync of a store: a step per entity. */
 export const syncRuns = pgTable(
