@@ -128,6 +128,7 @@ async function setPhase(db: Db, stepId: string, phase: SyncPhase, extra: Partial
 
 async function failStep(deps: HistoryDeps, step: Step, message: string): Promise<void> {
   const current = (await loadStep(deps.db, step.id))?.phase ?? step.phase;
+  if (current === "done") return; // what failed came after the step (it stays done)
   await setPhase(deps.db, step.id, "failed", { failedPhase: current === "failed" ? step.failedPhase : current, error: message.slice(0, 2000) });
   await deps.db.update(syncRuns).set({ status: "failed", finishedAt: new Date() }).where(eq(syncRuns.id, step.runId));
   announce(deps, step.brandId);
@@ -282,7 +283,12 @@ async function settleRun(deps: ShopifyDeps, runId: string): Promise<void> {
     returning id, brand_id as "brandId", store_id as "storeId"`;
   if (!run) return;
   const [orders] = await deps.db.select({ moneyCheck: syncSteps.moneyCheck }).from(syncSteps).where(and(eq(syncSteps.runId, runId), eq(syncSteps.entity, "orders")));
-  await runCompletenessCheck(deps, { brandId: run.brandId, storeId: run.storeId, trigger: "history", window: orders?.moneyCheck ?? { money: [], changedSince: 0 }, windowLabel: "every order in the history export" });
+  try {
+    await runCompletenessCheck(deps, { brandId: run.brandId, storeId: run.storeId, trigger: "history", window: orders?.moneyCheck ?? { money: [], changedSince: 0 }, windowLabel: "every order in the history export" });
+  } catch (err) {
+    // The data is in; a check that cannot reach Shopify now (uninstalled, throttled) runs with the next reconciliation.
+    deps.log.warn({ runId, storeId: run.storeId, err }, "completeness check after the history sync could not run");
+  }
 }
 
 export async function runCompletenessCheck(
