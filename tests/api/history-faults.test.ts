@@ -69,4 +69,21 @@ describe.skipIf(!servicesReady)("history sync faults: a malformed result, a fail
     await expect(caller.sync.retryStep({ brand: ctx.brand.slug, stepId: failed.id })).rejects.toMatchObject({ code: "CONFLICT", message: expect.stringContaining("has not failed") });
     await eventually(async () => (await infra.queue.counts("sync")).active === 0, { timeoutMs: 30_000 });
   }, 120_000);
+
+  it("raises a drift alarm, with the numbers, when our data no longer matches the shop's", async () => {
+    const caller = callerFor(ctx.owner, infra);
+    // An order lost on our side (as if a deletion had gone wrong).
+    await getSql()`delete from shop_orders where store_id = ${ctx.storeId} and shopify_id = (select min(shopify_id) from shop_orders where store_id = ${ctx.storeId})`;
+    await caller.sync.check({ brand: ctx.brand.slug, storeId: ctx.storeId });
+    const status = await eventually(
+      async () => {
+        const s = await caller.sync.status({ brand: ctx.brand.slug });
+        return s.stores[0]!.check?.trigger === "manual" ? s : undefined;
+      },
+      { timeoutMs: 30_000, label: "the manual check" },
+    );
+    const truth = ctx.emulator.state.shop(SHOP)!.store.truth();
+    expect(status.stores[0]!.check).toMatchObject({ ok: false, trigger: "manual" });
+    expect(status.stores[0]!.check!.counts).toContainEqual({ entity: "orders", shop: truth.counts.orders, local: truth.counts.orders - 1 });
+  }, 60_000);
 });

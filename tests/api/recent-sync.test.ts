@@ -1,4 +1,4 @@
-import { eq } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Emulator } from "~/emulator";
 import { getDb, getSql } from "~/server/db/client";
@@ -96,10 +96,10 @@ describe.skipIf(!servicesReady)("recent sync", () => {
     const [{ syncedThrough: before }] = (await getDb().select({ syncedThrough: stores.syncedThrough }).from(stores).where(eq(stores.id, storeId))) as [{ syncedThrough: Date }];
     // Changed on Shopify; nothing reached us (no app server listens in this test, as if the webhook was lost).
     const order = emulator.effects.createOrder(shop, { lineItems: [{ variantId: shop.store.products[2]!.variants[0]!.id, quantity: 2 }] });
-    expect(await getDb().select().from(shopOrders).where(eq(shopOrders.shopifyId, order.id))).toHaveLength(0);
+    expect(await getDb().select().from(shopOrders).where(and(eq(shopOrders.storeId, storeId), eq(shopOrders.shopifyId, order.id)))).toHaveLength(0);
     const result = await runReconcile(await syncDeps(infra), { storeId, lookbackHours: 24 });
     expect(result.orders).toBeGreaterThanOrEqual(1);
-    const [saved] = await getDb().select().from(shopOrders).where(eq(shopOrders.shopifyId, order.id));
+    const [saved] = await getDb().select().from(shopOrders).where(and(eq(shopOrders.storeId, storeId), eq(shopOrders.shopifyId, order.id)));
     expect(Number(saved!.total) * 100).toBeCloseTo(order.totalCents, 6);
     const [{ syncedThrough: after }] = (await getDb().select({ syncedThrough: stores.syncedThrough }).from(stores).where(eq(stores.id, storeId))) as [{ syncedThrough: Date }];
     expect(after.getTime()).toBeGreaterThan(before.getTime());

@@ -118,7 +118,7 @@ export async function duplicateRows(storeId: string): Promise<number> {
   return n;
 }
 
-/** Waits for the store's latest history run to end; a failed run throws with its steps' errors. */
+/** Waits for the store's latest history run to end (every step done or failed); a failed run throws with its steps' errors. */
 export async function waitForRun(storeId: string, timeoutMs = 120_000) {
   const run = await eventually(
     async () => {

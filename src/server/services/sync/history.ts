@@ -130,7 +130,7 @@ async function failStep(deps: HistoryDeps, step: Step, message: string): Promise
   const current = (await loadStep(deps.db, step.id))?.phase ?? step.phase;
   if (current === "done") return; // what failed came after the step (it stays done)
   await setPhase(deps.db, step.id, "failed", { failedPhase: current === "failed" ? step.failedPhase : current, error: message.slice(0, 2000) });
-  await deps.db.update(syncRuns).set({ status: "failed", finishedAt: new Date() }).where(eq(syncRuns.id, step.runId));
+  await closeRun(deps.db, step.runId);
   announce(deps, step.brandId);
   deps.log.warn({ stepId: step.id, entity: step.entity, phase: current, error: message }, "history sync step failed");
 }
@@ -275,13 +275,24 @@ async function finishStep(deps: ShopifyDeps, step: Step, window: MoneyWindow | n
   await settleRun(deps, step.runId);
 }
 
+/**
+ * Ends a run once none of its steps is still working: `done` when all are done, `failed` when one
+ * failed (the others finish first, so the widget and the Sync page show the run until then).
+ */
+async function closeRun(db: Db, runId: string): Promise<{ brandId: string; storeId: string; status: string } | undefined> {
+  const rows = await db.execute<{ brandId: string; storeId: string; status: string }>(dsql`
+    update sync_runs set finished_at = now(),
+      status = case when exists (select 1 from sync_steps where run_id = ${runId} and phase = 'failed') then 'failed' else 'done' end
+    where id = ${runId} and status = 'running'
+      and not exists (select 1 from sync_steps where run_id = ${runId} and phase not in ('done', 'failed'))
+    returning brand_id as "brandId", store_id as "storeId", status`);
+  return rows[0];
+}
+
 /** When every step of a run is done: the run is done and the completeness check runs. */
 async function settleRun(deps: ShopifyDeps, runId: string): Promise<void> {
-  const [run] = await deps.sql<{ id: string; brandId: string; storeId: string }[]>`
-    update sync_runs set status = 'done', finished_at = now()
-    where id = ${runId} and status <> 'done' and not exists (select 1 from sync_steps where run_id = ${runId} and phase <> 'done')
-    returning id, brand_id as "brandId", store_id as "storeId"`;
-  if (!run) return;
+  const run = await closeRun(deps.db, runId);
+  if (run?.status !== "done") return;
   const [orders] = await deps.db.select({ moneyCheck: syncSteps.moneyCheck }).from(syncSteps).where(and(eq(syncSteps.runId, runId), eq(syncSteps.entity, "orders")));
   try {
     await runCompletenessCheck(deps, { brandId: run.brandId, storeId: run.storeId, trigger: "history", window: orders?.moneyCheck ?? { money: [], changedSince: 0 }, windowLabel: "every order in the history export" });
