@@ -1,7 +1,7 @@
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getDb, getSql } from "~/server/db/client";
-import { syncRuns, syncSteps } from "~/server/db/schema";
+import { stores, syncRuns, syncSteps } from "~/server/db/schema";
 import { closeInfra, type Infra } from "~/server/infra";
 import { getLogger } from "~/server/logger";
 import { type RunningWorkers, startWorkers } from "~/workers/runtime";
@@ -85,5 +85,21 @@ describe.skipIf(!servicesReady)("history sync faults: a malformed result, a fail
     const truth = ctx.emulator.state.shop(SHOP)!.store.truth();
     expect(status.stores[0]!.check).toMatchObject({ ok: false, trigger: "manual" });
     expect(status.stores[0]!.check!.counts).toContainEqual({ entity: "orders", shop: truth.counts.orders, local: truth.counts.orders - 1 });
+  }, 60_000);
+
+  it("marks the store as needing re-authorization when Shopify refuses its (unexpired) token", async () => {
+    const caller = callerFor(ctx.owner, infra);
+    await fetch(`${ctx.emulator.url}/_emulator/shops/${SHOP}/tokens/revoke`, { method: "POST" });
+    await caller.sync.check({ brand: ctx.brand.slug, storeId: ctx.storeId });
+    const [store] = await eventually(
+      async () => {
+        const rows = await getDb().select().from(stores).where(eq(stores.id, ctx.storeId));
+        return rows[0]?.status === "needs_reauth" ? rows : undefined;
+      },
+      { timeoutMs: 30_000, label: "the store to need re-authorization" },
+    );
+    expect(store!.status).toBe("needs_reauth");
+    // Its jobs stop rather than retry: a new history sync is refused until it is reconnected.
+    await expect(caller.sync.start({ brand: ctx.brand.slug, storeId: ctx.storeId })).rejects.toMatchObject({ code: "CONFLICT", message: expect.stringContaining("reconnect") });
   }, 60_000);
 });

@@ -13,14 +13,17 @@ const REFRESH_MARGIN_MS = 5 * 60 * 1000;
  * A connected store with a usable session: refreshed (and stored again, encrypted) when its token
  * is about to expire. A store without a usable session is marked "needs re-authorization".
  */
+/** Shopify no longer accepts the store's access: it shows as "needs re-authorization" (banner, reconnect) and the caller stops. */
+export async function markNeedsReauth(deps: { db: Db }, input: { store: { id: string; shopDomain: string }; why: string }): Promise<never> {
+  await deps.db.update(stores).set({ status: "needs_reauth", statusChangedAt: new Date() }).where(eq(stores.id, input.store.id));
+  throw new AppError("CONFLICT", `${input.store.shopDomain} needs to be re-authorized: ${input.why}`);
+}
+
 export async function loadStoreSession(deps: { db: Db; shopify: Shopify; storage: SessionStorage }, input: { storeId: string }) {
   const [store] = await deps.db.select().from(stores).where(eq(stores.id, input.storeId));
   if (!store) throw new AppError("NOT_FOUND", "No such store");
   if (store.status !== "connected") throw new AppError("CONFLICT", `The store is ${store.status.replace("_", " ")}`);
-  const needsReauth = async (why: string): Promise<never> => {
-    await deps.db.update(stores).set({ status: "needs_reauth", statusChangedAt: new Date() }).where(eq(stores.id, store.id));
-    throw new AppError("CONFLICT", `${store.shopDomain} needs to be re-authorized: ${why}`);
-  };
+  const needsReauth = (why: string) => markNeedsReauth(deps, { store, why });
   let session: Session | undefined = store.sessionId ? await deps.storage.loadSession(store.sessionId) : undefined;
   if (!session?.accessToken) return needsReauth("no access token is stored");
   if (session.expires && session.expires.getTime() - Date.now() < REFRESH_MARGIN_MS) {

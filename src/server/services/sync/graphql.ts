@@ -1,6 +1,9 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Session } from "@shopify/shopify-api";
+import type { SessionStorage } from "@shopify/shopify-app-session-storage";
+import type { Db } from "../../db/client";
 import type { Shopify } from "../../shopify/api";
+import { loadStoreSession, markNeedsReauth } from "../stores/session";
 
 interface Cost {
   requestedQueryCost: number;
@@ -40,4 +43,25 @@ export function costAwareClient(shopify: Shopify, session: Session, opts: { sign
       }
     }
   };
+}
+
+const isUnauthorized = (err: unknown) => (err as { response?: { code?: number } }).response?.code === 401;
+
+/**
+ * A store's Admin API client: its session (refreshed when due) and the cost-aware client; a 401
+ * (the token was revoked, or the app uninstalled without us hearing) marks the store as needing
+ * re-authorization and stops the caller — retrying cannot help.
+ */
+export async function storeClient(deps: { db: Db; shopify: Shopify; storage: SessionStorage }, input: { storeId: string; signal?: AbortSignal }) {
+  const { store, session } = await loadStoreSession(deps, { storeId: input.storeId });
+  const request = costAwareClient(deps.shopify, session, { signal: input.signal });
+  const guarded = async <T>(query: string, variables: Record<string, unknown> = {}): Promise<T> => {
+    try {
+      return await request<T>(query, variables);
+    } catch (err) {
+      if (isUnauthorized(err)) return markNeedsReauth(deps, { store, why: "Shopify refused its access token (401)" });
+      throw err;
+    }
+  };
+  return { store, session, request: guarded as typeof request };
 }

@@ -15,7 +15,7 @@ import { dropStaging, ingestBulkResult, ResultGoneError } from "./bulk/ingest";
 import { BulkStartError, pollBulkOperation, shopCounts, startBulkOperation } from "./bulk/operation";
 import { stagingTable } from "./bulk/staging";
 import { type MoneyWindow, recordCheck, stagedOrdersWindow } from "./completeness";
-import { costAwareClient } from "./graphql";
+import { storeClient } from "./graphql";
 
 /**
  * The history sync: per store a run, per entity a step that moves through
@@ -136,8 +136,7 @@ async function failStep(deps: HistoryDeps, step: Step, message: string): Promise
 }
 
 async function session(deps: ShopifyDeps, storeId: string, signal?: AbortSignal) {
-  const { store, session } = await loadStoreSession(deps, { storeId });
-  return { store, request: costAwareClient(deps.shopify, session, { signal }) };
+  return storeClient(deps, { storeId, signal });
 }
 
 /**

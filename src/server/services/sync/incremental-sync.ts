@@ -6,9 +6,8 @@ import type { Logger } from "../../logger";
 import type { Shopify } from "../../shopify/api";
 import { type OrderRows, type ProductRows, type Store, writeCustomer, writeOrder, writeProduct } from "../commerce/apply";
 import { sumAmounts } from "../commerce/payloads";
-import { loadStoreSession } from "../stores/session";
 import { type FetchedOrder, fetchedOrdersWindow } from "./completeness";
-import { costAwareClient } from "./graphql";
+import { storeClient } from "./graphql";
 import { runCompletenessCheck, type ShopifyDeps } from "./history";
 import {
   amount, CUSTOMER_FIELDS, type CustomerNode, fulfillment, joinTags, LINE_FIELDS, type LineNode, lower, numericId, ORDER_FIELDS, type OrderNode,
@@ -98,11 +97,10 @@ type SyncDeps = { db: Db; shopify: Shopify; storage: SessionStorage; log: Logger
  */
 export async function runIncrementalSync(deps: SyncDeps, input: { storeId: string; since: (store: { syncedThrough: Date | null }) => Date; signal?: AbortSignal }): Promise<SyncResult> {
   const startedAt = new Date();
-  const { store, session } = await loadStoreSession(deps, { storeId: input.storeId });
+  const { store, request } = await storeClient(deps, { storeId: input.storeId, signal: input.signal });
   const target: Store = { id: store.id, brandId: store.brandId };
   const since = input.since(store).toISOString().replace(/\.\d{3}Z$/, "Z");
   const q = `updated_at:>='${since}'`;
-  const request = costAwareClient(deps.shopify, session, { signal: input.signal });
   const result: SyncResult = { orders: 0, customers: 0, products: 0, fetched: [] };
 
   async function eachPage<T>(query: string, key: string, handle: (nodes: T[]) => Promise<void>) {
