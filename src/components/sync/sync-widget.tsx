@@ -3,6 +3,7 @@
 import Link from "next/link";
 import { usePathname } from "next/navigation";
 import { useEffect, useState } from "react";
+import { cn } from "~/lib/cn";
 import { formatCount, formatDuration } from "~/lib/format";
 import { ProgressBar } from "./progress-bar";
 import { ENTITY_LABELS, PHASE_LABELS, useSyncStatus } from "./sync-status";
@@ -64,10 +65,10 @@ export function SyncProgressWidget({ brand }: { brand: string }) {
           <ProgressBar fraction={s.run!.fraction} tone={failed ? "red" : status.syncing ? "indigo" : "green"} label={`History sync of ${s.shop}`} />
           <ul className="space-y-1 pt-1">
             {s.run!.steps.map((st) => (
-              <li key={st.id} className="flex justify-between text-xs text-slate-600">
-                <span>{ENTITY_LABELS[st.entity]}</span>
-                <span className={st.phase === "failed" ? "font-medium text-red-600" : "tabular-nums"}>
-                  {PHASE_LABELS[st.phase]}
+              <li key={st.id} className="flex justify-between gap-3 text-xs text-slate-600">
+                <span className="shrink-0">{ENTITY_LABELS[st.entity]}</span>
+                <span className={cn("truncate text-right", st.phase === "failed" ? "font-medium text-red-600" : "tabular-nums")}>
+                  {st.phase === "bulk_running" ? "Exporting" : PHASE_LABELS[st.phase]}
                   {st.phase !== "done" && st.total ? ` · ${formatCount(st.done)} / ${formatCount(st.total)}` : ""}
                   {st.etaSeconds ? ` · ${formatDuration(st.etaSeconds)} left` : ""}
                 </span>
