@@ -248,7 +248,6 @@ async function ingestStep(deps: ShopifyDeps, step: Step, signal?: AbortSignal): 
   const result = await ingestBulkResult(
     {
       sql: deps.sql,
-      log: deps.log,
       chunkLines: getEnv().SYNC_CHUNK_LINES,
       onProgress: () => progress.call(),
       setPhase: async (phase) => {

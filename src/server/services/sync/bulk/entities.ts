@@ -103,8 +103,6 @@ type Json = Record<string, unknown>;
 
 export interface EntityDef {
   entity: SyncEntity;
-  /** The shop's own count of roots (for progress and the completeness check). */
-  countField: "ordersCount" | "customersCount" | "productsCount";
   bulkQuery: string;
   tables: TableDef[];
   /** Adds one parsed line to the chunk (roots already claimed in it); `line` (1-based) names it in errors. */
@@ -128,7 +126,6 @@ function childKind(obj: Json, line: number): string {
 
 const ORDERS: EntityDef = {
   entity: "orders",
-  countField: "ordersCount",
   bulkQuery: `{ orders { edges { node { ${ORDER_FIELDS} lineItems { edges { node { ${LINE_FIELDS} } } } } } } }`,
   tables: [
     {
@@ -181,7 +178,6 @@ const ORDERS: EntityDef = {
 
 const CUSTOMERS: EntityDef = {
   entity: "customers",
-  countField: "customersCount",
   bulkQuery: `{ customers { edges { node { ${CUSTOMER_FIELDS} } } } }`,
   tables: [
     {
@@ -210,7 +206,6 @@ const CUSTOMERS: EntityDef = {
 
 const PRODUCTS: EntityDef = {
   entity: "products",
-  countField: "productsCount",
   bulkQuery: `{ products { edges { node { ${PRODUCT_FIELDS} variants { edges { node { ${VARIANT_FIELDS} } } } } } } }`,
   tables: [
     {

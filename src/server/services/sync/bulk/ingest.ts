@@ -1,6 +1,5 @@
 import type { Sql } from "../../../db/client";
 import type { SyncPhase } from "../../../db/schema";
-import type { Logger } from "../../../logger";
 import { numericId } from "../queries";
 import { ChunkRows, type EntityDef, MalformedLineError } from "./entities";
 import { copyChunk, createStaging, discardChunksAfter, dropStaging, hasChunk, promoteChunk } from "./staging";
@@ -21,7 +20,6 @@ export interface IngestStep {
 
 export interface IngestDeps {
   sql: Sql;
-  log: Logger;
   /** Called after each commit that changes the step's progress (callers throttle). */
   onProgress?: () => void;
   /** Moves the step to a phase (and records the time spent in the previous one). */
