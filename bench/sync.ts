@@ -178,7 +178,7 @@ const upsert = (e: SyncEntity, key: string) => {
   const update = cols.filter((c) => c !== "shopify_id").map((c) => `${c} = excluded.${c}`).join(", ");
   const from = stagingTable(floorStep, t);
   const insert = `insert into ${t.target} (brand_id, store_id, ${cols.join(", ")}) select '${brandId}', '${storeId}', ${cols.join(", ")} from ${from}`;
-  if (t.conflict === "keep") return `${insert} on conflict (store_id, shopify_id) do nothing`;
+  if (t.conflict === "keep") return `${insert} on conflict (${t.conflictKey ?? "store_id, shopify_id"}) do nothing`;
   if (t.conflict === "newer") return `${insert} on conflict (store_id, shopify_id) do update set ${update} where ${t.target}.updated_at < excluded.updated_at`;
   return `${insert} on conflict (store_id, shopify_id) do update set ${update}`;
 };

@@ -6,6 +6,8 @@ import { stores } from "./shopify";
 // money is exact (numeric, with its currency); `updatedAt` is Shopify's, so older news never wins.
 // Rows only ever reached through their parent (variants, line items, refunds) have the natural key
 // as primary key and no surrogate id: a random uuid index roughly doubled the cost of a bulk load.
+// Line items and refunds are keyed under their order (Shopify ids are global and never move between
+// orders), so one index serves both the key and "this order's lines".
 
 const money = () => numeric({ precision: 20, scale: 4 });
 /** The brand and store a row belongs to (deleted with them). */
@@ -103,7 +105,8 @@ export const shopLineItems = pgTable(
     quantity: integer().notNull(),
     price: money().notNull(),
   },
-  (t) => [primaryKey({ columns: [t.storeId, t.shopifyId] }), index().on(t.storeId, t.orderShopifyId)],
+  // Keyed under their order: the one index serves "this order's lines" and the natural key alike.
+  (t) => [primaryKey({ columns: [t.storeId, t.orderShopifyId, t.shopifyId] })],
 );
 
 export const shopRefunds = pgTable(
@@ -114,5 +117,5 @@ export const shopRefunds = pgTable(
     amount: money().notNull(),
     createdAt: timestamp({ withTimezone: true }),
   },
-  (t) => [primaryKey({ columns: [t.storeId, t.shopifyId] }), index().on(t.storeId, t.orderShopifyId)],
+  (t) => [primaryKey({ columns: [t.storeId, t.orderShopifyId, t.shopifyId] })],
 );

@@ -37,6 +37,8 @@ export interface TableDef {
    * change once created); `parent` replaces it when its parent was written in this sync.
    */
   conflict: "newer" | "keep" | "parent";
+  /** The production table's key (what ON CONFLICT names); `store_id, shopify_id` unless told. */
+  conflictKey?: string;
   /** For `parent`: the parent's table def key and our column naming the parent. */
   parent?: { key: string; column: string };
 }
@@ -143,9 +145,10 @@ const ORDERS: EntityDef = {
       key: "lines",
       target: "shop_line_items",
       conflict: "keep",
+      conflictKey: "store_id, order_shopify_id, shopify_id",
       columns: [["shopify_id", "bigint"], ["order_shopify_id", "bigint"], ["product_shopify_id", "bigint"], ["variant_shopify_id", "bigint"], ["title", "text"], ["sku", "text"], ["quantity", "integer"], ["price", "numeric"]],
     },
-    { key: "refunds", target: "shop_refunds", conflict: "keep", columns: [["shopify_id", "bigint"], ["order_shopify_id", "bigint"], ["amount", "numeric"], ["created_at", "timestamptz"]] },
+    { key: "refunds", target: "shop_refunds", conflict: "keep", conflictKey: "store_id, order_shopify_id, shopify_id", columns: [["shopify_id", "bigint"], ["order_shopify_id", "bigint"], ["amount", "numeric"], ["created_at", "timestamptz"]] },
   ],
   deferred: [],
   stage(obj, rows, line) {

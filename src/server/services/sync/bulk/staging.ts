@@ -63,7 +63,7 @@ function promoteSql(stepId: string, def: EntityDef, t: TableDef): string {
     .join(", ");
   if (t.conflict === "keep") {
     // Line items and refunds never change once created: a row already there is the same row.
-    return `${insert} SELECT $1::uuid, $2::uuid, ${cols} FROM ${stage} WHERE chunk = $3 ON CONFLICT (store_id, shopify_id) DO NOTHING`;
+    return `${insert} SELECT $1::uuid, $2::uuid, ${cols} FROM ${stage} WHERE chunk = $3 ON CONFLICT (${t.conflictKey ?? "store_id, shopify_id"}) DO NOTHING`;
   }
   if (t.conflict === "newer") {
     // A chunk holds each root once (see ingest); across chunks and against webhooks the guard decides.
