@@ -19,10 +19,16 @@ export async function markNeedsReauth(deps: { db: Db }, input: { store: { id: st
   throw new AppError("CONFLICT", `${input.store.shopDomain} needs to be re-authorized: ${input.why}`);
 }
 
-export async function loadStoreSession(deps: { db: Db; shopify: Shopify; storage: SessionStorage }, input: { storeId: string }) {
+/** The store, if it is connected (an uninstalled, disconnected or re-authorization-needing one is a CONFLICT). */
+export async function requireConnectedStore(deps: { db: Db }, input: { storeId: string }) {
   const [store] = await deps.db.select().from(stores).where(eq(stores.id, input.storeId));
   if (!store) throw new AppError("NOT_FOUND", "No such store");
   if (store.status !== "connected") throw new AppError("CONFLICT", `The store is ${store.status.replace("_", " ")}`);
+  return store;
+}
+
+export async function loadStoreSession(deps: { db: Db; shopify: Shopify; storage: SessionStorage }, input: { storeId: string }) {
+  const store = await requireConnectedStore(deps, input);
   const needsReauth = (why: string) => markNeedsReauth(deps, { store, why });
   let session: Session | undefined = store.sessionId ? await deps.storage.loadSession(store.sessionId) : undefined;
   if (!session?.accessToken) return needsReauth("no access token is stored");

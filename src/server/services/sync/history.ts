@@ -9,7 +9,7 @@ import { PermanentJobError } from "../../infra/queue/port";
 import type { JobProducer } from "../../jobs/queue";
 import type { Logger } from "../../logger";
 import type { Shopify } from "../../shopify/api";
-import { loadStoreSession } from "../stores/session";
+import { requireConnectedStore } from "../stores/session";
 import { ENTITY_DEFS, MalformedLineError } from "./bulk/entities";
 import { dropStaging, ingestBulkResult, ResultGoneError } from "./bulk/ingest";
 import { BulkStartError, pollBulkOperation, shopCounts, startBulkOperation } from "./bulk/operation";
@@ -135,10 +135,6 @@ async function failStep(deps: HistoryDeps, step: Step, message: string): Promise
   deps.log.warn({ stepId: step.id, entity: step.entity, phase: current, error: message }, "history sync step failed");
 }
 
-async function session(deps: ShopifyDeps, storeId: string, signal?: AbortSignal) {
-  return storeClient(deps, { storeId, signal });
-}
-
 /**
  * The job of one step (`bulk_orders`, `bulk_customers`, `bulk_products`): starts the bulk
  * operation when queued; once its result is ready (noticed by the poll job or the
@@ -174,7 +170,7 @@ export async function runBulkStep(deps: ShopifyDeps, input: { stepId: string; at
 
 async function startStep(deps: ShopifyDeps, step: Step, signal?: AbortSignal): Promise<{ phase: SyncPhase }> {
   const def = ENTITY_DEFS[step.entity];
-  const { request } = await session(deps, step.storeId, signal);
+  const { request } = await storeClient(deps, { storeId: step.storeId, signal });
   const counts = await shopCounts(request);
   const operationId = await startBulkOperation(request, def.bulkQuery);
   await setPhase(deps.db, step.id, "bulk_running", { bulkOperationId: operationId, bulkStatus: "CREATED", expectedRoots: counts[step.entity], error: null }, "queued");
@@ -190,7 +186,7 @@ export async function pollBulkStep(deps: ShopifyDeps, input: { stepId: string; s
   if (!step || step.phase !== "bulk_running" || !step.bulkOperationId) return { status: "not running" };
   let op;
   try {
-    const { request } = await session(deps, step.storeId, input.signal);
+    const { request } = await storeClient(deps, { storeId: step.storeId, signal: input.signal });
     op = await pollBulkOperation(request, step.bulkOperationId);
   } catch (err) {
     if (isAppError(err)) {
@@ -242,8 +238,8 @@ async function ingestStep(deps: ShopifyDeps, step: Step, signal?: AbortSignal): 
     await finishStep(deps, step, null);
     return { phase: "done" };
   }
-  // The store must still be connected (an uninstalled store's jobs stop here).
-  await loadStoreSession(deps, { storeId: step.storeId });
+  // The store must still be connected (an uninstalled store's jobs stop here); the signed result URL needs no token.
+  await requireConnectedStore(deps, { storeId: step.storeId });
   const progress = throttled(() => announce(deps, step.brandId));
   const result = await ingestBulkResult(
     {
@@ -304,7 +300,7 @@ export async function runCompletenessCheck(
   deps: ShopifyDeps,
   input: { brandId: string; storeId: string; trigger: "history" | "reconcile" | "manual"; window: MoneyWindow; windowLabel: string; signal?: AbortSignal },
 ) {
-  const { request } = await session(deps, input.storeId, input.signal);
+  const { request } = await storeClient(deps, { storeId: input.storeId, signal: input.signal });
   const shop = await shopCounts(request);
   const check = await recordCheck(deps.sql, { ...input, shop });
   announce(deps, input.brandId);

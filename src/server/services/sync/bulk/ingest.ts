@@ -24,7 +24,6 @@ export interface IngestDeps {
   onProgress?: () => void;
   /** Moves the step to a phase (and records the time spent in the previous one). */
   setPhase: (phase: SyncPhase) => Promise<void>;
-  fetch?: typeof fetch;
   /** Result lines per chunk (CHUNK_LINES unless told). */
   chunkLines?: number;
 }
@@ -37,7 +36,7 @@ export class ResultGoneError extends Error {
   }
 }
 
-/** A single-slot hand-off with back-pressure between pipeline stages. */
+/** A bounded hand-off with back-pressure between pipeline stages. */
 class Channel<T> {
   private items: T[] = [];
   private closed = false;
@@ -97,8 +96,7 @@ async function resumePoint(sql: Sql, step: IngestStep, def: EntityDef): Promise<
   await sql.begin(async (tx) => {
     await tx`delete from sync_chunks where step_id = ${step.id} and seq > ${seq}`;
     await discardChunksAfter(tx, step.id, def, seq);
-    const totals = await tx<{ roots: string; children: string }[]>`
-      select coalesce(sum(roots), 0) as roots, coalesce(sum(children), 0) as children from sync_chunks where step_id = ${step.id}`;
+    const totals = await tx<{ roots: string }[]>`select coalesce(sum(roots), 0) as roots from sync_chunks where step_id = ${step.id}`;
     await tx`update sync_steps set lines_staged = ${done ? Number(done.endLine) : 0}, bytes_staged = ${done ? Number(done.endByte) : 0},
       roots_staged = ${Number(totals[0]!.roots)}, roots_promoted = ${Number(totals[0]!.roots)}, lines_promoted = ${done ? Number(done.endLine) : 0},
       updated_at = now() where id = ${step.id}`;
@@ -125,7 +123,7 @@ export async function ingestBulkResult(deps: IngestDeps, step: IngestStep, def: 
   await createStaging(sql, step.id, def);
   const start = await resumePoint(sql, step, def);
   await deps.setPhase("downloading");
-  const res = await (deps.fetch ?? fetch)(step.resultUrl, { headers: start.byte ? { range: `bytes=${start.byte}-` } : {}, signal: opts.signal });
+  const res = await fetch(step.resultUrl, { headers: start.byte ? { range: `bytes=${start.byte}-` } : {}, signal: opts.signal });
   if (res.status === 400 || res.status === 403 || res.status === 404 || res.status === 410) throw new ResultGoneError(res.status);
   if (!res.ok || !res.body) throw new Error(`Downloading the bulk result failed: HTTP ${res.status}`);
   // A server that ignores Range sends the whole file: skip what is already staged by counting lines.
