@@ -38,7 +38,9 @@ const envSchema = z.object({
   RECONCILE_EVERY_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(15),
   /** Send Shopify traffic to this local emulator instead of *.myshopify.com (dev, demo and tests). */
   SHOPIFY_EMULATOR_URL: z.url({ error: "SHOPIFY_EMULATOR_URL must be a URL like http://127.0.0.1:4100" }).optional(),
-  /** Bearer token for /api/monitoring/* (instance administrators' sessions work too). */
+  /** Live views (subscriptions) one user may hold open at once in a web process. */
+  LIVE_SUBSCRIPTIONS_PER_USER: z.coerce.number().int().min(1).max(1_000).default(20),
+  /** Bearer token for /api/monitoring/*, /api/metrics and /api/health/full (instance administrators' sessions work too). */
   MONITORING_TOKEN: z.string().min(16, "MONITORING_TOKEN must be at least 16 characters").optional(),
 });
 

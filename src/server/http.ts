@@ -1,6 +1,7 @@
 import { timingSafeEqual } from "node:crypto";
-import { getSessionUser } from "./auth";
+import { getSessionUser, type SessionUser } from "./auth";
 import { getEnv } from "./env";
+import { APP_ERROR_HTTP, AppError, isAppError } from "./errors";
 import { getInfra } from "./infra";
 import { getLogger } from "./logger";
 import { createMetrics, type Metrics } from "./services/system/metrics";
@@ -14,7 +15,10 @@ export function getMetrics(): Metrics {
 
 type Handler = (req: Request) => Promise<Response> | Response;
 
-/** Wraps a route handler: request metrics, and a JSON 500 (logged, no internals) for anything thrown. */
+/**
+ * Wraps a route handler: request metrics; an AppError thrown by a service becomes its HTTP status
+ * with the message (and field errors); anything else a JSON 500 (logged, no internals).
+ */
 export function withHttp(route: string, handler: Handler): (req: Request) => Promise<Response> {
   return async (req: Request) => {
     const started = performance.now();
@@ -24,12 +28,23 @@ export function withHttp(route: string, handler: Handler): (req: Request) => Pro
       status = res.status;
       return res;
     } catch (err) {
+      if (isAppError(err)) {
+        status = APP_ERROR_HTTP[err.code];
+        return Response.json({ error: err.message, ...(err.fields ? { fields: err.fields } : {}) }, { status, headers: { "cache-control": "no-store" } });
+      }
       getLogger().error({ err, route, method: req.method }, "request failed");
       return Response.json({ error: "Internal error" }, { status: 500 });
     } finally {
       getMetrics().observeHttp(route, req.method, status, (performance.now() - started) / 1000);
     }
   };
+}
+
+/** The signed-in user of a route handler's request; UNAUTHORIZED otherwise. */
+export async function requireSignedIn(req: Request): Promise<SessionUser> {
+  const user = await getSessionUser(req.headers);
+  if (!user) throw new AppError("UNAUTHORIZED", "Sign in to continue");
+  return user;
 }
 
 /**

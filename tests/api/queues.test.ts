@@ -24,9 +24,10 @@ describe.skipIf(!servicesReady)("queue health procedures", () => {
   beforeAll(async () => {
     infra = testInfra();
     workers = startWorkers({ infra, log: getLogger() }, { queues: ["sync", "analysis"], graceMs: 1_000 });
-    ownerUser = await createUser("q-owner");
+    // Probes are for instance administrators (they occupy shared workers).
+    ownerUser = await createUser("q-owner", { instanceAdmin: true });
     owner = callerFor(ownerUser, infra);
-    other = callerFor(await createUser("q-other"), infra);
+    other = callerFor(await createUser("q-other", { instanceAdmin: true }), infra);
     brand = await owner.brands.create({ name: "Queue Brand" });
     otherBrand = await other.brands.create({ name: "Other Queue Brand" });
   });
@@ -50,10 +51,10 @@ describe.skipIf(!servicesReady)("queue health procedures", () => {
   it("shows a brand only its own failed jobs, and lets only that brand retry or discard them", async () => {
     const mine = await owner.queues.probe({ brand: brand.slug, queue: "analysis", fail: true });
     const theirs = await other.queues.probe({ brand: otherBrand.slug, queue: "analysis", fail: true });
-    await eventually(async () => (await owner.queues.failed({ brand: brand.slug })).length === 1, { label: "failed job" });
-    await eventually(async () => (await other.queues.failed({ brand: otherBrand.slug })).length === 1, { label: "other failed job" });
+    await eventually(async () => (await owner.queues.failed({ brand: brand.slug })).jobs.length === 1, { label: "failed job" });
+    await eventually(async () => (await other.queues.failed({ brand: otherBrand.slug })).jobs.length === 1, { label: "other failed job" });
 
-    const [failed] = await owner.queues.failed({ brand: brand.slug });
+    const { jobs: [failed] } = await owner.queues.failed({ brand: brand.slug });
     expect(failed).toMatchObject({ queue: "analysis", id: mine.jobId, name: "probe", attemptsMade: 1 });
     expect(failed!.error).toBe(`Probe ${mine.probeId} failed on request`);
     expect(failed!.stack).toContain("runProbe");
@@ -67,7 +68,7 @@ describe.skipIf(!servicesReady)("queue health procedures", () => {
 
     await owner.queues.retry({ brand: brand.slug, queue: "analysis", jobId: mine.jobId });
     // It fails again (the probe was asked to), so it returns to the failed list with a second attempt.
-    await eventually(async () => (await owner.queues.failed({ brand: brand.slug }))[0]?.attemptsMade === 2, { label: "retried attempt" });
+    await eventually(async () => (await owner.queues.failed({ brand: brand.slug })).jobs[0]?.attemptsMade === 2, { label: "retried attempt" });
   });
 
   it("streams a snapshot at once and another when a worker reports activity", async () => {
@@ -90,7 +91,8 @@ describe.skipIf(!servicesReady)("queue health procedures", () => {
   });
 
   it("lets only instance administrators pause a queue", async () => {
-    await expect(owner.queues.pause({ queue: "send" })).rejects.toMatchObject({ code: "FORBIDDEN" });
+    const member = callerFor(await createUser("q-member"), infra);
+    await expect(member.queues.pause({ queue: "send" })).rejects.toMatchObject({ code: "FORBIDDEN" });
     const admin = callerFor(await createUser("instance-admin", { instanceAdmin: true }), infra);
     const received: unknown[] = [];
     const unsubscribe = await infra.pubsub.subscribe(QUEUE_ACTIVITY_CHANNEL, (m) => received.push(m));
@@ -100,5 +102,54 @@ describe.skipIf(!servicesReady)("queue health procedures", () => {
     expect((await owner.queues.health({ brand: brand.slug })).find((q) => q.name === "send")!.paused).toBe(false);
     await eventually(async () => received.length >= 2, { label: "pause announcements" });
     await unsubscribe();
+  });
+
+  it("shows brand members their brand's figures only; the whole instance is for instance administrators", async () => {
+    const analystUser = await createUser("q-analyst");
+    const scoped = await owner.brands.create({ name: "Scoped Queue Brand" });
+    const neighbour = await other.brands.create({ name: "Neighbour Queue Brand" });
+    await owner.members.invite({ brand: scoped.slug, email: analystUser.email, role: "analyst" }).then(({ url }) =>
+      callerFor(analystUser, infra).invitations.accept({ token: url.split("/").pop()! }),
+    );
+    const analyst = callerFor(analystUser, infra);
+    // Paused, so the jobs stay waiting where they can be counted.
+    await infra.queue.pause("campaign");
+    try {
+      await owner.queues.probe({ brand: scoped.slug, queue: "campaign" });
+      for (let i = 0; i < 3; i++) await other.queues.probe({ brand: neighbour.slug, queue: "campaign" });
+      const campaign = (health: QueueHealth[]) => health.find((q) => q.name === "campaign")!.counts.waiting;
+      expect(campaign(await analyst.queues.health({ brand: scoped.slug }))).toBe(1);
+      expect(campaign(await other.queues.health({ brand: neighbour.slug }))).toBe(3);
+      expect(campaign(await owner.queues.health({ brand: scoped.slug, scope: "instance" }))).toBeGreaterThanOrEqual(4);
+      await expect(analyst.queues.health({ brand: scoped.slug, scope: "instance" })).rejects.toMatchObject({ code: "FORBIDDEN" });
+      await expect(analyst.queues.live({ brand: scoped.slug, scope: "instance" })).rejects.toMatchObject({ code: "FORBIDDEN" });
+    } finally {
+      await infra.queue.resume("campaign");
+    }
+  });
+
+  it("pages a brand's failed jobs across queues with a cursor, newest first, none missed or repeated", async () => {
+    const paged = await owner.brands.create({ name: "Paged Failures Brand" });
+    const noise = await other.brands.create({ name: "Noisy Failures Brand" });
+    const mine: string[] = [];
+    for (let i = 0; i < 5; i++) {
+      mine.push((await owner.queues.probe({ brand: paged.slug, queue: i % 2 ? "sync" : "analysis", fail: true })).jobId);
+      await other.queues.probe({ brand: noise.slug, queue: "analysis", fail: true });
+    }
+    await eventually(async () => (await owner.queues.failed({ brand: paged.slug, limit: 100 })).jobs.length === 5, { label: "five failed jobs" });
+    const seen: string[] = [];
+    let cursor: { at: number; id: string } | null = null;
+    let pages = 0;
+    do {
+      const page: Awaited<ReturnType<typeof owner.queues.failed>> = await owner.queues.failed({ brand: paged.slug, limit: 2, cursor });
+      expect(page.jobs.length).toBeLessThanOrEqual(2);
+      seen.push(...page.jobs.map((j) => j.id));
+      const times = page.jobs.map((j) => j.failedAt);
+      expect(times).toEqual([...times].sort((a, b) => b - a));
+      cursor = page.next;
+      pages++;
+    } while (cursor && pages < 10);
+    expect(pages).toBe(3);
+    expect(seen.sort()).toEqual([...mine].sort());
   });
 });

@@ -1,7 +1,9 @@
 import { randomUUID } from "node:crypto";
 import { inject } from "vitest";
 import { getAuth } from "~/server/auth";
+import { eq } from "drizzle-orm";
 import { getDb, getSql } from "~/server/db/client";
+import { user } from "~/server/db/schema";
 import { getShopify } from "~/server/shopify/api";
 import { getSessionStorage } from "~/server/shopify/session-storage";
 import { createCaller } from "~/server/api/root";
@@ -28,7 +30,15 @@ export function testInfra(prefix = uniquePrefix()): Infra {
 export async function createUser(label = "user", opts: { instanceAdmin?: boolean } = {}): Promise<SessionUser> {
   const email = `${label}-${randomUUID().slice(0, 8)}@example.test`;
   const result = await getAuth().api.signUpEmail({ body: { email, password: "correct-horse-42", name: label } });
+  // Stored too, so the session (HTTP routes) says the same as the callers built from this object.
+  if (opts.instanceAdmin) await getDb().update(user).set({ isInstanceAdmin: true }).where(eq(user.id, result.user.id));
   return { id: result.user.id, email, name: label, isInstanceAdmin: opts.instanceAdmin ?? false };
+}
+
+/** Signs in through better-auth as the browser would and returns the session cookie. */
+export async function sessionCookie(email: string, password = "correct-horse-42"): Promise<string> {
+  const res = await getAuth().api.signInEmail({ body: { email, password }, asResponse: true });
+  return res.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
 }
 
 /** A tRPC caller acting as `user` (or anonymous), on the given infrastructure. */

@@ -1,14 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { GET } from "~/app/api/sync/[brandId]/status/route";
-import { getAuth } from "~/server/auth";
 import type { Infra } from "~/server/infra";
-import { callerFor, createUser, servicesReady, testInfra } from "../helpers/context";
-
-/** Signs in through better-auth as the browser would and returns the session cookie. */
-async function sessionCookie(email: string): Promise<string> {
-  const res = await getAuth().api.signInEmail({ body: { email, password: "correct-horse-42" }, asResponse: true });
-  return res.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
-}
+import { callerFor, createUser, servicesReady, sessionCookie, testInfra } from "../helpers/context";
 
 describe.skipIf(!servicesReady)("GET /api/sync/{brandId}/status", () => {
   let infra: Infra;

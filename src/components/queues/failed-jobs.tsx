@@ -1,6 +1,6 @@
 "use client";
 
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useInfiniteQuery, useMutation, useQueryClient } from "@tanstack/react-query";
 import { createColumnHelper } from "@tanstack/react-table";
 import { useMemo } from "react";
 import { useBrand } from "~/components/brands/brand-context";
@@ -9,9 +9,7 @@ import { Alert } from "~/components/ui/alert";
 import { Badge } from "~/components/ui/badge";
 import { Button } from "~/components/ui/button";
 import { Card, CardBody, CardHeader } from "~/components/ui/card";
-import { DataTable } from "~/components/ui/data-table";
-import { EmptyState } from "~/components/ui/empty-state";
-import { SkeletonRows } from "~/components/ui/skeleton";
+import { PagedTable } from "~/components/ui/paged-table";
 import { describeError, useTRPC } from "~/lib/trpc";
 import type { BrandFailedJob } from "~/server/services/queues/failed-jobs";
 import { formatAgo } from "~/lib/format";
@@ -23,7 +21,8 @@ export function FailedJobs() {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const canManage = roleAtLeast(brand.role, "admin");
-  const failed = useQuery(trpc.queues.failed.queryOptions({ brand: brand.slug }));
+  const failed = useInfiniteQuery(trpc.queues.failed.infiniteQueryOptions({ brand: brand.slug, limit: 25 }, { getNextPageParam: (last) => last.next }));
+  const rows = failed.data?.pages.flatMap((p) => p.jobs) ?? [];
   const refresh = () => queryClient.invalidateQueries({ queryKey: trpc.queues.failed.queryKey() });
   const retry = useMutation(trpc.queues.retry.mutationOptions({ onSuccess: refresh }));
   const discard = useMutation(trpc.queues.discard.mutationOptions({ onSuccess: refresh }));
@@ -79,15 +78,14 @@ export function FailedJobs() {
       <CardHeader title="Failed jobs" description="This brand's jobs that ran out of attempts, newest first." />
       <CardBody>
         {actionError ? <Alert tone="error" className="mb-3">{actionError}</Alert> : null}
-        {failed.isPending ? (
-          <SkeletonRows rows={2} />
-        ) : failed.error ? (
-          <Alert tone="error">{describeError(failed.error).message}</Alert>
-        ) : failed.data.length === 0 ? (
-          <EmptyState title="No failed jobs" description="When a job of this brand fails for good, it shows here with its error and stack, ready to retry." />
-        ) : (
-          <DataTable label="Failed jobs" columns={columns} data={failed.data} rowId={(r) => `${r.queue}/${r.id}`} />
-        )}
+        <PagedTable
+          label="Failed jobs"
+          query={failed}
+          rows={rows}
+          columns={columns}
+          rowId={(r) => `${r.queue}/${r.id}`}
+          empty={{ title: "No failed jobs", description: "When a job of this brand fails for good, it shows here with its error and stack, ready to retry." }}
+        />
       </CardBody>
     </Card>
   );

@@ -2,7 +2,7 @@
 
 import { useQueryClient } from "@tanstack/react-query";
 import { useSubscription } from "@trpc/tanstack-react-query";
-import { useEffect, useRef } from "react";
+import { useEffect, useRef, useState } from "react";
 import { useBrand } from "~/components/brands/brand-context";
 import { roleAtLeast } from "~/lib/roles";
 import { PageHeader } from "~/components/page-header";
@@ -19,7 +19,9 @@ export function QueueHealthView() {
   const brand = useBrand();
   const trpc = useTRPC();
   const queryClient = useQueryClient();
-  const live = useSubscription(trpc.queues.live.subscriptionOptions({ brand: brand.slug }));
+  const isInstanceAdmin = brand.user.isInstanceAdmin;
+  const [scope, setScope] = useState<"brand" | "instance">("brand");
+  const live = useSubscription(trpc.queues.live.subscriptionOptions({ brand: brand.slug, scope }));
   const queues = live.data?.data;
   const failedTotal = queues?.reduce((n, q) => n + q.counts.failed, 0);
 
@@ -28,7 +30,7 @@ export function QueueHealthView() {
   useEffect(() => {
     if (failedTotal === undefined || failedTotal === lastFailed.current) return;
     lastFailed.current = failedTotal;
-    void queryClient.invalidateQueries({ queryKey: trpc.queues.failed.queryKey() });
+    void queryClient.invalidateQueries({ queryKey: trpc.queues.failed.infiniteQueryKey() });
   }, [failedTotal, queryClient, trpc]);
 
   const connection =
@@ -52,9 +54,17 @@ export function QueueHealthView() {
       />
       <div className="space-y-6">
         <Card>
-          <CardHeader title="Queues" description="Counts are for the whole instance; failed jobs below are this brand's only." />
+          <CardHeader
+            title="Queues"
+            description={
+              scope === "brand"
+                ? `This brand's jobs in each queue${queues?.some((q) => q.capped) ? " (a very long queue is counted from its newest 50,000 jobs)" : ""}.`
+                : "Every brand's jobs: the whole instance."
+            }
+            actions={isInstanceAdmin ? <ScopeToggle scope={scope} onChange={setScope} /> : undefined}
+          />
           <CardBody className="px-0 py-0">
-            {queues ? <QueueTable queues={queues} canPause={brand.user.isInstanceAdmin} /> : <div className="p-5"><SkeletonRows rows={6} /></div>}
+            {queues ? <QueueTable queues={queues} canPause={isInstanceAdmin} /> : <div className="p-5"><SkeletonRows rows={6} /></div>}
           </CardBody>
         </Card>
         <div className="grid gap-6 lg:grid-cols-[2fr_1fr]">
@@ -62,13 +72,15 @@ export function QueueHealthView() {
             <CardHeader title="Throughput" description="Jobs completed per minute, last 15 minutes" />
             <CardBody>{queues ? <ThroughputChart queues={queues} /> : <SkeletonRows rows={4} />}</CardBody>
           </Card>
-          {roleAtLeast(brand.role, "admin") ? (
+          {isInstanceAdmin ? (
             <ProbeForm />
           ) : (
             <Card>
               <CardHeader title="Test job" />
               <CardBody>
-                <p className="text-sm text-slate-500">Admins and owners can send a test job through a queue and retry or discard failed jobs.</p>
+                <p className="text-sm text-slate-500">
+                  Instance administrators can send a test job through a queue{roleAtLeast(brand.role, "admin") ? "; as an admin of this brand you can retry or discard its failed jobs." : "."}
+                </p>
               </CardBody>
             </Card>
           )}
@@ -76,5 +88,25 @@ export function QueueHealthView() {
         <FailedJobs />
       </div>
     </>
+  );
+}
+
+/** Instance administrators switch between this brand's jobs and the whole instance's. */
+function ScopeToggle(props: { scope: "brand" | "instance"; onChange: (scope: "brand" | "instance") => void }) {
+  const option = (value: "brand" | "instance", label: string) => (
+    <button
+      type="button"
+      aria-pressed={props.scope === value}
+      onClick={() => props.onChange(value)}
+      className={`px-3 py-1 text-xs font-medium ${props.scope === value ? "bg-indigo-600 text-white" : "bg-white text-slate-700 hover:bg-slate-50"}`}
+    >
+      {label}
+    </button>
+  );
+  return (
+    <div role="group" aria-label="Which jobs to count" className="inline-flex overflow-hidden rounded-md border border-slate-300">
+      {option("brand", "This brand")}
+      {option("instance", "Whole instance")}
+    </div>
   );
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { PubSubPort } from "../infra/pubsub/port";
+import { getEnv } from "../env";
 import { liveSnapshots } from "./live";
 
 /** A synchronous in-process channel: enough to drive the generator's timing. */
@@ -37,6 +38,7 @@ describe("liveSnapshots", () => {
       signal: controller.signal,
       minIntervalMs: 10,
       heartbeatMs: 60_000,
+      userId: "u-1",
     });
     const first = await stream.next();
     expect(subscribers("c")).toBe(1);
@@ -52,5 +54,30 @@ describe("liveSnapshots", () => {
     controller.abort();
     await stream.return(undefined);
     expect(subscribers("c")).toBe(0);
+  });
+
+  it("caps the live views one user holds open, and frees a slot when one closes", async () => {
+    const { port, subscribers } = localPubSub();
+    const limit = getEnv().LIVE_SUBSCRIPTIONS_PER_USER;
+    const open = (userId: string) => {
+      const stream = liveSnapshots({ pubsub: port, channel: "cap", snapshot: async () => 1, signal: undefined, heartbeatMs: 60_000, userId });
+      return { stream, first: stream.next() };
+    };
+    const held = Array.from({ length: limit }, () => open("busy-user"));
+    await Promise.all(held.map((h) => h.first));
+    expect(subscribers("cap")).toBe(limit);
+
+    const refused = open("busy-user");
+    await expect(refused.first).rejects.toMatchObject({ code: "TOO_MANY_REQUESTS" });
+    expect(subscribers("cap")).toBe(limit);
+    // Another user is not affected.
+    const other = open("other-user");
+    await expect(other.first).resolves.toMatchObject({ done: false });
+
+    await held[0]!.stream.return(undefined);
+    const again = open("busy-user");
+    await expect(again.first).resolves.toMatchObject({ done: false });
+    for (const s of [...held.slice(1), other, again]) await s.stream.return(undefined);
+    expect(subscribers("cap")).toBe(0);
   });
 });

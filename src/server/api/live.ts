@@ -1,5 +1,27 @@
-import { tracked } from "@trpc/server";
+import { tracked, TRPCError } from "@trpc/server";
+import { getEnv } from "../env";
 import type { PubSubPort } from "../infra/pubsub/port";
+
+/** Open live views per user in this process: each holds a connection and a subscription. */
+const openByUser = new Map<string, number>();
+
+/** Takes one of the user's live-view slots, or refuses when they hold `LIVE_SUBSCRIPTIONS_PER_USER` already. */
+function takeLiveSlot(userId: string): () => void {
+  const held = openByUser.get(userId) ?? 0;
+  const limit = getEnv().LIVE_SUBSCRIPTIONS_PER_USER;
+  if (held >= limit) {
+    throw new TRPCError({ code: "TOO_MANY_REQUESTS", message: `You have ${held} live views open; close some tabs (at most ${limit} at once)` });
+  }
+  openByUser.set(userId, held + 1);
+  let released = false;
+  return () => {
+    if (released) return;
+    released = true;
+    const left = (openByUser.get(userId) ?? 1) - 1;
+    if (left > 0) openByUser.set(userId, left);
+    else openByUser.delete(userId);
+  };
+}
 
 /**
  * The shape of every live view: subscribe first (so nothing published meanwhile is missed),
@@ -14,15 +36,24 @@ export async function* liveSnapshots<T>(opts: {
   signal: AbortSignal | undefined;
   minIntervalMs?: number;
   heartbeatMs?: number;
+  /** Whose view this is: counted against their live-view limit while open. */
+  userId: string;
 }) {
+  const release = takeLiveSlot(opts.userId);
   const minIntervalMs = opts.minIntervalMs ?? 250;
   const heartbeatMs = opts.heartbeatMs ?? 5_000;
   let dirty = false;
   let wake: (() => void) | undefined;
-  const unsubscribe = await opts.pubsub.subscribe(opts.channel, () => {
-    dirty = true;
-    wake?.();
-  });
+  let unsubscribe: () => Promise<void>;
+  try {
+    unsubscribe = await opts.pubsub.subscribe(opts.channel, () => {
+      dirty = true;
+      wake?.();
+    });
+  } catch (err) {
+    release();
+    throw err;
+  }
   const sleep = (ms: number) =>
     new Promise<void>((resolve) => {
       const timer = setTimeout(done, ms);
@@ -46,6 +77,7 @@ export async function* liveSnapshots<T>(opts: {
       if (since < minIntervalMs && !opts.signal?.aborted) await new Promise((r) => setTimeout(r, minIntervalMs - since));
     }
   } finally {
+    release();
     await unsubscribe();
   }
 }

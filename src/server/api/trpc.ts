@@ -10,8 +10,7 @@ import { AppError } from "../errors";
 import { getInfra, type Infra } from "../infra";
 import { createJobProducer, type JobProducer } from "../jobs/queue";
 import { getLogger, type Logger } from "../logger";
-import { findMembership } from "../services/brands/brands";
-import { roleAtLeast } from "~/lib/roles";
+import { requireBrandRole } from "../services/brands/access";
 
 export interface TRPCContext {
   db: Db;
@@ -34,11 +33,16 @@ export async function createTRPCContext(opts: { headers: Headers }): Promise<TRP
   };
 }
 
-/** Who may call a procedure; the tenant-isolation test reads this from every procedure. */
+/**
+ * Who may call a procedure; the tenancy tests read this from every procedure of the router.
+ * `brand` procedures also declare the least role they need (`minRole`), and `instanceAdmin` when
+ * they are for instance administrators too (who must also be members of the brand).
+ */
 export type ProcedureScope = "public" | "authed" | "instance-admin" | "brand";
 export interface Meta {
   scope: ProcedureScope;
   minRole?: BrandRole;
+  instanceAdmin?: boolean;
 }
 
 const t = initTRPC
@@ -91,16 +95,18 @@ export const instanceAdminProcedure = authedProcedure.meta({ scope: "instance-ad
 /** Every brand-scoped procedure takes `brand` (slug or id) and checks membership before anything else. */
 export const brandInput = z.object({ brand: z.string().min(1, "brand is required").max(100) });
 
-export function brandProcedure(minRole: BrandRole = "analyst") {
+/**
+ * Brand-scoped procedures: membership and role are checked by `requireBrandRole` (the one tenancy
+ * check the HTTP routes and services use too) before anything else; `ctx.brandId` is then non-null.
+ * Child ids in the input are the service's to check (`requireBrandChild`).
+ */
+export function brandProcedure(minRole: BrandRole = "analyst", opts: { instanceAdmin?: boolean } = {}) {
   return authedProcedure
-    .meta({ scope: "brand", minRole })
+    .meta({ scope: "brand", minRole, instanceAdmin: opts.instanceAdmin })
     .input(brandInput)
     .use(async ({ ctx, input, next }) => {
-      const membership = await findMembership({ db: ctx.db }, { userId: ctx.user.id, brand: input.brand });
-      if (!membership) throw new TRPCError({ code: "FORBIDDEN", message: "You are not a member of this brand" });
-      if (!roleAtLeast(membership.role, minRole)) {
-        throw new TRPCError({ code: "FORBIDDEN", message: `This needs the ${minRole} role or higher in this brand` });
-      }
+      const membership = await requireBrandRole({ db: ctx.db }, { userId: ctx.user.id, brand: input.brand, minRole });
+      if (opts.instanceAdmin && !ctx.user.isInstanceAdmin) throw new TRPCError({ code: "FORBIDDEN", message: "Only instance administrators can do this" });
       return next({
         ctx: { brand: membership, brandId: membership.id, brandRole: membership.role, log: ctx.log.child({ brandId: membership.id }) },
       });

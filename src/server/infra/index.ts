@@ -19,6 +19,8 @@ export interface Infra {
   rateLimit: RateLimitPort;
   /** Which backend carries queues, pub/sub and locks. */
   backend: "redis" | "postgres";
+  /** Checks the backend answers, on the connection the ports already share (no new connection per check). */
+  ping(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -28,7 +30,10 @@ export interface Infra {
  */
 export function createInfra(options: { redisUrl: string; prefix: string }): Infra {
   const connection = createRedis(options.redisUrl, "command", `${options.prefix}:shared`);
-  connection.on("error", () => {}); // each call reports its own failure
+  // Each call reports its own failure; the last connection error says why (e.g. ECONNREFUSED).
+  let lastError: Error | undefined;
+  connection.on("error", (err: Error) => (lastError = err));
+  connection.on("ready", () => (lastError = undefined));
   const shared = { url: options.redisUrl, prefix: options.prefix, connection };
   const queue = createRedisQueue(shared);
   const pubsub = createRedisPubSub(shared);
@@ -42,6 +47,13 @@ export function createInfra(options: { redisUrl: string; prefix: string }): Infr
     lock,
     rateLimit,
     backend: "redis",
+    async ping() {
+      try {
+        await connection.ping();
+      } catch (err) {
+        throw lastError ?? err;
+      }
+    },
     async close() {
       await Promise.all([queue.close(), pubsub.close(), cache.close(), lock.close(), rateLimit.close()]);
       await quitRedis(connection);

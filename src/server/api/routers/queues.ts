@@ -1,30 +1,35 @@
 import { discardBrandJob, listBrandFailedJobs, retryBrandJob } from "../../services/queues/failed-jobs";
-import { getAllQueuesHealth } from "../../services/queues/health";
+import { getAllQueuesHealth, queueScopeFor } from "../../services/queues/health";
 import { QUEUE_ACTIVITY_CHANNEL } from "../../services/queues/activity";
 import { setQueuePaused } from "../../services/queues/control";
 import { enqueueProbe } from "../../services/queues/probe";
 import { liveSnapshots } from "../live";
-import { failedJobsInput, jobRefInput, liveInput, probeInput, queueNameInput } from "../schemas/queues";
+import { failedJobsInput, jobRefInput, liveQueuesInput, probeInput, queueNameInput, queueScopeInput } from "../schemas/queues";
 import { brandProcedure, createTRPCRouter, instanceAdminProcedure } from "../trpc";
 
 export const queuesRouter = createTRPCRouter({
-  health: brandProcedure().query(({ ctx }) => getAllQueuesHealth(ctx.infra)),
+  /** The brand's own jobs in every queue; `scope: "instance"` (instance administrators) the whole instance. */
+  health: brandProcedure()
+    .input(queueScopeInput)
+    .query(({ ctx, input }) => getAllQueuesHealth(ctx.infra, { scope: queueScopeFor({ user: ctx.user, brandId: ctx.brandId }, input.scope) })),
 
   /** Snapshot, then a fresh one whenever a worker reports activity (coalesced), resumable. */
   live: brandProcedure()
-    .input(liveInput)
-    .subscription(({ ctx, signal }) =>
-      liveSnapshots({
+    .input(liveQueuesInput)
+    .subscription(({ ctx, input, signal }) => {
+      const scope = queueScopeFor({ user: ctx.user, brandId: ctx.brandId }, input.scope);
+      return liveSnapshots({
         pubsub: ctx.infra.pubsub,
         channel: QUEUE_ACTIVITY_CHANNEL,
-        snapshot: () => getAllQueuesHealth(ctx.infra),
+        snapshot: () => getAllQueuesHealth(ctx.infra, { scope }),
         signal,
-      }),
-    ),
+        userId: ctx.user.id,
+      });
+    }),
 
   failed: brandProcedure()
     .input(failedJobsInput)
-    .query(({ ctx, input }) => listBrandFailedJobs(ctx.infra, { brandId: ctx.brandId, limit: input.limit })),
+    .query(({ ctx, input }) => listBrandFailedJobs(ctx.infra, { brandId: ctx.brandId, limit: input.limit, cursor: input.cursor })),
 
   retry: brandProcedure("admin")
     .input(jobRefInput)
@@ -34,7 +39,8 @@ export const queuesRouter = createTRPCRouter({
     .input(jobRefInput)
     .mutation(({ ctx, input }) => discardBrandJob(ctx.infra, { brandId: ctx.brandId, queue: input.queue, jobId: input.jobId })),
 
-  probe: brandProcedure("admin")
+  /** Instance administrators only: probes occupy shared workers (up to a minute each). */
+  probe: brandProcedure("analyst", { instanceAdmin: true })
     .input(probeInput)
     .mutation(({ ctx, input }) =>
       enqueueProbe({ jobs: ctx.jobs, pubsub: ctx.infra.pubsub }, { brandId: ctx.brandId, queue: input.queue, durationMs: input.durationMs, fail: input.fail }),

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { getSql } from "../../db/client";
-import { retrySyncStep, startHistorySync, syncChannel } from "../../services/sync/history";
+import { requestCompletenessCheck, retrySyncStep, startHistorySync, syncChannel } from "../../services/sync/history";
 import { getSyncStatus } from "../../services/sync/status";
 import { liveSnapshots } from "../live";
 import { liveInput } from "../schemas/queues";
@@ -16,7 +16,7 @@ export const syncRouter = createTRPCRouter({
   live: brandProcedure()
     .input(liveInput)
     .subscription(({ ctx, signal }) =>
-      liveSnapshots({ pubsub: ctx.infra.pubsub, channel: syncChannel(ctx.brandId), snapshot: () => getSyncStatus(ctx, { brandId: ctx.brandId, counts: false }), signal, minIntervalMs: 300 }),
+      liveSnapshots({ pubsub: ctx.infra.pubsub, channel: syncChannel(ctx.brandId), snapshot: () => getSyncStatus(ctx, { brandId: ctx.brandId, counts: false }), signal, minIntervalMs: 300, userId: ctx.user.id }),
     ),
 
   /** Sync a store's whole history again (after a disconnect, or to re-check everything). */
@@ -32,7 +32,5 @@ export const syncRouter = createTRPCRouter({
   /** Compares the store's counts with the shop's now (a job: it calls Shopify). */
   check: brandProcedure("admin")
     .input(storeInput)
-    .mutation(async ({ ctx, input }) => {
-      await ctx.jobs.enqueue("sync", "completenessCheck", { brandId: ctx.brandId, storeId: input.storeId }, { jobId: `check-${input.storeId}-${Date.now()}` });
-    }),
+    .mutation(({ ctx, input }) => requestCompletenessCheck(ctx, { brandId: ctx.brandId, storeId: input.storeId })),
 });

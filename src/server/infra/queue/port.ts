@@ -67,6 +67,21 @@ export interface WorkerHandle {
   close(): Promise<void>;
 }
 
+/**
+ * Restricts queue figures to one brand's jobs: those whose payload names it (`brandId`, or
+ * `brandIds` for a job serving several brands). Brand members see only these; the instance-wide
+ * figures are for instance administrators.
+ */
+export interface JobFilter {
+  brandId: string;
+}
+
+/** Position in a list of finished jobs (newest first): the finish time and id of the last one seen. */
+export interface FinishedCursor {
+  at: number;
+  id: string;
+}
+
 export interface ThroughputSeries {
   /** Completed jobs per minute, oldest first, the current minute last. */
   completed: number[];
@@ -82,16 +97,19 @@ export interface QueuePort {
   add(queue: string, name: string, data: unknown, opts?: EnqueueOptions): Promise<string>;
   addBulk(queue: string, jobs: { name: string; data: unknown; opts?: EnqueueOptions }[]): Promise<string[]>;
   work(queue: string, processor: JobProcessor, opts: WorkOptions): WorkerHandle;
-  counts(queue: string): Promise<QueueCounts>;
+  /** Jobs per state; with a filter, that brand's only (`capped`: a state too large to scan fully, its count a lower bound). */
+  counts(queue: string, filter?: JobFilter): Promise<QueueCounts & { capped?: boolean }>;
   isPaused(queue: string): Promise<boolean>;
   /** Newest first. */
   listJobs(queue: string, state: JobState, start: number, end: number): Promise<JobRecord[]>;
   getJob(queue: string, id: string): Promise<JobRecord | null>;
+  /** Finished (completed or failed) jobs, newest first, strictly before the cursor; with a filter, that brand's only. */
+  pageFinished(queue: string, state: "completed" | "failed", opts: { filter?: JobFilter; limit: number; before?: FinishedCursor }): Promise<JobRecord[]>;
   retry(queue: string, id: string): Promise<void>;
   remove(queue: string, id: string): Promise<void>;
   pause(queue: string): Promise<void>;
   resume(queue: string): Promise<void>;
-  throughput(queue: string, minutes: number): Promise<ThroughputSeries>;
+  throughput(queue: string, minutes: number, filter?: JobFilter): Promise<ThroughputSeries>;
   /** Repeats a job every `everyMs` under a stable id (a second call updates it). */
   schedule(queue: string, id: string, job: { name: string; data: unknown; everyMs: number }): Promise<void>;
   unschedule(queue: string, id: string): Promise<void>;

@@ -10,6 +10,7 @@ import {
 } from "bullmq";
 import type { Redis } from "ioredis";
 import { createRedis, quitRedis } from "../redis";
+import { countJobs, finishTimes, pageFinishedIds } from "./redis-scan";
 import {
   type EnqueueOptions,
   type JobRecord,
@@ -21,6 +22,7 @@ import {
   type WorkerHandle,
   type JobProcessor,
 } from "./port";
+import { minuteBuckets } from "./series";
 
 const KEEP_COMPLETED = { age: 24 * 3600, count: 2_000 };
 const KEEP_FAILED = { age: 14 * 24 * 3600, count: 10_000 };
@@ -196,7 +198,11 @@ export function createRedisQueue(options: { url: string; prefix: string; connect
       return added.map((j) => j.id ?? "");
     },
     work,
-    async counts(queue): Promise<QueueCounts> {
+    async counts(queue, filter) {
+      if (filter) {
+        const { counts, capped } = await countJobs(connection, queueOf(queue), filter);
+        return { ...counts, capped };
+      }
       const c = await queueOf(queue).getJobCounts("waiting", "prioritized", "active", "delayed", "completed", "failed");
       return {
         waiting: (c.waiting ?? 0) + (c.prioritized ?? 0),
@@ -215,6 +221,13 @@ export function createRedisQueue(options: { url: string; prefix: string; connect
       const job = await queueOf(queue).getJob(id);
       return job ? toRecord(job) : null;
     },
+    async pageFinished(queue, state, opts) {
+      const q = queueOf(queue);
+      const ids = await pageFinishedIds(connection, q, state, opts);
+      const jobs = await Promise.all(ids.map(({ id }) => q.getJob(id)));
+      // A job removed between the two reads is simply left out.
+      return jobs.filter((j): j is Job => Boolean(j)).map(toRecord);
+    },
     async retry(queue, id) {
       const job = await queueOf(queue).getJob(id);
       if (!job) throw new Error(`Job ${id} not found in ${queue}`);
@@ -225,8 +238,14 @@ export function createRedisQueue(options: { url: string; prefix: string; connect
     },
     pause: (queue) => queueOf(queue).pause(),
     resume: (queue) => queueOf(queue).resume(),
-    async throughput(queue, minutes) {
+    async throughput(queue, minutes, filter) {
       const q = queueOf(queue);
+      if (filter) {
+        const now = Date.now();
+        const sinceMs = (Math.floor(now / 60_000) - minutes + 1) * 60_000;
+        const [completed, failed] = await Promise.all([finishTimes(connection, q, "completed", { filter, sinceMs }), finishTimes(connection, q, "failed", { filter, sinceMs })]);
+        return { completed: minuteBuckets(completed, minutes, now), failed: minuteBuckets(failed, minutes, now) };
+      }
       const [completed, failed] = await Promise.all([q.getMetrics("completed", 0, minutes), q.getMetrics("failed", 0, minutes)]);
       return { completed: perMinuteSeries(completed, minutes), failed: perMinuteSeries(failed, minutes) };
     },

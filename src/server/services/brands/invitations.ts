@@ -4,6 +4,7 @@ import { emailSchema } from "~/lib/validation";
 import type { Db, Tx } from "../../db/client";
 import { type BrandRole, brands, invitations, memberships, user } from "../../db/schema";
 import { AppError } from "../../errors";
+import { requireBrandChild } from "./access";
 
 const INVITE_TTL_MS = 7 * 24 * 3600 * 1000;
 
@@ -78,6 +79,7 @@ export async function listOpenInvitations(deps: { db: Db }, input: { brandId: st
 }
 
 export async function revokeInvitation(deps: { db: Db }, input: { brandId: string; invitationId: string }): Promise<void> {
+  await requireBrandChild(deps, { brandId: input.brandId, kind: "invitation", id: input.invitationId });
   const updated = await deps.db
     .update(invitations)
     .set({ revokedAt: new Date() })

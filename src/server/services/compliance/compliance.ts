@@ -1,5 +1,6 @@
 import { and, eq, inArray, or, sql } from "drizzle-orm";
 import type { Db, Tx } from "../../db/client";
+import { requireBrandChild } from "../brands/access";
 import { dataRequests, shopCustomers, shopifySession, shopLineItems, shopOrders, shopProducts, shopRefunds, shopVariants, stores, webhookDeliveries } from "../../db/schema";
 
 // Shopify's three mandatory compliance webhooks (SPEC C4). Their bodies are Shopify's:
@@ -99,7 +100,7 @@ export async function listDataRequests(deps: { db: Db }, input: { brandId: strin
     .limit(50);
 }
 
-export async function getDataRequestExport(deps: { db: Db }, input: { brandId: string; id: string }) {
-  const [row] = await deps.db.select().from(dataRequests).where(and(eq(dataRequests.id, input.id), eq(dataRequests.brandId, input.brandId)));
-  return row ?? null;
+/** A data request of this brand (NOT_FOUND for another brand's or an unknown id). */
+export function getDataRequestExport(deps: { db: Db }, input: { brandId: string; id: string }) {
+  return requireBrandChild(deps, { brandId: input.brandId, kind: "dataRequest", id: input.id });
 }

@@ -1,9 +1,7 @@
-import type { JobRecord, QueuePort } from "../../infra/queue/port";
+import type { FinishedCursor, JobRecord, QueuePort } from "../../infra/queue/port";
 import { QUEUE_NAMES, type QueueName } from "../../jobs/contracts";
 import { AppError } from "../../errors";
-
-/** How many of a queue's newest failed jobs are scanned for a brand's own. */
-const SCAN_LIMIT = 1_000;
+import { jobServesBrand, requireBrandChild } from "../brands/access";
 
 export interface BrandFailedJob {
   queue: QueueName;
@@ -12,13 +10,8 @@ export interface BrandFailedJob {
   attemptsMade: number;
   error: string;
   stack: string | null;
-  failedAt: number | null;
+  failedAt: number;
   createdAt: number;
-}
-
-function belongsTo(job: JobRecord, brandId: string): boolean {
-  const data = job.data as { brandId?: unknown } | null;
-  return typeof data === "object" && data !== null && data.brandId === brandId;
 }
 
 function toFailedJob(queue: QueueName, job: JobRecord): BrandFailedJob {
@@ -29,32 +22,36 @@ function toFailedJob(queue: QueueName, job: JobRecord): BrandFailedJob {
     attemptsMade: job.attemptsMade,
     error: job.failedReason ?? "unknown error",
     stack: job.stacktrace.at(-1) ?? null,
-    failedAt: job.finishedAt ?? null,
+    failedAt: job.finishedAt ?? job.createdAt,
     createdAt: job.createdAt,
   };
 }
 
-/** A brand's failed jobs, newest first; other tenants' jobs never leave this function. */
+/**
+ * A page of the brand's failed jobs across every queue, newest first, after `cursor`. Each queue
+ * filters in the backend (other tenants' jobs never leave it) and returns at most a page; the
+ * pages are merged by failure time, so `next` continues exactly where this page ended.
+ */
 export async function listBrandFailedJobs(
   deps: { queue: QueuePort },
-  input: { brandId: string; limit: number },
-): Promise<BrandFailedJob[]> {
+  input: { brandId: string; limit: number; cursor?: FinishedCursor | null },
+): Promise<{ jobs: BrandFailedJob[]; next: FinishedCursor | null }> {
   const perQueue = await Promise.all(
     QUEUE_NAMES.map(async (queue) => {
-      const jobs = await deps.queue.listJobs(queue, "failed", 0, SCAN_LIMIT - 1);
-      return jobs.filter((j) => belongsTo(j, input.brandId)).map((j) => toFailedJob(queue, j));
+      const jobs = await deps.queue.pageFinished(queue, "failed", { filter: { brandId: input.brandId }, limit: input.limit, before: input.cursor ?? undefined });
+      return jobs.map((j) => toFailedJob(queue, j));
     }),
   );
-  return perQueue
+  const merged = perQueue
     .flat()
-    .sort((a, b) => (b.failedAt ?? 0) - (a.failedAt ?? 0))
+    .sort((a, b) => b.failedAt - a.failedAt || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0))
     .slice(0, input.limit);
+  const last = merged.at(-1);
+  return { jobs: merged, next: merged.length === input.limit && last ? { at: last.failedAt, id: last.id } : null };
 }
 
 async function findBrandFailedJob(deps: { queue: QueuePort }, input: { brandId: string; queue: QueueName; jobId: string }) {
-  const job = await deps.queue.getJob(input.queue, input.jobId);
-  // Another brand's job reads exactly like a missing one.
-  if (!job || !belongsTo(job, input.brandId)) throw new AppError("NOT_FOUND", "No such failed job in this brand");
+  const job = await requireBrandChild(deps, { brandId: input.brandId, kind: "job", queue: input.queue, id: input.jobId });
   if (!job.failedReason) throw new AppError("CONFLICT", "That job has not failed");
   return job;
 }

@@ -1,4 +1,5 @@
-import type { JobRecord, QueueCounts, QueuePort } from "../../infra/queue/port";
+import type { JobFilter, JobRecord, QueueCounts, QueuePort } from "../../infra/queue/port";
+import { AppError } from "../../errors";
 import { QUEUE_NAMES, type QueueName, queueContracts } from "../../jobs/contracts";
 
 export interface LatencyStats {
@@ -19,7 +20,15 @@ export interface QueueHealth {
   completedPerMinute: number[];
   failedPerMinute: number[];
   latency: LatencyStats;
+  /** A state held more jobs than one scan reads: its brand count is a lower bound. */
+  capped: boolean;
 }
+
+/**
+ * What the queue figures cover: one brand's jobs (what its members see), or the whole instance
+ * (instance administrators and monitoring only — other tenants' volume is not a member's business).
+ */
+export type QueueScope = { brandId: string } | "instance";
 
 export const THROUGHPUT_MINUTES = 15;
 const LATENCY_SAMPLE = 100;
@@ -49,24 +58,33 @@ export function latencyOf(jobs: JobRecord[]): LatencyStats {
   };
 }
 
-export async function getQueueHealth(deps: { queue: QueuePort }, input: { queue: QueueName }): Promise<QueueHealth> {
-  const [counts, paused, series, recent] = await Promise.all([
-    deps.queue.counts(input.queue),
+export async function getQueueHealth(deps: { queue: QueuePort }, input: { queue: QueueName; scope: QueueScope }): Promise<QueueHealth> {
+  const filter: JobFilter | undefined = input.scope === "instance" ? undefined : input.scope;
+  const [{ capped, ...counts }, paused, series, recent] = await Promise.all([
+    deps.queue.counts(input.queue, filter),
     deps.queue.isPaused(input.queue),
-    deps.queue.throughput(input.queue, THROUGHPUT_MINUTES),
-    deps.queue.listJobs(input.queue, "completed", 0, LATENCY_SAMPLE - 1),
+    deps.queue.throughput(input.queue, THROUGHPUT_MINUTES, filter),
+    deps.queue.pageFinished(input.queue, "completed", { filter, limit: LATENCY_SAMPLE }),
   ]);
   return {
     name: input.queue,
     description: queueContracts[input.queue].description,
-    counts,
+    counts: counts as QueueCounts,
     paused,
     completedPerMinute: series.completed,
     failedPerMinute: series.failed,
     latency: latencyOf(recent),
+    capped: Boolean(capped),
   };
 }
 
-export async function getAllQueuesHealth(deps: { queue: QueuePort }): Promise<QueueHealth[]> {
-  return Promise.all(QUEUE_NAMES.map((queue) => getQueueHealth(deps, { queue })));
+export async function getAllQueuesHealth(deps: { queue: QueuePort }, input: { scope: QueueScope }): Promise<QueueHealth[]> {
+  return Promise.all(QUEUE_NAMES.map((queue) => getQueueHealth(deps, { queue, scope: input.scope })));
+}
+
+/** The scope a caller asked for, if they may see it: the whole instance is for instance administrators only. */
+export function queueScopeFor(caller: { user: { isInstanceAdmin: boolean }; brandId: string }, requested: "brand" | "instance"): QueueScope {
+  if (requested === "brand") return { brandId: caller.brandId };
+  if (!caller.user.isInstanceAdmin) throw new AppError("FORBIDDEN", "Only instance administrators can see the whole instance's queues");
+  return "instance";
 }

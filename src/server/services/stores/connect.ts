@@ -9,7 +9,7 @@ import { stores } from "../../db/schema";
 import { AppError, isAppError } from "../../errors";
 import { CALLBACK_PATH, type Shopify } from "../../shopify/api";
 import { browserShopifyUrl } from "../../shopify/routing";
-import { findMembership } from "../brands/brands";
+import { requireBrandChild, requireBrandRole } from "../brands/access";
 import { startHistorySync, stopHistorySync } from "../sync/history";
 
 /** Carries who started a connection, for which brand and shop, from the install redirect to the callback. */
@@ -75,12 +75,8 @@ export function normalizeShopInput(shopify: Shopify, raw: string): string {
   return clean;
 }
 
-async function requireOwner(db: Db, userId: string, brand: string) {
-  const membership = await findMembership({ db }, { userId, brand });
-  if (!membership) throw new AppError("FORBIDDEN", "You are not a member of this brand");
-  if (membership.role !== "owner") throw new AppError("FORBIDDEN", "Only owners can connect or disconnect stores");
-  return membership;
-}
+const requireOwner = (db: Db, userId: string, brand: string) =>
+  requireBrandRole({ db }, { userId, brand, minRole: "owner", action: "connect or disconnect stores" });
 
 /** Starts OAuth with the library and sends the owner to Shopify's consent page. */
 export async function beginStoreConnect(deps: ConnectDeps, input: { userId: string; brand: string; shop: string; request: Request }): Promise<Response> {
@@ -177,8 +173,7 @@ export const reconcileScheduleId = (storeId: string) => `reconcile-${storeId}`;
 
 /** Marks the store disconnected and stops its reconciliation; its tokens are deleted unless another brand still uses that shop. */
 export async function disconnectStore(deps: { db: Db; storage: SessionStorage; jobs?: JobProducer }, input: { brandId: string; storeId: string }): Promise<void> {
-  const [store] = await deps.db.select().from(stores).where(and(eq(stores.id, input.storeId), eq(stores.brandId, input.brandId)));
-  if (!store) throw new AppError("NOT_FOUND", "No such store in this brand");
+  const store = await requireBrandChild(deps, { brandId: input.brandId, kind: "store", id: input.storeId });
   await deps.db.update(stores).set({ status: "disconnected", statusChangedAt: new Date() }).where(eq(stores.id, store.id));
   await stopHistorySync(deps, { storeId: store.id, reason: "The store was disconnected" });
   await deps.jobs?.unschedule("sync", reconcileScheduleId(store.id));

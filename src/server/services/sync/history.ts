@@ -9,6 +9,7 @@ import { PermanentJobError } from "../../infra/queue/port";
 import type { JobProducer } from "../../jobs/queue";
 import type { Logger } from "../../logger";
 import type { Shopify } from "../../shopify/api";
+import { requireBrandChild } from "../brands/access";
 import { requireConnectedStore } from "../stores/session";
 import { ENTITY_DEFS, MalformedLineError } from "./bulk/entities";
 import { dropStaging, ingestBulkResult, ResultGoneError } from "./bulk/ingest";
@@ -82,8 +83,7 @@ async function enqueuePoll(deps: { jobs: JobProducer }, step: Pick<Step, "id" | 
 
 /** Starts a history sync of a store: a run with a step per entity, each queued at once. */
 export async function startHistorySync(deps: HistoryDeps, input: { brandId: string; storeId: string }): Promise<{ runId: string }> {
-  const [store] = await deps.db.select().from(stores).where(and(eq(stores.id, input.storeId), eq(stores.brandId, input.brandId)));
-  if (!store) throw new AppError("NOT_FOUND", "No such store");
+  const store = await requireBrandChild(deps, { brandId: input.brandId, kind: "store", id: input.storeId });
   if (store.status !== "connected") throw new AppError("CONFLICT", `${store.shopDomain} is ${store.status.replace("_", " ")}: reconnect it first`);
   const { run, steps } = await deps.db.transaction(async (tx) => {
     // One running history sync per store (the row lock serializes concurrent starts).
@@ -296,6 +296,13 @@ async function settleRun(deps: ShopifyDeps, runId: string): Promise<void> {
   }
 }
 
+/** "Check again": compares the store's data with the shop's now, as a job (it calls Shopify). */
+export async function requestCompletenessCheck(deps: { db: Db; jobs: JobProducer }, input: { brandId: string; storeId: string }): Promise<{ jobId: string }> {
+  const store = await requireBrandChild(deps, { brandId: input.brandId, kind: "store", id: input.storeId });
+  const jobId = await deps.jobs.enqueue("sync", "completenessCheck", { brandId: store.brandId, storeId: store.id }, { jobId: `check-${store.id}-${Date.now()}` });
+  return { jobId };
+}
+
 export async function runCompletenessCheck(
   deps: ShopifyDeps,
   input: { brandId: string; storeId: string; trigger: "history" | "reconcile" | "manual"; window: MoneyWindow; windowLabel: string; signal?: AbortSignal },
@@ -325,8 +332,7 @@ async function restartExport(deps: HistoryDeps & { sql: Sql }, step: Step): Prom
  * one that failed earlier (the export, or a malformed result) runs a fresh export.
  */
 export async function retrySyncStep(deps: HistoryDeps & { sql: Sql }, input: { brandId: string; stepId: string }): Promise<void> {
-  const step = await loadStep(deps.db, input.stepId);
-  if (!step || step.brandId !== input.brandId) throw new AppError("NOT_FOUND", "No such sync step");
+  const step = await requireBrandChild(deps, { brandId: input.brandId, kind: "syncStep", id: input.stepId });
   if (step.phase !== "failed") throw new AppError("CONFLICT", `The ${step.entity} step has not failed (it is ${step.phase.replace("_", " ")})`);
   await deps.db.update(syncRuns).set({ status: "running", finishedAt: null }).where(eq(syncRuns.id, step.runId));
   await deps.db.update(syncSteps).set({ attempts: dsql`${syncSteps.attempts} + 1`, error: null }).where(eq(syncSteps.id, step.id));

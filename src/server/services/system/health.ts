@@ -2,7 +2,6 @@ import type { Sql } from "../../db/client";
 import type { Infra } from "../../infra";
 import type { QueueCounts } from "../../infra/queue/port";
 import { QUEUE_NAMES } from "../../jobs/contracts";
-import { pingRedis } from "../../infra/redis";
 
 export interface DependencyStatus {
   ok: boolean;
@@ -33,15 +32,11 @@ async function timed(check: () => Promise<unknown>, timeoutMs: number): Promise<
 }
 
 /** Checks every dependency with a short timeout each; never throws. */
-export async function checkFullHealth(deps: { sql: Sql; infra: Infra; redisUrl: string; embeddedDatabase: boolean }): Promise<FullHealth> {
+export async function checkFullHealth(deps: { sql: Sql; infra: Infra; embeddedDatabase: boolean }): Promise<FullHealth> {
   const timeoutMs = 2_000;
   const [postgres, redis] = await Promise.all([
     timed(() => deps.sql`select 1`, timeoutMs),
-    // A fresh connection, so the answer carries the real connect error rather than a retry-limit message.
-    timed(async () => {
-      const result = await pingRedis(deps.redisUrl, timeoutMs);
-      if (!result.ok) throw new Error(result.error);
-    }, timeoutMs + 500),
+    timed(() => deps.infra.ping(), timeoutMs),
   ]);
   const queues: FullHealth["queues"] = {};
   await Promise.all(

@@ -48,7 +48,7 @@ export function createMetrics(deps: { queue: () => QueuePort }) {
 
   async function collectQueues(): Promise<void> {
     try {
-      const health = await getAllQueuesHealth({ queue: deps.queue() });
+      const health = await getAllQueuesHealth({ queue: deps.queue() }, { scope: "instance" });
       for (const q of health) {
         for (const [state, n] of Object.entries(q.counts)) queueJobs.set({ queue: q.name, state }, n);
         queuePaused.set({ queue: q.name }, q.paused ? 1 : 0);

@@ -7,7 +7,7 @@ import { getAllQueuesHealth, THROUGHPUT_MINUTES } from "../queues/health";
 /** Instance-wide figures for /api/monitoring/stats. */
 export async function getInstanceStats(deps: { db: Db; queue: QueuePort }) {
   const [queues, [brandCount], [userCount]] = await Promise.all([
-    getAllQueuesHealth(deps),
+    getAllQueuesHealth(deps, { scope: "instance" }),
     deps.db.select({ n: count() }).from(brands),
     deps.db.select({ n: count() }).from(user),
   ]);

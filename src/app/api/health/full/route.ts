@@ -1,14 +1,15 @@
 import { getSql } from "~/server/db/client";
 import { getEnv } from "~/server/env";
-import { withHttp } from "~/server/http";
+import { denyMonitoringAccess, withHttp } from "~/server/http";
 import { getInfra } from "~/server/infra";
 import { checkFullHealth } from "~/server/services/system/health";
 
 export const dynamic = "force-dynamic";
 
-/** Readiness: Postgres, Redis and every queue; 503 when a dependency is down. */
-export const GET = withHttp("/api/health/full", async () => {
-  const env = getEnv();
-  const health = await checkFullHealth({ sql: getSql(), infra: getInfra(), redisUrl: env.REDIS_URL, embeddedDatabase: env.databaseEmbedded });
+/** Readiness: Postgres, Redis and every queue; 503 when a dependency is down. Monitoring access only. */
+export const GET = withHttp("/api/health/full", async (req: Request) => {
+  const denied = await denyMonitoringAccess(req);
+  if (denied) return denied;
+  const health = await checkFullHealth({ sql: getSql(), infra: getInfra(), embeddedDatabase: getEnv().databaseEmbedded });
   return Response.json(health, { status: health.status === "ok" ? 200 : 503, headers: { "cache-control": "no-store" } });
 });

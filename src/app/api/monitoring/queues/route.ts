@@ -7,5 +7,5 @@ export const dynamic = "force-dynamic";
 export const GET = withHttp("/api/monitoring/queues", async (req: Request) => {
   const denied = await denyMonitoringAccess(req);
   if (denied) return denied;
-  return Response.json({ queues: await getAllQueuesHealth(getInfra()) }, { headers: { "cache-control": "no-store" } });
+  return Response.json({ queues: await getAllQueuesHealth(getInfra(), { scope: "instance" }) }, { headers: { "cache-control": "no-store" } });
 });

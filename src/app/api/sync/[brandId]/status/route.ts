@@ -1,7 +1,6 @@
-import { getSessionUser } from "~/server/auth";
 import { getDb } from "~/server/db/client";
-import { withHttp } from "~/server/http";
-import { findMembership } from "~/server/services/brands/brands";
+import { requireSignedIn, withHttp } from "~/server/http";
+import { requireBrandRole } from "~/server/services/brands/access";
 import { getSyncStatus } from "~/server/services/sync/status";
 
 export const dynamic = "force-dynamic";
@@ -9,9 +8,7 @@ export const dynamic = "force-dynamic";
 /** `GET /api/sync/{brandId}/status`: signed-in members of the brand only (by id or slug). */
 export const GET = withHttp("/api/sync/status", async (req: Request) => {
   const brand = new URL(req.url).pathname.split("/").at(-2) ?? "";
-  const user = await getSessionUser(req.headers);
-  if (!user) return Response.json({ error: "Sign in to continue" }, { status: 401 });
-  const membership = await findMembership({ db: getDb() }, { userId: user.id, brand });
-  if (!membership) return Response.json({ error: "You are not a member of this brand" }, { status: 403 });
+  const user = await requireSignedIn(req);
+  const membership = await requireBrandRole({ db: getDb() }, { userId: user.id, brand, minRole: "analyst" });
   return Response.json(await getSyncStatus({ db: getDb() }, { brandId: membership.id }), { headers: { "cache-control": "no-store" } });
 });

@@ -1,0 +1,98 @@
+import { and, eq } from "drizzle-orm";
+import type { AnyPgColumn, PgTable } from "drizzle-orm/pg-core";
+import { type BrandRole, roleAtLeast } from "~/lib/roles";
+import type { Db, Tx } from "../../db/client";
+import { dataRequests, invitations, memberships, stores, syncRuns, syncSteps } from "../../db/schema";
+import { AppError } from "../../errors";
+import type { JobRecord, QueuePort } from "../../infra/queue/port";
+import { type BrandSummary, findMembership } from "./brands";
+
+/**
+ * Tenancy in one place. Every entry point — tRPC procedures, HTTP routes, services, job
+ * handlers — asks these two questions through these two functions:
+ *   1. may this user act in this brand with at least this role? (`requireBrandRole`)
+ *   2. does this child id (store, run, step, invitation, data request, member, job) belong to
+ *      this brand? (`requireBrandChild`)
+ * Another brand's child reads exactly like a missing one (NOT_FOUND), so ids never leak tenants.
+ */
+
+/** The caller's membership when it is at least `minRole`; FORBIDDEN otherwise (also for a brand that does not exist). */
+export async function requireBrandRole(
+  deps: { db: Db | Tx },
+  input: { userId: string; brand: string; minRole: BrandRole; action?: string },
+): Promise<BrandSummary> {
+  const membership = await findMembership({ db: deps.db as Db }, { userId: input.userId, brand: input.brand });
+  if (!membership) throw new AppError("FORBIDDEN", "You are not a member of this brand");
+  if (!roleAtLeast(membership.role, input.minRole)) {
+    const needs = input.minRole === "owner" ? "the owner role" : `the ${input.minRole} role or higher`;
+    throw new AppError("FORBIDDEN", input.action ? `Only members with ${needs} can ${input.action}` : `This needs ${needs} in this brand`);
+  }
+  return membership;
+}
+
+type BrandOwned = PgTable & { id: AnyPgColumn; brandId: AnyPgColumn };
+
+/** Child kinds stored in Postgres with their own `id` and `brand_id`. */
+const TABLES = {
+  store: { table: stores, label: "store" },
+  syncRun: { table: syncRuns, label: "sync run" },
+  syncStep: { table: syncSteps, label: "sync step" },
+  invitation: { table: invitations, label: "invitation" },
+  dataRequest: { table: dataRequests, label: "data request" },
+} as const satisfies Record<string, { table: BrandOwned; label: string }>;
+
+type TableKind = keyof typeof TABLES;
+type RowOf<K extends TableKind> = (typeof TABLES)[K]["table"]["$inferSelect"];
+
+export type ChildRef =
+  | { kind: TableKind; id: string }
+  /** A member of the brand, by user id. */
+  | { kind: "member"; id: string }
+  /** A job in one of the queues (its payload names the brand or brands it serves). */
+  | { kind: "job"; queue: string; id: string };
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Whether a job's payload says it serves this brand (`brandId`, or `brandIds` for a job serving several). */
+export function jobServesBrand(job: Pick<JobRecord, "data">, brandId: string): boolean {
+  const data = job.data as { brandId?: unknown; brandIds?: unknown } | null;
+  if (typeof data !== "object" || data === null) return false;
+  return data.brandId === brandId || (Array.isArray(data.brandIds) && data.brandIds.includes(brandId));
+}
+
+function notFound(label: string): AppError {
+  return new AppError("NOT_FOUND", `No such ${label} in this brand`);
+}
+
+export async function requireBrandChild<K extends TableKind>(deps: { db: Db | Tx }, input: { brandId: string; kind: K; id: string }): Promise<RowOf<K>>;
+export async function requireBrandChild(deps: { db: Db | Tx }, input: { brandId: string; kind: "member"; id: string }): Promise<{ userId: string; role: BrandRole }>;
+export async function requireBrandChild(deps: { queue: QueuePort }, input: { brandId: string; kind: "job"; queue: string; id: string }): Promise<JobRecord>;
+/**
+ * The child when it belongs to the brand; NOT_FOUND when it does not exist or belongs to another
+ * brand. One query, filtered on both the id and the brand.
+ */
+export async function requireBrandChild(
+  deps: { db?: Db | Tx; queue?: QueuePort },
+  input: { brandId: string } & ChildRef,
+): Promise<unknown> {
+  if (input.kind === "job") {
+    const job = await deps.queue!.getJob(input.queue, input.id);
+    if (!job || !jobServesBrand(job, input.brandId)) throw notFound("job");
+    return job;
+  }
+  const db = deps.db!;
+  if (input.kind === "member") {
+    const [member] = await db
+      .select({ userId: memberships.userId, role: memberships.role })
+      .from(memberships)
+      .where(and(eq(memberships.brandId, input.brandId), eq(memberships.userId, input.id)));
+    if (!member) throw notFound("member");
+    return member;
+  }
+  const { table, label } = TABLES[input.kind];
+  if (!UUID.test(input.id)) throw notFound(label);
+  const t = table as BrandOwned;
+  const [row] = await db.select().from(t).where(and(eq(t.id, input.id), eq(t.brandId, input.brandId))).limit(1);
+  if (!row) throw notFound(label);
+  return row;
+}
