@@ -1,13 +1,13 @@
 import { TRPCError } from "@trpc/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { appRouter } from "~/server/api/root";
-import type { Meta } from "~/server/api/trpc";
+import { getDb, getSql } from "~/server/db/client";
+import { stores, syncRuns, syncSteps } from "~/server/db/schema";
 import type { Infra } from "~/server/infra";
+import { QUEUE_NAMES } from "~/server/jobs/contracts";
 import { callerFor, createUser, servicesReady, testInfra } from "../helpers/context";
+import { BRAND_PROCEDURES, invoke, outcome, PROCEDURES } from "../helpers/procedures";
 
-type AnyProcedure = { _def: { meta?: Meta; type: "query" | "mutation" | "subscription" } };
-const procedures = Object.entries(appRouter._def.procedures as unknown as Record<string, AnyProcedure>);
-const brandScoped = procedures.filter(([, p]) => p._def.meta?.scope === "brand").map(([path]) => path);
+const brandScoped = BRAND_PROCEDURES.map((p) => p.path);
 
 /** Procedures that deliberately take no brand: adding one means adding it here, on purpose. */
 const NOT_BRAND_SCOPED = new Set([
@@ -20,21 +20,6 @@ const NOT_BRAND_SCOPED = new Set([
   "queues.pause",
   "queues.resume",
 ]);
-
-async function invoke(caller: ReturnType<typeof callerFor>, path: string, input: unknown): Promise<unknown> {
-  const fn = path.split(".").reduce<unknown>((node, key) => (node as Record<string, unknown>)[key], caller) as (i: unknown) => Promise<unknown>;
-  const result = await fn(input);
-  // A subscription's checks run when it is first read.
-  if (result && typeof result === "object" && Symbol.asyncIterator in result) {
-    const iterator = (result as AsyncIterable<unknown>)[Symbol.asyncIterator]();
-    try {
-      await iterator.next();
-    } finally {
-      await iterator.return?.();
-    }
-  }
-  return result;
-}
 
 describe.skipIf(!servicesReady)("tenant isolation", () => {
   let infra: Infra;
@@ -53,7 +38,7 @@ describe.skipIf(!servicesReady)("tenant isolation", () => {
   afterAll(() => infra.close());
 
   it("knows every procedure's scope, so none escapes this test by accident", () => {
-    const unscoped = procedures.filter(([path, p]) => p._def.meta?.scope !== "brand" && !NOT_BRAND_SCOPED.has(path)).map(([path]) => path);
+    const unscoped = PROCEDURES.filter((p) => p.meta?.scope !== "brand" && !NOT_BRAND_SCOPED.has(p.path)).map((p) => p.path);
     expect(unscoped).toEqual([]);
     expect(brandScoped.length).toBeGreaterThanOrEqual(10);
   });
@@ -80,3 +65,98 @@ describe.skipIf(!servicesReady)("tenant isolation", () => {
     await expect(outsider.members.list({ brand: "no-such-brand" })).rejects.toMatchObject({ code: "FORBIDDEN" });
   });
 });
+
+/**
+ * Input fields that name something inside a brand, and how to name brand B's. A new `…Id` field in
+ * any brand procedure's input must be added here (the first test fails until it is), so every
+ * child id is tried across tenants.
+ */
+const CHILD_FIELDS = ["storeId", "stepId", "runId", "invitationId", "dataRequestId", "jobId", "userId"] as const;
+type ChildField = (typeof CHILD_FIELDS)[number];
+/** Fields that end in "Id" but name no child: keyset cursors filtered by the brand anyway. */
+const NOT_CHILD_FIELDS = new Set<string>(["lastEventId"]);
+/** Valid values for the other fields a child-id procedure needs, so the call reaches its child check. */
+const OTHER_FIELDS: Record<string, unknown> = { queue: "analysis", role: "analyst" };
+
+describe.skipIf(!servicesReady)("child ids of another brand", () => {
+  let infra: Infra;
+  let brandA: { id: string; slug: string };
+  let brandB: { id: string; slug: string };
+  const callerA: Partial<Record<"owner" | "admin" | "analyst", ReturnType<typeof callerFor>>> = {};
+  const idsOfB = {} as Record<ChildField, string>;
+
+  /** Everything both brands hold, as one digest per table: a write anywhere changes it. */
+  async function brandRowsDigest(): Promise<Record<string, string>> {
+    const sql = getSql();
+    const tables = await sql<{ table: string }[]>`select table_name as table from information_schema.columns
+      where table_schema = 'public' and column_name = 'brand_id' order by table_name`;
+    const out: Record<string, string> = {};
+    for (const { table } of tables) {
+      const [row] = await sql.unsafe(`select md5(coalesce(string_agg(t::text, '|' order by t::text), '')) as d from "${table}" t where brand_id in ($1, $2)`, [brandA.id, brandB.id]);
+      out[table] = row!.d as string;
+    }
+    return out;
+  }
+
+  async function queuedJobs(): Promise<number> {
+    let n = 0;
+    for (const q of QUEUE_NAMES) {
+      const c = await infra.queue.counts(q);
+      n += c.waiting + c.active + c.delayed + c.completed + c.failed;
+    }
+    return n;
+  }
+
+  beforeAll(async () => {
+    infra = testInfra();
+    const ownerA = await createUser("child-owner-a");
+    callerA.owner = callerFor(ownerA, infra);
+    brandA = await callerA.owner.brands.create({ name: "Child Brand A" });
+    for (const role of ["admin", "analyst"] as const) {
+      const user = await createUser(`child-${role}-a`);
+      const { url } = await callerA.owner.members.invite({ brand: brandA.slug, email: user.email, role });
+      callerA[role] = callerFor(user, infra);
+      await callerA[role]!.invitations.accept({ token: url.split("/").pop()! });
+    }
+
+    // Brand B with one of every child: a store, a failed history sync step, an invitation, a data request, a job, a member.
+    const ownerB = await createUser("child-owner-b");
+    const callerB = callerFor(ownerB, infra);
+    brandB = await callerB.brands.create({ name: "Child Brand B" });
+    const db = getDb();
+    const [store] = await db.insert(stores).values({ brandId: brandB.id, shopDomain: "child-b.myshopify.com", status: "connected", connectedBy: ownerB.id }).returning();
+    const [run] = await db.insert(syncRuns).values({ brandId: brandB.id, storeId: store!.id, status: "failed" }).returning();
+    const [step] = await db.insert(syncSteps).values({ brandId: brandB.id, storeId: store!.id, runId: run!.id, entity: "orders", phase: "failed", failedPhase: "bulk_running", error: "test" }).returning();
+    const invitation = await callerB.members.invite({ brand: brandB.slug, email: "invitee-b@example.test", role: "admin" });
+    const [dataRequest] = await getSql()<{ id: string }[]>`insert into data_requests (brand_id, store_id, customer_shopify_id, export)
+      values (${brandB.id}, ${store!.id}, '42', '{}'::jsonb) returning id`;
+    const jobId = await infra.queue.add("analysis", "probe", { brandId: brandB.id, probeId: "b-probe", durationMs: 0, fail: false }, { jobId: "b-probe" });
+    Object.assign(idsOfB, { storeId: store!.id, stepId: step!.id, runId: run!.id, invitationId: invitation.id, dataRequestId: dataRequest!.id, jobId, userId: ownerB.id });
+  });
+  afterAll(() => infra.close());
+
+  const withChildIds = BRAND_PROCEDURES.map((p) => ({ ...p, childFields: p.fields.filter((f) => f.endsWith("Id") && !NOT_CHILD_FIELDS.has(f)) })).filter((p) => p.childFields.length > 0);
+
+  it("knows every child-id field of every brand procedure", () => {
+    const unknown = withChildIds.flatMap((p) => p.childFields.filter((f) => !(CHILD_FIELDS as readonly string[]).includes(f)).map((f) => `${p.path}.${f}`));
+    expect(unknown).toEqual([]);
+    expect(withChildIds.map((p) => p.path)).toEqual(expect.arrayContaining(["stores.disconnect", "sync.start", "sync.retryStep", "sync.check", "members.revokeInvitation", "queues.retry"]));
+  });
+
+  describe.each(withChildIds.map((p) => [p.path, p] as const))("%s", (_path, procedure) => {
+    it("answers NOT_FOUND to brand A's member passing brand B's id, and enqueues and writes nothing", async () => {
+      const role = procedure.meta!.minRole!;
+      const input: Record<string, unknown> = { brand: brandA.slug };
+      for (const field of procedure.fields) {
+        if ((CHILD_FIELDS as readonly string[]).includes(field)) input[field] = idsOfB[field as ChildField];
+        else if (field in OTHER_FIELDS) input[field] = OTHER_FIELDS[field];
+      }
+      const rowsBefore = await brandRowsDigest();
+      const jobsBefore = await queuedJobs();
+      expect(await outcome(callerA[role]!, procedure.path, input)).toBe("NOT_FOUND");
+      expect(await brandRowsDigest()).toEqual(rowsBefore);
+      expect(await queuedJobs()).toBe(jobsBefore);
+    });
+  });
+});
+
