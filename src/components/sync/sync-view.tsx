@@ -186,9 +186,7 @@ function StoreSync({ store }: { store: StoreStatus }) {
   const start = useMutation(trpc.sync.start.mutationOptions({ onError: (e) => setError(e.message), onSuccess: () => setError(null) }));
   const run = store.run;
   const running = run?.status === "running";
-  // Row counts come from the stores list (refreshed while a sync lands), not the live status.
-  const list = useQuery(trpc.stores.list.queryOptions({ brand: brand.slug }));
-  const stored = list.data?.stores.find((s) => s.id === store.id);
+  const stored = store.counts;
   return (
     <section className="space-y-4" aria-label={`Sync of ${store.shop}`}>
       <Card>
@@ -227,7 +225,7 @@ function StoreSync({ store }: { store: StoreStatus }) {
           </CardBody>
         )}
         <div className="border-t border-slate-100 px-5 py-3 text-xs text-slate-500">
-          {stored ? `Stored: ${formatCount(stored.orders)} orders · ${formatCount(stored.customers)} customers · ${formatCount(stored.products)} products` : "Stored: …"}
+          {`Stored: ${formatCount(stored.orders)} orders · ${formatCount(stored.customers)} customers · ${formatCount(stored.products)} products`}
           {store.syncedThrough ? ` · incremental sync through ${new Date(store.syncedThrough).toLocaleString()}` : ""}
         </div>
       </Card>

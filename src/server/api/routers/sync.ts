@@ -12,11 +12,11 @@ export const syncRouter = createTRPCRouter({
   /** The same JSON as GET /api/sync/{brandId}/status. */
   status: brandProcedure().query(({ ctx }) => getSyncStatus(ctx, { brandId: ctx.brandId })),
 
-  /** The status (without row counts), then again whenever a worker commits progress (coalesced), resumable. */
+  /** The status, then again whenever a worker commits progress (coalesced), resumable. */
   live: brandProcedure()
     .input(liveInput)
     .subscription(({ ctx, signal }) =>
-      liveSnapshots({ pubsub: ctx.infra.pubsub, channel: syncChannel(ctx.brandId), snapshot: () => getSyncStatus(ctx, { brandId: ctx.brandId, counts: false }), signal, minIntervalMs: 300, userId: ctx.user.id }),
+      liveSnapshots({ pubsub: ctx.infra.pubsub, channel: syncChannel(ctx.brandId), snapshot: () => getSyncStatus(ctx, { brandId: ctx.brandId }), signal, minIntervalMs: 300, userId: ctx.user.id }),
     ),
 
   /** Sync a store's whole history again (after a disconnect, or to re-check everything). */

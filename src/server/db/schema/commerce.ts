@@ -119,3 +119,22 @@ export const shopRefunds = pgTable(
   },
   (t) => [primaryKey({ columns: [t.storeId, t.orderShopifyId, t.shopifyId] })],
 );
+
+/**
+ * How many orders, customers and products each store holds, kept current as rows land: statement
+ * triggers on the three tables (migration `store_counts_triggers`) append one signed delta per
+ * store and statement — whichever writer it was (promotion, webhooks, reconciliation, redaction) —
+ * so pages read a few rows instead of counting millions. `listStores` sums and compacts them.
+ * Append-only (no row to lock), so concurrent promoters never wait on each other; no foreign key,
+ * so a store's cascade delete can still append its last deltas (orphans are summed by no one).
+ */
+export const storeCountDeltas = pgTable(
+  "store_count_deltas",
+  {
+    id: bigint({ mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
+    storeId: uuid().notNull(),
+    entity: text({ enum: ["orders", "customers", "products"] }).notNull(),
+    delta: bigint({ mode: "number" }).notNull(),
+  },
+  (t) => [index().on(t.storeId)],
+);

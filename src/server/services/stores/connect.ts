@@ -11,6 +11,7 @@ import { CALLBACK_PATH, type Shopify } from "../../shopify/api";
 import { browserShopifyUrl } from "../../shopify/routing";
 import { requireBrandChild, requireBrandRole } from "../brands/access";
 import { startHistorySync, stopHistorySync } from "../sync/history";
+import { storeCounts } from "./counts";
 
 /** Carries who started a connection, for which brand and shop, from the install redirect to the callback. */
 export const CONNECT_COOKIE = "bb_shopify_connect";
@@ -147,11 +148,9 @@ export async function completeStoreConnect(
   return { brandSlug: membership.slug, shop: session.shop };
 }
 
-/** The brand's stores with how much of each has been synced so far. */
+/** The brand's stores with how much of each has been synced so far (maintained counts, never a count over the rows). */
 export async function listStores(deps: { db: Db }, input: { brandId: string }) {
-  // Qualified by hand: inside the subquery an unqualified "id" would be the inner table's.
-  const count = (table: string) => sql<number>`(select count(*)::int from ${sql.raw(table)} t where t.store_id = "stores"."id")`;
-  return deps.db
+  const rows = await deps.db
     .select({
       id: stores.id,
       shopDomain: stores.shopDomain,
@@ -160,13 +159,12 @@ export async function listStores(deps: { db: Db }, input: { brandId: string }) {
       connectedAt: stores.connectedAt,
       statusChangedAt: stores.statusChangedAt,
       syncedThrough: stores.syncedThrough,
-      orders: count("shop_orders"),
-      customers: count("shop_customers"),
-      products: count("shop_products"),
     })
     .from(stores)
     .where(eq(stores.brandId, input.brandId))
     .orderBy(stores.connectedAt);
+  const counts = await storeCounts(deps, { storeIds: rows.map((r) => r.id) });
+  return rows.map((r) => ({ ...r, ...(counts.get(r.id) ?? { orders: 0, customers: 0, products: 0 }) }));
 }
 
 export const reconcileScheduleId = (storeId: string) => `reconcile-${storeId}`;

@@ -5,8 +5,6 @@ import { listStores } from "../stores/connect";
 
 type Step = typeof syncSteps.$inferSelect;
 
-const STORE_FIELDS = { id: storesTable.id, shopDomain: storesTable.shopDomain, status: storesTable.status, syncedThrough: storesTable.syncedThrough };
-type StoreRow = { id: string; shopDomain: string; status: (typeof storesTable.$inferSelect)["status"]; syncedThrough: Date | null } & Partial<{ orders: number; customers: number; products: number }>;
 
 /**
  * One entity's progress as the operator sees it: the phase, a fraction of the whole step (the
@@ -73,10 +71,9 @@ function viewStep(step: Step) {
  * reached, how much of each entity is stored, its latest history run (per entity milestones) and
  * its latest completeness check. The same JSON for GET /api/sync/{brandId}/status and tRPC.
  */
-export async function getSyncStatus(deps: { db: Db }, input: { brandId: string; counts?: boolean }) {
-  // The live view recomputes this on every progress tick during a sync: it leaves out the row
-  // counts (a count over millions of rows each time would compete with the sync itself).
-  const stores: StoreRow[] = input.counts === false ? await deps.db.select(STORE_FIELDS).from(storesTable).where(eq(storesTable.brandId, input.brandId)).orderBy(storesTable.connectedAt) : await listStores(deps, input);
+export async function getSyncStatus(deps: { db: Db }, input: { brandId: string }) {
+  // Row counts are maintained as rows land (store_count_deltas), cheap enough for every live tick.
+  const stores = await listStores(deps, input);
   const ids = stores.map((s) => s.id);
   const runs = ids.length ? await deps.db.selectDistinctOn([syncRuns.storeId]).from(syncRuns).where(inArray(syncRuns.storeId, ids)).orderBy(syncRuns.storeId, desc(syncRuns.startedAt)) : [];
   const steps = runs.length ? await deps.db.select().from(syncSteps).where(inArray(syncSteps.runId, runs.map((r) => r.id))) : [];
@@ -96,8 +93,8 @@ export async function getSyncStatus(deps: { db: Db }, input: { brandId: string; 
       shop: s.shopDomain,
       status: s.status,
       syncedThrough: s.syncedThrough?.toISOString() ?? null,
-      /** Rows stored per entity (null in the live view). */
-      counts: "orders" in s ? { orders: s.orders, customers: s.customers, products: s.products } : null,
+      /** Rows stored per entity. */
+      counts: { orders: s.orders, customers: s.customers, products: s.products },
       run: run
         ? {
             id: run.id,
