@@ -19,6 +19,8 @@ const NOT_BRAND_SCOPED = new Set([
   "invitations.accept",
   "queues.pause",
   "queues.resume",
+  "mail.list",
+  "mail.get",
 ]);
 
 async function invoke(caller: ReturnType<typeof callerFor>, path: string, input: unknown): Promise<unknown> {
