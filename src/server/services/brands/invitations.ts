@@ -145,6 +145,13 @@ export async function previewInvitation(deps: { db: Db }, input: { token: string
   return { brandName: row.brandName, email: row.invitation.email, role: row.invitation.role };
 }
 
+/** True when this user has to verify their address before accepting (SMTP configured, not verified yet). */
+export async function mustVerifyEmailToAccept(deps: { db: Db | Tx; mail: MailSettings }, input: { userId: string }): Promise<boolean> {
+  if (!emailVerificationRequired(deps.mail)) return false;
+  const [account] = await deps.db.select({ emailVerified: user.emailVerified }).from(user).where(eq(user.id, input.userId)).limit(1);
+  return !account?.emailVerified;
+}
+
 /** Field name on the error that tells the invite page to offer "send the verification again". */
 export const UNVERIFIED_EMAIL_FIELD = "emailVerification";
 
@@ -163,12 +170,9 @@ export async function acceptInvitation(
     if (inv.email !== input.userEmail.toLowerCase()) {
       throw new AppError("FORBIDDEN", `This invitation is for ${inv.email}; sign in with that address to accept it`);
     }
-    if (emailVerificationRequired(deps.mail)) {
-      const [account] = await tx.select({ emailVerified: user.emailVerified }).from(user).where(eq(user.id, input.userId)).limit(1);
-      if (!account?.emailVerified) {
-        const message = `Confirm that ${inv.email} is yours before accepting: open the link we emailed you, or send it again`;
-        throw new AppError("FORBIDDEN", message, { fields: { [UNVERIFIED_EMAIL_FIELD]: message } });
-      }
+    if (await mustVerifyEmailToAccept({ db: tx, mail: deps.mail }, { userId: input.userId })) {
+      const message = `Confirm that ${inv.email} is yours before accepting: open the link we emailed you, or send it again`;
+      throw new AppError("FORBIDDEN", message, { fields: { [UNVERIFIED_EMAIL_FIELD]: message } });
     }
     const claimed = await tx
       .update(invitations)
