@@ -18,5 +18,9 @@ export const KIND_LABELS: Record<string, string> = {
 
 export function MailStatusBadge({ status }: { status: Status }) {
   const look = LOOK[status];
-  return <Badge tone={look.tone}>{look.label}</Badge>;
+  return (
+    <Badge tone={look.tone} className="whitespace-nowrap">
+      {look.label}
+    </Badge>
+  );
 }

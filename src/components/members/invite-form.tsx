@@ -35,7 +35,7 @@ export function InviteForm() {
 
   return (
     <Card>
-      <CardHeader title="Invite a teammate" description="They get a link to join this brand with the role you choose." />
+      <CardHeader title="Invite a teammate" description="They get an email with a link to join this brand with the role you choose." />
       <CardBody className="space-y-4">
         <form onSubmit={onSubmit} className="grid gap-3 sm:grid-cols-[1fr_10rem_auto] sm:items-end" noValidate>
           <TextField label="Email" name="email" type="email" placeholder="teammate@brand.com" error={emailError ?? server.fields.email} />
