@@ -29,4 +29,31 @@ describe("getEnv", () => {
     );
     expect(() => getEnv()).toThrowError(/QUEUE_PREFIX: QUEUE_PREFIX may hold letters/);
   });
+
+  it("takes an smtp:// or smtps:// SMTP_URL, and then needs MAIL_FROM", () => {
+    process.env.SMTP_URL = "https://mail.example.com";
+    resetEnvCache();
+    expect(() => getEnv()).toThrowError(/SMTP_URL: SMTP_URL must be a URL like smtp:\/\/user:pass@host:587/);
+
+    process.env.SMTP_URL = "smtps://user:pass@mail.example.com:465";
+    delete process.env.MAIL_FROM;
+    resetEnvCache();
+    expect(() => getEnv()).toThrowError(/MAIL_FROM: MAIL_FROM is required when SMTP_URL is set/);
+
+    process.env.MAIL_FROM = "not an address";
+    resetEnvCache();
+    expect(() => getEnv()).toThrowError(/MAIL_FROM: MAIL_FROM must be an address or "Name <address>"/);
+
+    process.env.MAIL_FROM = "Acme <no-reply@acme.example>";
+    resetEnvCache();
+    expect(getEnv()).toMatchObject({ SMTP_URL: "smtps://user:pass@mail.example.com:465", MAIL_FROM: "Acme <no-reply@acme.example>" });
+  });
+
+  it("keeps mail in the outbox without SMTP_URL, with a placeholder sender", () => {
+    delete process.env.SMTP_URL;
+    delete process.env.MAIL_FROM;
+    resetEnvCache();
+    expect(getEnv().SMTP_URL).toBeUndefined();
+    expect(getEnv().MAIL_FROM).toBe("Brandbase <no-reply@brandbase.invalid>");
+  });
 });

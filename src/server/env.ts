@@ -42,9 +42,26 @@ const envSchema = z.object({
   LIVE_SUBSCRIPTIONS_PER_USER: z.coerce.number().int().min(1).max(1_000).default(20),
   /** Bearer token for /api/monitoring/*, /api/metrics and /api/health/full (instance administrators' sessions work too). */
   MONITORING_TOKEN: z.string().min(16, "MONITORING_TOKEN must be at least 16 characters").optional(),
+  /** Mail goes out through this SMTP server; unset, it stays in the outbox instance administrators read. */
+  SMTP_URL: z
+    .url({ protocol: /^smtps?$/, error: "SMTP_URL must be a URL like smtp://user:pass@host:587 or smtps://user:pass@host:465" })
+    .optional(),
+  /** The sender of every message: `address` or `Name <address>`. */
+  MAIL_FROM: z
+    .string()
+    .trim()
+    .regex(/^(?:[^<>]*<[^\s<>@]+@[^\s<>@]+>|[^\s<>@]+@[^\s<>@]+)$/, "MAIL_FROM must be an address or \"Name <address>\"")
+    .optional(),
+}).superRefine((env, ctx) => {
+  if (env.SMTP_URL && !env.MAIL_FROM) {
+    ctx.addIssue({ code: "custom", path: ["MAIL_FROM"], message: "MAIL_FROM is required when SMTP_URL is set, e.g. \"Brandbase <no-reply@your-domain>\"" });
+  }
 });
 
-export type Env = z.infer<typeof envSchema> & { DATABASE_URL: string; databaseEmbedded: boolean };
+export type Env = z.infer<typeof envSchema> & { DATABASE_URL: string; databaseEmbedded: boolean; MAIL_FROM: string };
+
+/** Without SMTP the sender only labels outbox messages; with it, a real server needs a real sender. */
+const OUTBOX_FROM = "Brandbase <no-reply@brandbase.invalid>";
 
 let cached: Env | undefined;
 
@@ -60,7 +77,12 @@ export function getEnv(): Env {
     throw new Error(`Invalid environment:\n${lines.join("\n")}`);
   }
   const databaseEmbedded = !parsed.data.DATABASE_URL;
-  cached = { ...parsed.data, DATABASE_URL: parsed.data.DATABASE_URL ?? EMBEDDED_DATABASE_URL, databaseEmbedded };
+  cached = {
+    ...parsed.data,
+    DATABASE_URL: parsed.data.DATABASE_URL ?? EMBEDDED_DATABASE_URL,
+    databaseEmbedded,
+    MAIL_FROM: parsed.data.MAIL_FROM ?? OUTBOX_FROM,
+  };
   return cached;
 }
 

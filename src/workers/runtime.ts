@@ -29,6 +29,11 @@ export function startWorkers(deps: { infra: Infra; log: Logger }, opts: { queues
       .schedule("ingestion", "requeueWebhooks", {}, { id: "requeue-webhooks", everyMs: 60_000 })
       .catch((err: unknown) => deps.log.error({ err }, "could not schedule webhook requeueing"));
   }
+  if (opts.queues.includes("send")) {
+    void createJobProducer(deps.infra.queue)
+      .schedule("send", "requeueEmails", {}, { id: "requeue-emails", everyMs: 60_000 })
+      .catch((err: unknown) => deps.log.error({ err }, "could not schedule mail requeueing"));
+  }
   deps.log.info({ queues: opts.queues }, "workers started");
   return {
     queues: opts.queues,

@@ -19,6 +19,8 @@ const NOT_BRAND_SCOPED = new Set([
   "invitations.accept",
   "queues.pause",
   "queues.resume",
+  "mail.list",
+  "mail.get",
 ]);
 
 describe.skipIf(!servicesReady)("tenant isolation", () => {

@@ -9,7 +9,7 @@ import { TextField } from "~/components/ui/field";
 import { authClient } from "~/lib/auth-client";
 import { emailSchema } from "~/lib/validation";
 
-export function SignInForm({ next }: { next: string }) {
+export function SignInForm({ next, notice }: { next: string; notice?: string }) {
   const router = useRouter();
   const [pending, setPending] = useState(false);
   const [error, setError] = useState<string>();
@@ -42,9 +42,15 @@ export function SignInForm({ next }: { next: string }) {
   return (
     <form onSubmit={onSubmit} className="space-y-4" noValidate>
       <h1 className="text-xl font-semibold text-slate-900">Sign in</h1>
+      {notice && !error ? <Alert tone="success">{notice}</Alert> : null}
       {error ? <Alert tone="error">{error}</Alert> : null}
       <TextField label="Email" name="email" type="email" autoComplete="email" error={emailError} required />
       <TextField label="Password" name="password" type="password" autoComplete="current-password" required />
+      <p className="-mt-2 text-right text-sm">
+        <Link className="font-medium text-indigo-600 hover:text-indigo-500" href="/forgot-password">
+          Forgot password?
+        </Link>
+      </p>
       <Button type="submit" className="w-full" loading={pending}>
         Sign in
       </Button>

@@ -27,7 +27,8 @@ export function SignUpForm({ next }: { next: string }) {
     }
     setErrors({});
     setPending(true);
-    const { error } = await authClient.signUp.email(parsed.data);
+    // The verification email (sent when SMTP is configured) brings them back where they were going.
+    const { error } = await authClient.signUp.email({ ...parsed.data, callbackURL: next });
     setPending(false);
     if (error) {
       const code = error.code ?? "";

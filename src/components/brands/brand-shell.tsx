@@ -95,6 +95,14 @@ export function BrandShell({ brand, user, children }: { brand: string; user: Bra
             );
           })}
         </nav>
+        {user.isInstanceAdmin ? (
+          <nav className="mt-6 space-y-1" aria-label="Instance">
+            <p className="px-2 text-xs font-medium uppercase tracking-wide text-slate-400">Instance</p>
+            <Link href="/admin/mail" className="block rounded-md px-2 py-2 text-sm font-medium text-slate-600 hover:bg-slate-50 hover:text-slate-900">
+              Mail outbox
+            </Link>
+          </nav>
+        ) : null}
         <div className="mt-auto space-y-2 border-t border-slate-100 px-2 pt-4 text-sm">
           <p className="truncate font-medium text-slate-800">{user.name}</p>
           <p className="truncate text-xs text-slate-500">{user.email}</p>

@@ -35,7 +35,7 @@ export function InviteForm() {
 
   return (
     <Card>
-      <CardHeader title="Invite a teammate" description="They get a link to join this brand with the role you choose." />
+      <CardHeader title="Invite a teammate" description="They get an email with a link to join this brand with the role you choose." />
       <CardBody className="space-y-4">
         <form onSubmit={onSubmit} className="grid gap-3 sm:grid-cols-[1fr_10rem_auto] sm:items-end" noValidate>
           <TextField label="Email" name="email" type="email" placeholder="teammate@brand.com" error={emailError ?? server.fields.email} />
@@ -46,8 +46,12 @@ export function InviteForm() {
         </form>
         {server.message && !server.fields.email ? <Alert tone="error">{server.message}</Alert> : null}
         {invite.data ? (
-          <Alert tone="success" title={`Invitation for ${invite.data.email} created`}>
-            <p>Email sending is not set up yet: share this link with them (valid for 7 days, shown once).</p>
+          <Alert tone="success" title={invite.data.delivery === "smtp" ? `Invitation emailed to ${invite.data.email}` : `Invitation for ${invite.data.email} created`}>
+            <p>
+              {invite.data.delivery === "smtp"
+                ? "You can also share the link yourself (valid for 7 days, shown once):"
+                : "This instance sends no email (the invitation is in its mail outbox): share this link with them (valid for 7 days, shown once)."}
+            </p>
             <div className="mt-2 flex items-center gap-2">
               <input readOnly aria-label="Invitation link" value={invite.data.url} className="w-full rounded border-0 bg-white px-2 py-1 font-mono text-xs ring-1 ring-emerald-200" onFocus={(e) => e.currentTarget.select()} />
               <Button

@@ -1,5 +1,6 @@
 import { analyticsRouter } from "./routers/analytics";
 import { brandsRouter } from "./routers/brands";
+import { mailRouter } from "./routers/mail";
 import { meRouter } from "./routers/me";
 import { invitationsRouter, membersRouter } from "./routers/members";
 import { queuesRouter } from "./routers/queues";
@@ -16,6 +17,7 @@ export const appRouter = createTRPCRouter({
   stores: storesRouter,
   sync: syncRouter,
   analytics: analyticsRouter,
+  mail: mailRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -5,6 +5,7 @@ import { nextCookies } from "better-auth/next-js";
 import { passwordSchema, personNameSchema } from "~/lib/validation";
 import { getDb, schema } from "../db/client";
 import { getEnv } from "../env";
+import { sendPasswordResetEmail, sendVerificationEmail } from "../services/mail/account";
 
 function createAuth() {
   const env = getEnv();
@@ -20,7 +21,24 @@ function createAuth() {
       provider: "pg",
       schema: { user: schema.user, session: schema.session, account: schema.account, verification: schema.verification },
     }),
-    emailAndPassword: { enabled: true, minPasswordLength: 10, maxPasswordLength: 128, autoSignIn: true },
+    emailAndPassword: {
+      enabled: true,
+      minPasswordLength: 10,
+      maxPasswordLength: 128,
+      autoSignIn: true,
+      sendResetPassword: sendPasswordResetEmail,
+      resetPasswordTokenExpiresIn: 60 * 60,
+      // Whoever had the old password (or a stolen session) is signed out by a reset.
+      revokeSessionsOnPasswordReset: true,
+    },
+    // Sent only when SMTP is configured (see sendVerificationEmail); nothing needs a verified
+    // address to sign in, accepting an invitation does (services/brands/invitations.ts).
+    emailVerification: {
+      sendVerificationEmail,
+      sendOnSignUp: true,
+      autoSignInAfterVerification: true,
+      expiresIn: 60 * 60,
+    },
     rateLimit: {
       enabled: env.NODE_ENV !== "test",
       customRules: {
@@ -35,8 +53,15 @@ function createAuth() {
       },
     },
     hooks: {
-      // better-auth checks length only; hold sign-ups to the same rules the form shows.
+      // better-auth checks length only; hold sign-ups and resets to the same rules the form shows.
       before: createAuthMiddleware(async (ctx) => {
+        if (ctx.path === "/reset-password") {
+          const password = passwordSchema.safeParse((ctx.body as { newPassword?: unknown } | undefined)?.newPassword ?? "");
+          if (!password.success) {
+            throw new APIError("BAD_REQUEST", { message: password.error.issues[0]?.message, code: "WEAK_PASSWORD" });
+          }
+          return;
+        }
         if (ctx.path !== "/sign-up/email") return;
         const body = (ctx.body ?? {}) as { password?: unknown; name?: unknown };
         const password = passwordSchema.safeParse(body.password ?? "");

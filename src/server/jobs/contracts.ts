@@ -35,6 +35,12 @@ export const bulkStepPayload = brandJob.extend({ storeId: z.uuid(), stepId: z.uu
 /** An operator asked to compare the store's data with the shop's again. */
 export const completenessPayload = brandJob.extend({ storeId: z.uuid() });
 
+/** Deliver one committed mail message through SMTP (the row holds the message; the payload its id). */
+export const emailPayload = z.object({ messageId: z.uuid() });
+
+/** Every minute: mail committed while the queue was unreachable is queued again. */
+export const requeueEmailsPayload = z.object({});
+
 export interface QueueContract {
   description: string;
   /** Jobs processed at once by one worker process. */
@@ -75,7 +81,7 @@ export const queueContracts = {
   send: {
     description: "SMS and email delivery at the provider's rate",
     concurrency: 20,
-    jobs: { probe: probePayload },
+    jobs: { probe: probePayload, email: emailPayload, requeueEmails: requeueEmailsPayload },
   },
   analysis: {
     description: "Product affinity and customer features",

@@ -5,6 +5,6 @@ import { safeNext } from "~/components/auth/safe-next";
 export const metadata: Metadata = { title: "Sign in" };
 
 export default async function SignInPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
-  const { next } = await searchParams;
-  return <SignInForm next={safeNext(next)} />;
+  const { next, reset } = await searchParams;
+  return <SignInForm next={safeNext(next)} notice={reset ? "Your password has been changed. Sign in with the new one." : undefined} />;
 }

@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import Link from "next/link";
 import { requireUser } from "~/components/auth/require-user";
 import { BrandPicker } from "~/components/brands/brand-picker";
 import { Logo } from "~/components/logo";
@@ -14,6 +15,11 @@ export default async function BrandsPage() {
       <div className="mb-8 flex items-center justify-between">
         <Logo />
         <div className="flex items-center gap-3 text-sm text-slate-600">
+          {user.isInstanceAdmin ? (
+            <Link href="/admin/mail" className="font-medium text-indigo-700 hover:text-indigo-500">
+              Mail outbox
+            </Link>
+          ) : null}
           <span>{user.email}</span>
           <SignOutButton />
         </div>

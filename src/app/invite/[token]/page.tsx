@@ -7,7 +7,8 @@ import { Alert } from "~/components/ui/alert";
 import { getSessionUser } from "~/server/auth";
 import { getDb } from "~/server/db/client";
 import { isAppError } from "~/server/errors";
-import { previewInvitation } from "~/server/services/brands/invitations";
+import { mustVerifyEmailToAccept, previewInvitation } from "~/server/services/brands/invitations";
+import { getMailSettings } from "~/server/services/mail/settings";
 import { ROLE_LABELS } from "~/lib/roles";
 
 export const metadata: Metadata = { title: "Invitation" };
@@ -44,7 +45,11 @@ export default async function InvitePage({ params }: { params: Promise<{ token: 
               You are signed in as {user.email}. Sign out and sign in as {invite.email} to accept it.
             </Alert>
           ) : (
-            <AcceptInvitation token={token} />
+            <AcceptInvitation
+              token={token}
+              email={invite.email}
+              needsVerification={await mustVerifyEmailToAccept({ db: getDb(), mail: getMailSettings() }, { userId: user.id })}
+            />
           )}
         </div>
       </>

@@ -2,7 +2,7 @@ import { acceptInvitation, inviteMember, listOpenInvitations, previewInvitation,
 import { changeMemberRole, listMembers, removeMember } from "../../services/brands/members";
 import { changeRoleInput, invitationIdInput, invitationTokenInput, inviteMemberInput, memberInput } from "../schemas/brands";
 import { authedProcedure, brandProcedure, createTRPCRouter, publicProcedure } from "../trpc";
-import { getEnv } from "../../env";
+import { getMailSettings } from "../../services/mail/settings";
 
 export const membersRouter = createTRPCRouter({
   list: brandProcedure().query(({ ctx }) => listMembers(ctx, { brandId: ctx.brandId })),
@@ -12,11 +12,20 @@ export const membersRouter = createTRPCRouter({
   invite: brandProcedure("owner")
     .input(inviteMemberInput)
     .mutation(async ({ ctx, input }) => {
-      const invitation = await inviteMember(ctx, { brandId: ctx.brandId, email: input.email, role: input.role, invitedBy: ctx.user.id });
-      const url = `${getEnv().APP_URL}/invite/${invitation.token}`;
-      // Until email sending exists, the link is shown to the inviter and written to the log.
-      ctx.log.info({ invitationId: invitation.id, email: invitation.email, role: invitation.role, inviteUrl: url }, "invitation created");
-      return { id: invitation.id, email: invitation.email, role: invitation.role, expiresAt: invitation.expiresAt, url };
+      const invitation = await inviteMember(
+        { ...ctx, mail: getMailSettings() },
+        { brandId: ctx.brandId, email: input.email, role: input.role, invitedBy: ctx.user.id },
+      );
+      // Ids only: the link is a secret (it is in the email, and shown once to the inviter).
+      ctx.log.info({ invitationId: invitation.id, mailId: invitation.mailId, role: invitation.role }, "invitation created");
+      return {
+        id: invitation.id,
+        email: invitation.email,
+        role: invitation.role,
+        expiresAt: invitation.expiresAt,
+        url: invitation.url,
+        delivery: invitation.delivery,
+      };
     }),
 
   revokeInvitation: brandProcedure("owner")
@@ -37,5 +46,7 @@ export const invitationsRouter = createTRPCRouter({
 
   accept: authedProcedure
     .input(invitationTokenInput)
-    .mutation(({ ctx, input }) => acceptInvitation(ctx, { token: input.token, userId: ctx.user.id, userEmail: ctx.user.email })),
+    .mutation(({ ctx, input }) =>
+      acceptInvitation({ db: ctx.db, mail: getMailSettings() }, { token: input.token, userId: ctx.user.id, userEmail: ctx.user.email }),
+    ),
 });

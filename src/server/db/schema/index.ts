@@ -4,3 +4,4 @@ export * from "./shopify";
 export * from "./webhooks";
 export * from "./commerce";
 export * from "./sync";
+export * from "./mail";

@@ -12,7 +12,7 @@ export interface BrandSummary {
 }
 
 /** Top-level paths of the app that a brand slug must not shadow. */
-const RESERVED_SLUGS = new Set(["api", "brands", "invite", "sign-in", "sign-up", "shopify", "v1", "_next", "static"]);
+const RESERVED_SLUGS = new Set(["api", "brands", "invite", "sign-in", "sign-up", "admin", "forgot-password", "reset-password", "shopify", "v1", "_next", "static"]);
 
 function slugify(name: string): string {
   const base = name

@@ -1,9 +1,15 @@
 import { createHash, randomBytes } from "node:crypto";
 import { and, desc, eq, gt, isNull } from "drizzle-orm";
+import { ROLE_LABELS } from "~/lib/roles";
 import { emailSchema } from "~/lib/validation";
 import type { Db, Tx } from "../../db/client";
 import { type BrandRole, brands, invitations, memberships, user } from "../../db/schema";
 import { AppError } from "../../errors";
+import type { JobProducer } from "../../jobs/queue";
+import type { Logger } from "../../logger";
+import { invitationMail } from "../mail/compose";
+import { dispatchMail, queueMail } from "../mail/outbox";
+import { emailVerificationRequired, type MailSettings } from "../mail/settings";
 import { requireBrandChild } from "./access";
 
 const INVITE_TTL_MS = 7 * 24 * 3600 * 1000;
@@ -15,16 +21,23 @@ export interface CreatedInvitation {
   email: string;
   role: BrandRole;
   expiresAt: Date;
-  /** The only time the token exists outside the invitee's link. */
+  /** The only time the token exists outside the invitee's link (and its email). */
   token: string;
+  url: string;
+  mailId: string;
+  /** `smtp`: emailed; `outbox`: no SMTP server, the message waits in the instance's outbox. */
+  delivery: "smtp" | "outbox";
 }
 
+export const invitationUrl = (appUrl: string, token: string) => `${appUrl.replace(/\/$/, "")}/invite/${token}`;
+
 /**
- * Invites an address to a brand. A second invite to the same address replaces the open one
- * (a fresh link); inviting an existing member is refused.
+ * Invites an address to a brand and emails the link. A second invite to the same address
+ * replaces the open one (a fresh link); inviting an existing member is refused. The invitation
+ * and its message are committed together; delivery is queued after the commit.
  */
 export async function inviteMember(
-  deps: { db: Db },
+  deps: { db: Db; jobs: JobProducer; log: Logger; mail: MailSettings },
   input: { brandId: string; email: string; role: BrandRole; invitedBy: string },
 ): Promise<CreatedInvitation> {
   const email = emailSchema.safeParse(input.email);
@@ -33,7 +46,8 @@ export async function inviteMember(
     throw new AppError("BAD_REQUEST", message, { fields: { email: message } });
   }
   const token = randomBytes(32).toString("base64url");
-  return deps.db.transaction(async (tx) => {
+  const url = invitationUrl(deps.mail.appUrl, token);
+  const created = await deps.db.transaction(async (tx) => {
     const [existing] = await tx
       .select({ userId: user.id })
       .from(memberships)
@@ -59,8 +73,34 @@ export async function inviteMember(
         expiresAt: new Date(Date.now() + INVITE_TTL_MS),
       })
       .returning();
-    return { id: row!.id, email: row!.email, role: row!.role, expiresAt: row!.expiresAt, token };
+    const [brand] = await tx.select({ name: brands.name }).from(brands).where(eq(brands.id, input.brandId)).limit(1);
+    const [inviter] = await tx.select({ name: user.name }).from(user).where(eq(user.id, input.invitedBy)).limit(1);
+    const mail = await queueMail(
+      { db: tx, settings: deps.mail },
+      invitationMail({
+        to: row!.email,
+        brandId: input.brandId,
+        brandName: brand?.name ?? "a brand",
+        inviterName: inviter?.name ?? "A teammate",
+        roleLabel: ROLE_LABELS[row!.role],
+        link: url,
+        expiresAt: row!.expiresAt,
+      }),
+    );
+    return { invitation: row!, mail };
   });
+  await dispatchMail(deps, created.mail);
+  const inv = created.invitation;
+  return {
+    id: inv.id,
+    email: inv.email,
+    role: inv.role,
+    expiresAt: inv.expiresAt,
+    token,
+    url,
+    mailId: created.mail.id,
+    delivery: created.mail.status === "outbox" ? "outbox" : "smtp",
+  };
 }
 
 export async function listOpenInvitations(deps: { db: Db }, input: { brandId: string }) {
@@ -107,9 +147,23 @@ export async function previewInvitation(deps: { db: Db }, input: { token: string
   return { brandName: row.brandName, email: row.invitation.email, role: row.invitation.role };
 }
 
-/** Accepts an invitation for the signed-in user, whose email must be the invited one. */
+/** True when this user has to verify their address before accepting (SMTP configured, not verified yet). */
+export async function mustVerifyEmailToAccept(deps: { db: Db | Tx; mail: MailSettings }, input: { userId: string }): Promise<boolean> {
+  if (!emailVerificationRequired(deps.mail)) return false;
+  const [account] = await deps.db.select({ emailVerified: user.emailVerified }).from(user).where(eq(user.id, input.userId)).limit(1);
+  return !account?.emailVerified;
+}
+
+/** Field name on the error that tells the invite page to offer "send the verification again". */
+export const UNVERIFIED_EMAIL_FIELD = "emailVerification";
+
+/**
+ * Accepts an invitation for the signed-in user, whose email must be the invited one and, when
+ * mail can reach people (SMTP), verified: otherwise anyone could sign up with an address they
+ * do not own and take the seat that was meant for its owner.
+ */
 export async function acceptInvitation(
-  deps: { db: Db },
+  deps: { db: Db; mail: MailSettings },
   input: { token: string; userId: string; userEmail: string },
 ): Promise<{ brandId: string; brandSlug: string; role: BrandRole }> {
   return deps.db.transaction(async (tx) => {
@@ -117,6 +171,10 @@ export async function acceptInvitation(
     const inv = row.invitation;
     if (inv.email !== input.userEmail.toLowerCase()) {
       throw new AppError("FORBIDDEN", `This invitation is for ${inv.email}; sign in with that address to accept it`);
+    }
+    if (await mustVerifyEmailToAccept({ db: tx, mail: deps.mail }, { userId: input.userId })) {
+      const message = `Confirm that ${inv.email} is yours before accepting: open the link we emailed you, or send it again`;
+      throw new AppError("FORBIDDEN", message, { fields: { [UNVERIFIED_EMAIL_FIELD]: message } });
     }
     const claimed = await tx
       .update(invitations)
