@@ -1,6 +1,6 @@
 import type { BulkRunner } from "./bulk/runner";
 import type { ShopEffects } from "./effects";
-import { type Ctx, HttpError, readParams, type Router, sendJson } from "./http/router";
+import { type Ctx, HttpError, readJson, type Router, sendJson } from "./http/router";
 import { type AppConfig, type EmulatorState, type Faults, NO_FAULTS, randomToken, type ShopState } from "./state";
 import { StoreInputError } from "./store/mutations";
 import { customerPayload, orderPayload } from "./webhooks/payloads";
@@ -32,7 +32,7 @@ export function registerControlApi(router: Router, deps: Deps): void {
   /** A JSON handler: parses the body, answers the result, maps bad input to 422 naming the field. */
   const guard = (fn: (p: Record<string, string>, body: Record<string, unknown>) => unknown, status = 200) => async ({ req, res, params }: Ctx) => {
     try {
-      const body = req.method === "GET" || req.method === "DELETE" ? {} : await readParams(req);
+      const body = req.method === "GET" || req.method === "DELETE" ? {} : await readJson(req);
       sendJson(res, status, await fn(params, body));
     } catch (err) {
       if (err instanceof StoreInputError) return sendJson(res, 422, { error: err.message, field: err.field });
