@@ -64,6 +64,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     if (from) res.writeHead(206, { ...headers, "content-range": `bytes ${result.start}-${result.size - 1}/${result.size}` });
     else res.writeHead(200, headers);
     result.stream.pipe(res);
+    // A client that hangs up mid-file (a killed worker) releases the file and any hold on it.
+    res.on("close", () => {
+      if (!res.writableFinished) result.stream.destroy();
+    });
   });
   router.on("GET", "/", ({ res }) => sendHtml(res, 200, landingPage(state)));
 

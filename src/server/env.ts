@@ -38,6 +38,8 @@ const envSchema = z.object({
   RECONCILE_EVERY_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(15),
   /** Send Shopify traffic to this local emulator instead of *.myshopify.com (dev, demo and tests). */
   SHOPIFY_EMULATOR_URL: z.url({ error: "SHOPIFY_EMULATOR_URL must be a URL like http://127.0.0.1:4100" }).optional(),
+  /** Live views (queue health, sync progress) send a fresh snapshot at least this often without activity. */
+  LIVE_HEARTBEAT_MS: z.coerce.number().int().min(1_000).max(3_600_000).default(5_000),
   /** Bearer token for /api/monitoring/* (instance administrators' sessions work too). */
   MONITORING_TOKEN: z.string().min(16, "MONITORING_TOKEN must be at least 16 characters").optional(),
 });
