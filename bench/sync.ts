@@ -48,7 +48,9 @@ const freePort = () =>
 
 // 1. The emulator, in a process of its own.
 const port = await freePort();
-const emulator = spawn(tsx, [path.join(root, "src/emulator/cli.ts"), "--shop", SHOP, "--orders", String(ORDERS), "--customers", String(CUSTOMERS), "--products", String(PRODUCTS), "--seed", "1", "--days", "730", "--port", String(port), "--client-id", "bench", "--client-secret", "bench-secret-0123456789"], {
+const emulator = spawn(tsx, [path.join(root, "src/emulator/cli.ts"), "--shop", SHOP, "--orders", String(ORDERS), "--customers", String(CUSTOMERS), "--products", String(PRODUCTS), "--seed", "1", "--days", "730", "--port", String(port), "--client-id", "bench"], {
+  // The CLI takes the client secret from the environment only.
+  env: { ...process.env, SHOPIFY_API_SECRET: "bench-secret-0123456789" },
   stdio: ["ignore", "pipe", "inherit"],
 });
 await new Promise<void>((resolve, reject) => {

@@ -1,4 +1,4 @@
-import { expect, test } from "@playwright/test";
+import { type APIRequestContext, expect, test } from "@playwright/test";
 import { connectDemoStore, DEMO, EMULATOR, signIn } from "./helpers";
 
 interface Truth {
@@ -8,17 +8,33 @@ interface Truth {
 
 const money = (amount: string, currency: string) => new Intl.NumberFormat("en", { style: "currency", currency, maximumFractionDigits: 2 }).format(Number(amount));
 
+/** The emulator's hold on the demo shop's bulk exports (control API): an export stops after its first batch until released. */
+const hold = (request: APIRequestContext, method: "put" | "delete", body?: object) =>
+  request[method](`${EMULATOR}/_emulator/shops/demo-brand/hold`, body ? { data: body } : {});
+
 test("connecting a store syncs its whole history live: the widget runs to done, and the Overview shows the shop's orders and net revenue", async ({ page }) => {
   await signIn(page, DEMO);
   await page.goto(`/${DEMO.brand}/settings/stores`);
-  await connectDemoStore(page);
+  // The exports are held mid-way, so the sync is surely still running when the app is back.
+  expect((await hold(page.request, "put", { bulkAfterObjects: 1 })).ok()).toBe(true);
+  try {
+    await connectDemoStore(page);
 
-  // Back in the app: the progress widget is there while the history sync runs, and moves.
+    // Back in the app: the progress widget is there while the history sync runs, and moves once released.
+    const widget = page.getByTestId("sync-widget");
+    await expect(widget).toHaveAttribute("data-state", "running");
+    const waited = await page.request.post(`${EMULATOR}/_emulator/shops/demo-brand/hold/wait`, { data: { bulk: 1 } });
+    expect(waited.ok()).toBe(true);
+    await expect(widget).toHaveAttribute("data-state", "running");
+    const bar = widget.getByRole("progressbar");
+    const first = Number(await bar.getAttribute("aria-valuenow"));
+    expect(first).toBeLessThan(100);
+    expect((await hold(page.request, "delete")).ok()).toBe(true);
+    await expect.poll(async () => Number(await bar.getAttribute("aria-valuenow")), { timeout: 30_000 }).toBeGreaterThan(first);
+  } finally {
+    await hold(page.request, "delete");
+  }
   const widget = page.getByTestId("sync-widget");
-  await expect(widget).toHaveAttribute("data-state", "running");
-  const bar = widget.getByRole("progressbar");
-  const first = Number(await bar.getAttribute("aria-valuenow"));
-  await expect.poll(async () => Number(await bar.getAttribute("aria-valuenow")), { timeout: 30_000 }).toBeGreaterThan(first);
   await expect(widget).toHaveAttribute("data-state", "done", { timeout: 60_000 });
   await expect(widget).toContainText("History synced");
   // …and hides by itself a few seconds later.

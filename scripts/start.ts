@@ -10,6 +10,7 @@ import { EMBEDDED_DATABASE_URL } from "../src/server/env";
 import { pingRedis, REDIS_HELP } from "../src/server/infra/redis";
 import { randomBytes } from "node:crypto";
 import { ensureDatabase, ensureLocalSecret, newestMtime, startEmbeddedPostgres } from "./lib/local-services";
+import { demoEmulatorCommand } from "./lib/emulator-command";
 import { type Managed, run, spawnManaged, stopAll } from "./lib/processes";
 
 const DEMO_PASSWORD = "brandbase-demo";
@@ -95,17 +96,18 @@ async function main(): Promise<void> {
   // (~150 MB for drizzle-orm) until a major GC that a lean worker rarely triggers; this collects it.
   const WORKER_NODE_FLAGS = ["--optimize-for-size"];
   if (demoShopify) {
-    const emulator = spawnManaged(
-      "shopify",
-      "tsx",
-      ["src/emulator/cli.ts", "--port", emulatorPort, "--shop", "demo-brand", "--orders", process.env.DEMO_ORDERS ?? "20000", "--seed", "42",
-        // Shopify takes a while to export; a demo paced like it shows the history sync's progress.
-        "--bulk-speed", process.env.DEMO_BULK_SPEED ?? "25000",
-        // `--name=value`: a generated secret may start with "-".
-        `--client-id=${process.env.SHOPIFY_API_KEY}`, `--client-secret=${process.env.SHOPIFY_API_SECRET}`, `--redirect=${env.APP_URL}/api/shopify/callback`, `--compliance-url=${env.APP_URL}/api/webhooks/shopify`],
+    const cli = demoEmulatorCommand(
+      {
+        port: emulatorPort,
+        orders: process.env.DEMO_ORDERS ?? "20000",
+        bulkSpeed: process.env.DEMO_BULK_SPEED ?? "25000",
+        clientId: process.env.SHOPIFY_API_KEY!,
+        clientSecret: process.env.SHOPIFY_API_SECRET!,
+        appUrl: env.APP_URL,
+      },
       process.env,
-      5,
     );
+    const emulator = spawnManaged("shopify", cli.command, cli.args, cli.env, 5);
     children.push(emulator);
     await waitForUrl(`${process.env.SHOPIFY_EMULATOR_URL}/_emulator`, 60_000);
   }

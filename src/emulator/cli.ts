@@ -1,10 +1,18 @@
 /**
  * `npm run emulator -- --shop demo-brand --orders 20000 --seed 42`: a local Shopify on
  * 127.0.0.1:4100 with one seeded shop and one app, until Ctrl-C.
+ *
+ * The app's client secret comes from the environment (SHOPIFY_API_SECRET), never the command
+ * line: any local user can read a process's arguments (`ps`, /proc/<pid>/cmdline).
  */
 import { parseArgs } from "node:util";
 import { startEmulator } from "./index";
 import { randomToken } from "./state";
+
+if (process.argv.some((a) => a === "--client-secret" || a.startsWith("--client-secret="))) {
+  console.error("--client-secret is not accepted: pass the app's client secret in the SHOPIFY_API_SECRET environment variable (arguments are visible to every local user).");
+  process.exit(2);
+}
 
 const { values } = parseArgs({
   options: {
@@ -18,12 +26,14 @@ const { values } = parseArgs({
     host: { type: "string", default: "127.0.0.1" },
     port: { type: "string", default: process.env.SHOPIFY_EMULATOR_PORT ?? "4100" },
     "client-id": { type: "string", default: process.env.SHOPIFY_API_KEY ?? "brandbase-dev" },
-    "client-secret": { type: "string", default: process.env.SHOPIFY_API_SECRET ?? "brandbase-dev-secret" },
     redirect: { type: "string", multiple: true, default: ["http://localhost:3000/api/shopify/callback"] },
     "compliance-url": { type: "string" },
     "bulk-speed": { type: "string" },
+    /** A name besides 127.0.0.1, localhost and [::1] that the control API answers to (repeatable). */
+    "allowed-host": { type: "string", multiple: true, default: [] },
   },
 });
+const clientSecret = process.env.SHOPIFY_API_SECRET || "brandbase-dev-secret";
 
 const num = (v: string | undefined) => (v === undefined ? undefined : Number(v));
 const scopes = ["read_orders", "write_orders", "read_customers", "write_customers", "read_products", "write_products"];
@@ -31,11 +41,12 @@ const scopes = ["read_orders", "write_orders", "read_customers", "write_customer
 const emulator = await startEmulator({
   host: values.host,
   port: Number(values.port),
+  allowedHosts: values["allowed-host"],
   apps: [
     {
       name: "Brandbase",
       clientId: values["client-id"]!,
-      clientSecret: values["client-secret"]!,
+      clientSecret,
       redirectUrls: values.redirect!,
       scopes,
       complianceUrl: values["compliance-url"],

@@ -1,8 +1,11 @@
+import { once } from "node:events";
+import { type HoldSettings, NO_HOLD } from "./bulk/hold";
 import type { BulkRunner } from "./bulk/runner";
 import type { ShopEffects } from "./effects";
-import { type Ctx, HttpError, readParams, type Router, sendJson } from "./http/router";
+import { type Ctx, HttpError, readJson, type Router, sendJson } from "./http/router";
 import { type AppConfig, type EmulatorState, type Faults, NO_FAULTS, randomToken, type ShopState } from "./state";
 import { StoreInputError } from "./store/mutations";
+import { RECORD_KINDS, type RecordKind, shopRecords } from "./store/records";
 import { customerPayload, orderPayload } from "./webhooks/payloads";
 import type { WebhookService } from "./webhooks/service";
 import { COMPLIANCE_TOPICS, type ComplianceTopic } from "./webhooks/topics";
@@ -32,7 +35,7 @@ export function registerControlApi(router: Router, deps: Deps): void {
   /** A JSON handler: parses the body, answers the result, maps bad input to 422 naming the field. */
   const guard = (fn: (p: Record<string, string>, body: Record<string, unknown>) => unknown, status = 200) => async ({ req, res, params }: Ctx) => {
     try {
-      const body = req.method === "GET" || req.method === "DELETE" ? {} : await readParams(req);
+      const body = req.method === "GET" || req.method === "DELETE" ? {} : await readJson(req);
       sendJson(res, status, await fn(params, body));
     } catch (err) {
       if (err instanceof StoreInputError) return sendJson(res, 422, { error: err.message, field: err.field });
@@ -66,6 +69,22 @@ export function registerControlApi(router: Router, deps: Deps): void {
   }, 201));
 
   router.on("GET", "/_emulator/shops/:shop/truth", guard((p) => shopOf(p.shop!).store.truth()));
+  // Every record with every field, as NDJSON, streamed (a large shop never sits in memory as text).
+  router.on("GET", "/_emulator/shops/:shop/truth/:kind", async ({ res, params }) => {
+    const shop = shopOf(params.shop!);
+    const kind = params.kind as RecordKind;
+    if (!RECORD_KINDS.includes(kind)) throw new HttpError(404, "Unknown record kind", { error: `Unknown record kind ${params.kind}; use one of ${RECORD_KINDS.join(", ")}` });
+    res.writeHead(200, { "content-type": "application/x-ndjson; charset=utf-8" });
+    let batch = "";
+    for (const record of shopRecords(shop.store, kind)) {
+      batch += `${JSON.stringify(record)}\n`;
+      if (batch.length < 1 << 16) continue;
+      const flushed = res.write(batch);
+      batch = "";
+      if (!flushed) await once(res, "drain");
+    }
+    res.end(batch);
+  });
   router.on("GET", "/_emulator/shops/:shop/deliveries", guard((p) => shopOf(p.shop!).deliveries));
   router.on("GET", "/_emulator/shops/:shop/faults", guard((p) => shopOf(p.shop!).faults));
   router.on("PUT", "/_emulator/shops/:shop/faults", guard((p, b) => {
@@ -76,6 +95,35 @@ export function registerControlApi(router: Router, deps: Deps): void {
     return shop.faults;
   }));
   router.on("DELETE", "/_emulator/shops/:shop/faults", guard((p) => (shopOf(p.shop!).faults = { ...NO_FAULTS })));
+
+  // Hold bulk exports / result downloads at a point (see BulkHold), read what is held, wait for it, release.
+  const holdOf = (domain: string) => deps.bulk.hold(shopOf(domain));
+  router.on("GET", "/_emulator/shops/:shop/hold", guard((p) => holdOf(p.shop!).state()));
+  router.on("PUT", "/_emulator/shops/:shop/hold", guard((p, b) => {
+    const hold = holdOf(p.shop!);
+    const patch: Partial<HoldSettings> = {};
+    for (const [key, value] of Object.entries(b)) {
+      if (!(key in NO_HOLD)) throw new StoreInputError(key, `Unknown hold point ${key}; known: ${Object.keys(NO_HOLD).join(", ")}`);
+      if (value !== null && !(Number.isInteger(value) && (value as number) >= 1)) throw new StoreInputError(key, `${key} must be a positive integer or null`);
+      patch[key as keyof HoldSettings] = value as number | null;
+    }
+    hold.set(patch);
+    return hold.state();
+  }));
+  router.on("DELETE", "/_emulator/shops/:shop/hold", guard((p) => {
+    const hold = holdOf(p.shop!);
+    hold.clear();
+    return hold.state();
+  }));
+  router.on("POST", "/_emulator/shops/:shop/hold/wait", guard(async (p, b) => {
+    const want = { bulk: b.bulk === undefined ? 0 : num(b.bulk, "bulk"), downloads: b.downloads === undefined ? 0 : num(b.downloads, "downloads") };
+    const timeoutMs = Math.min(b.timeoutMs === undefined ? 30_000 : num(b.timeoutMs, "timeoutMs"), 120_000);
+    try {
+      return await holdOf(p.shop!).waitFor(want, timeoutMs);
+    } catch (err) {
+      throw new HttpError(408, (err as Error).message, { error: (err as Error).message, ...holdOf(p.shop!).state() });
+    }
+  }));
 
   // Tokens: mint one for a quick GraphQL session, expire or revoke them all.
   router.on("POST", "/_emulator/shops/:shop/tokens", guard((p, b) => {

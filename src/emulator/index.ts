@@ -8,6 +8,7 @@ import { DEFAULT_API_VERSION, loadAdminSchema } from "./admin/schema";
 import { BulkRunner } from "./bulk/runner";
 import { registerControlApi } from "./control";
 import { ShopEffects } from "./effects";
+import { createControlGuard, isControlPath } from "./http/guard";
 import { HttpError, Router, sendHtml, sendJson, escapeHtml } from "./http/router";
 import { registerOAuth } from "./oauth";
 import { defaultSpec, type StoreOptions } from "./spec";
@@ -24,6 +25,8 @@ export interface EmulatorOptions {
   clock?: () => number;
   /** Webhook API version header. */
   apiVersion?: string;
+  /** Names besides its loopback addresses that the control API answers to (the Host header it accepts). */
+  allowedHosts?: string[];
 }
 
 export interface Emulator {
@@ -61,10 +64,24 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     if (from) res.writeHead(206, { ...headers, "content-range": `bytes ${result.start}-${result.size - 1}/${result.size}` });
     else res.writeHead(200, headers);
     result.stream.pipe(res);
+    // A client that hangs up mid-file (a killed worker) releases the file and any hold on it.
+    res.on("close", () => {
+      if (!res.writableFinished) result.stream.destroy();
+    });
   });
   router.on("GET", "/", ({ res }) => sendHtml(res, 200, landingPage(state)));
 
+  const host = options.host ?? "127.0.0.1";
+  let port = 0;
+  const refuse = createControlGuard(() => ({ host, port, allowedHosts: options.allowedHosts }));
   const server: Server = createServer((req, res) => {
+    if (isControlPath(new URL(req.url ?? "/", "http://emulator.local").pathname)) {
+      const refusal = refuse(req);
+      if (refusal) {
+        req.resume(); // drain whatever body came, so the connection stays usable
+        return sendJson(res, refusal.status, { error: refusal.message });
+      }
+    }
     router
       .handle(req, res)
       .then((handled) => {
@@ -77,9 +94,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
         sendJson(res, 500, { errors: "Internal Server Error" });
       });
   });
-  await new Promise<void>((resolve) => server.listen(options.port ?? 0, options.host ?? "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
-  const url = `http://${options.host ?? "127.0.0.1"}:${port}`;
+  await new Promise<void>((resolve) => server.listen(options.port ?? 0, host, resolve));
+  port = (server.address() as AddressInfo).port;
+  const url = `http://${host}:${port}`;
   state.publicUrl = () => url;
 
   return {

@@ -38,6 +38,8 @@ const envSchema = z.object({
   RECONCILE_EVERY_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(15),
   /** Send Shopify traffic to this local emulator instead of *.myshopify.com (dev, demo and tests). */
   SHOPIFY_EMULATOR_URL: z.url({ error: "SHOPIFY_EMULATOR_URL must be a URL like http://127.0.0.1:4100" }).optional(),
+  /** Live views (queue health, sync progress) send a fresh snapshot at least this often without activity. */
+  LIVE_HEARTBEAT_MS: z.coerce.number().int().min(1_000).max(3_600_000).default(5_000),
   /** Live views (subscriptions) one user may hold open at once in a web process. */
   LIVE_SUBSCRIPTIONS_PER_USER: z.coerce.number().int().min(1).max(1_000).default(20),
   /** Bearer token for /api/monitoring/*, /api/metrics and /api/health/full (instance administrators' sessions work too). */

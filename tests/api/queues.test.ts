@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { resetEnvCache } from "~/server/env";
 import type { Infra } from "~/server/infra";
 import { getLogger } from "~/server/logger";
 import { QUEUE_ACTIVITY_CHANNEL } from "~/server/services/queues/activity";
@@ -22,6 +23,9 @@ describe.skipIf(!servicesReady)("queue health procedures", () => {
   let otherBrand: { slug: string; id: string };
 
   beforeAll(async () => {
+    // No heartbeat within these tests: a live snapshot can only come from activity.
+    process.env.LIVE_HEARTBEAT_MS = "3600000";
+    resetEnvCache();
     infra = testInfra();
     workers = startWorkers({ infra, log: getLogger() }, { queues: ["sync", "analysis"], graceMs: 1_000 });
     // Probes are for instance administrators (they occupy shared workers).
@@ -34,6 +38,8 @@ describe.skipIf(!servicesReady)("queue health procedures", () => {
   afterAll(async () => {
     await workers.stop();
     await infra.close();
+    delete process.env.LIVE_HEARTBEAT_MS;
+    resetEnvCache();
   });
 
   it("runs a probe to completion and shows it in the counts and throughput", async () => {
@@ -78,14 +84,21 @@ describe.skipIf(!servicesReady)("queue health procedures", () => {
     const first = await iterator.next();
     const before = syncCompleted(first.value);
 
-    await owner.queues.probe({ brand: brand.slug, queue: "sync" });
-    // Snapshots follow activity; read until the completion shows (never waiting for the 5 s heartbeat).
-    const started = Date.now();
-    for (;;) {
-      const next = await iterator.next();
-      if (syncCompleted(next.value) === before + 1) break;
+    const { jobId } = await owner.queues.probe({ brand: brand.slug, queue: "sync" });
+    // The heartbeat is an hour away, so every snapshot read here was brought by activity (the
+    // enqueue, the job starting, completing); read until one shows the completion. Were activity
+    // not followed, the stream would stay silent, and the guard below ends it with a clear failure.
+    const guard = setTimeout(() => controller.abort(), 20_000);
+    try {
+      for (;;) {
+        const next = await iterator.next();
+        if (next.done) throw new Error("No snapshot showed the completed probe: the stream did not follow the worker's activity");
+        if (syncCompleted(next.value) === before + 1) break;
+      }
+    } finally {
+      clearTimeout(guard);
     }
-    expect(Date.now() - started).toBeLessThan(4_000);
+    expect((await infra.queue.getJob("sync", jobId))?.finishedAt).toBeGreaterThan(0);
     controller.abort();
     await iterator.return?.();
   });

@@ -10,6 +10,7 @@ import { runReconcile, runRecentSync } from "~/server/services/sync/incremental-
 import { getShopify } from "~/server/shopify/api";
 import { getSessionStorage } from "~/server/shopify/session-storage";
 import { callerFor, type createUser, servicesReady, syncDeps, testInfra } from "../helpers/context";
+import { compareStoreWithShop } from "../helpers/shop-equality";
 import { connectedShop } from "../helpers/sync-harness";
 
 const SHOP = "recent-shop.myshopify.com";
@@ -22,6 +23,13 @@ describe.skipIf(!servicesReady)("recent sync", () => {
   let owner: Awaited<ReturnType<typeof createUser>>;
   let brandSlug: string;
   let ctx: Awaited<ReturnType<typeof connectedShop>>;
+  /** The recent sync's window starts here (whole seconds, as the app asks Shopify). */
+  let since: number;
+  /** Everything the shop changed since the window opened is stored, field by field, and nothing else. */
+  const expectRecentEqualsShop = (label: string) => {
+    const recent = (r: { updatedAt: string | null }) => Date.parse(r.updatedAt!) >= since;
+    return ctx.expectEqualsShop({ label, scope: { orders: recent, customers: recent, products: recent } });
+  };
 
   beforeAll(async () => {
     infra = testInfra();
@@ -49,7 +57,7 @@ describe.skipIf(!servicesReady)("recent sync", () => {
 
   it("brings in exactly the last three days, refreshing the expiring token first", async () => {
     const tokenBefore = (await getSql()`select access_token from shopify_session where shop = ${SHOP}`)[0]!.access_token as string;
-    const since = Date.now() - 3 * DAY;
+    since = Math.floor((Date.now() - 3 * DAY) / 1000) * 1000;
     const result = await runRecentSync({ db: getDb(), shopify: getShopify(), storage: await getSessionStorage(), log: getLogger() }, { storeId });
 
     const shop = emulator.state.shop(SHOP)!.store;
@@ -58,14 +66,8 @@ describe.skipIf(!servicesReady)("recent sync", () => {
     expect(expectedOrders.length).toBeGreaterThan(10);
     expect(result.customers).toBe(shop.customersUpdatedBetween(since).length);
 
-    const saved = await getDb().select().from(shopOrders).where(eq(shopOrders.storeId, storeId));
-    expect(saved).toHaveLength(expectedOrders.length);
-    const byId = new Map(saved.map((o) => [o.shopifyId, o]));
-    for (const o of expectedOrders) {
-      const row = byId.get(o.id)!;
-      expect(Number(row.total) * 100).toBeCloseTo(o.totalCents, 6);
-      expect(row.currency).toBe(o.currency);
-    }
+    // Every order, line item, refund, customer, product and variant of the window, every field.
+    await expectRecentEqualsShop("after the recent sync");
     const lines = await getDb().select().from(shopLineItems).where(eq(shopLineItems.storeId, storeId));
     expect(lines).toHaveLength(expectedOrders.reduce((n, o) => n + o.lineItems.length, 0));
     expect(await getDb().select().from(shopCustomers).where(eq(shopCustomers.storeId, storeId))).toHaveLength(result.customers);
@@ -89,6 +91,7 @@ describe.skipIf(!servicesReady)("recent sync", () => {
     await runRecentSync({ db: getDb(), shopify: getShopify(), storage: await getSessionStorage(), log: getLogger() }, { storeId });
     const after = await getDb().select().from(shopOrders).where(eq(shopOrders.storeId, storeId));
     expect(after).toHaveLength(before.length);
+    await expectRecentEqualsShop("after running the recent sync again");
   });
 
   it("reconciles: a change whose webhook never arrived is pulled in, and the cursor moves", async () => {
@@ -101,6 +104,7 @@ describe.skipIf(!servicesReady)("recent sync", () => {
     expect(result.orders).toBeGreaterThanOrEqual(1);
     const [saved] = await getDb().select().from(shopOrders).where(and(eq(shopOrders.storeId, storeId), eq(shopOrders.shopifyId, order.id)));
     expect(Number(saved!.total) * 100).toBeCloseTo(order.totalCents, 6);
+    await expectRecentEqualsShop("after reconciliation pulled in the new order");
     const [{ syncedThrough: after }] = (await getDb().select({ syncedThrough: stores.syncedThrough }).from(stores).where(eq(stores.id, storeId))) as [{ syncedThrough: Date }];
     expect(after.getTime()).toBeGreaterThan(before.getTime());
   });
@@ -151,6 +155,32 @@ describe.skipIf(!servicesReady)("recent sync", () => {
     expect([...products].sort()).toEqual(savedProducts.map((p) => p.title).sort());
     expect(products).toContain("Zebra Socks");
     expect(products.indexOf("Alpaca Scarf")).toBeLessThan(products.indexOf("Zebra Socks"));
+    await expectRecentEqualsShop("after reconciliation pulled in the renamed products");
+  });
+
+  it("compares field by field: a changed price, a lost customer and a stray product are each named", async () => {
+    const sql = getSql();
+    const [line] = (await sql`select order_shopify_id::text as "order", shopify_id::text as id, price::text from shop_line_items where store_id = ${storeId} limit 1`) as unknown as [{ order: string; id: string; price: string }];
+    const [customer] = (await sql`select row_to_json(c)::jsonb as row, shopify_id::text as id from shop_customers c where store_id = ${storeId} limit 1`) as unknown as [{ row: unknown; id: string }];
+    const [{ brandId }] = (await getDb().select({ brandId: stores.brandId }).from(stores).where(eq(stores.id, storeId))) as [{ brandId: string }];
+    await sql`update shop_line_items set price = price + 0.01 where store_id = ${storeId} and shopify_id = ${line.id}`;
+    await sql`delete from shop_customers where store_id = ${storeId} and shopify_id = ${customer.id}`;
+    await sql`insert into shop_products (brand_id, store_id, shopify_id, title, updated_at) values (${brandId}, ${storeId}, 7999999999999, 'Stray', now())`;
+    try {
+      const recent = (r: { updatedAt: string | null }) => Date.parse(r.updatedAt!) >= since;
+      const diffs = await compareStoreWithShop({ storeId, emulatorUrl: emulator.url, shop: SHOP, scope: { orders: recent, customers: recent, products: recent } });
+      expect(diffs).toEqual([
+        { record: `order ${line.order} line item ${line.id}`, field: "price", stored: (Number(line.price) + 0.01).toFixed(4), expected: Number(line.price).toFixed(2) },
+        { record: `customer ${customer.id}`, field: "(record)", stored: null, expected: "present" },
+        { record: "product 7999999999999", field: "(record)", stored: "present", expected: null },
+      ]);
+      await expect(expectRecentEqualsShop("with the damage")).rejects.toThrow(`with the damage: 3 difference(s) between the stored data and the shop; first 3:\n  order ${line.order} line item ${line.id}: price is "${(Number(line.price) + 0.01).toFixed(4)}" in our tables, the shop says "${Number(line.price).toFixed(2)}"`);
+    } finally {
+      await sql`update shop_line_items set price = ${line.price}::numeric where store_id = ${storeId} and shopify_id = ${line.id}`;
+      await sql`insert into shop_customers select * from jsonb_populate_record(null::shop_customers, ${JSON.stringify(customer.row)}::jsonb)`;
+      await sql`delete from shop_products where store_id = ${storeId} and shopify_id = 7999999999999`;
+    }
+    await expectRecentEqualsShop("repaired");
   });
 
   it("marks the store as needing re-authorization when Shopify no longer accepts its tokens", async () => {

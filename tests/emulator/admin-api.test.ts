@@ -29,8 +29,12 @@ describe("emulator Admin GraphQL, driven by @shopify/shopify-api", () => {
     }
   }
 
+  // The emulator's clock: real time, until a test stops it to step it by hand (the bucket refills by it).
+  let stopped: number | null = null;
+  const clock = () => stopped ?? Date.now();
+
   beforeAll(async () => {
-    emulator = await startHarness();
+    emulator = await startHarness({ clock });
     ({ session } = await installApp(shopify));
   });
   afterAll(() => emulator.close());
@@ -94,18 +98,25 @@ describe("emulator Admin GraphQL, driven by @shopify/shopify-api", () => {
   });
 
   it("throttles in-band when the bucket is empty, and refills at the restore rate", async () => {
-    // Each call reserves 2 + 160 × (1 + 2 + 3) = 962 points: a 2000-point bucket runs dry on the third.
-    const expensive = "{ orders(first: 160) { nodes { id lineItems(first: 3) { nodes { id } } } } }";
-    let throttled: unknown;
-    for (let i = 0; i < 5 && !throttled; i++) await client().request(expensive).catch((err: unknown) => (throttled = err));
-    expect(throttled).toMatchObject({ body: { errors: { graphQLErrors: [{ message: "Throttled", extensions: { code: "THROTTLED" } }] } } });
-    const available = async () => ((await client().request("{ shop { name } }")).extensions!.cost as Cost).throttleStatus.currentlyAvailable;
-    const before = await available();
-    await new Promise((r) => setTimeout(r, 1_000));
-    const after = await available();
-    // 100 points a second come back (less the 2 the second probe itself cost).
-    expect(after - before).toBeGreaterThanOrEqual(90);
-    expect(after - before).toBeLessThanOrEqual(110);
+    // Time stands still (the bucket refills only when the test moves the clock), so the sums are exact.
+    stopped = Date.now();
+    try {
+      // Each call reserves 2 + 160 × (1 + 2 + 3) = 962 points: a 2000-point bucket runs dry on the third.
+      const expensive = "{ orders(first: 160) { nodes { id lineItems(first: 3) { nodes { id } } } } }";
+      let throttled: unknown;
+      for (let i = 0; i < 5 && !throttled; i++) await client().request(expensive).catch((err: unknown) => (throttled = err));
+      expect(throttled).toMatchObject({ body: { errors: { graphQLErrors: [{ message: "Throttled", extensions: { code: "THROTTLED" } }] } } });
+      const probe = async () => (await client().request("{ shop { name } }")).extensions!.cost as Cost;
+      const first = await probe();
+      stopped += 1_000;
+      const second = await probe();
+      // One second brings back restoreRate (100) points, less what the second probe itself cost.
+      expect(second.throttleStatus.currentlyAvailable - first.throttleStatus.currentlyAvailable).toBe(100 - second.actualQueryCost!);
+      stopped += 1_000;
+      expect((await probe()).throttleStatus.currentlyAvailable).toBe(second.throttleStatus.currentlyAvailable + 100 - second.actualQueryCost!);
+    } finally {
+      stopped = null;
+    }
   });
 
   it("can answer throttling with 429 and Retry-After, and serve 5xx on demand", async () => {

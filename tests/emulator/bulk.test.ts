@@ -3,7 +3,7 @@ import type { Session } from "@shopify/shopify-api";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Emulator, startEmulator } from "~/emulator";
 import { formatCents } from "~/emulator/store/money";
-import { FIXED_END, installApp, makeShopify, SHOP, startHarness } from "./harness";
+import { FIXED_END, holdControl, installApp, makeShopify, SHOP, startHarness } from "./harness";
 
 const BULK_ORDERS = `{ orders { edges { node {
   id name createdAt updatedAt totalPriceSet { shopMoney { amount currencyCode } }
@@ -136,7 +136,9 @@ describe("emulator bulk operations, driven by @shopify/shopify-api", () => {
   });
 
   it("reports progress while running, enforces the concurrency limit and can cancel", async () => {
-    emulator.state.limits.bulkObjectsPerSecond = 500; // about 4 s for this store
+    // Exports stop after their first batch until released: RUNNING for as long as the test looks.
+    const hold = holdControl(emulator.url, SHOP);
+    await hold.set({ bulkAfterObjects: 1 });
     try {
       const starts = [];
       for (let i = 0; i < 6; i++) {
@@ -151,10 +153,12 @@ describe("emulator bulk operations, driven by @shopify/shopify-api", () => {
       expect(starts.slice(0, 5).every((s) => s.data!.bulkOperationRunQuery.userErrors.length === 0)).toBe(true);
       expect(starts[5]!.data!.bulkOperationRunQuery.userErrors).toMatchObject([{ code: "LIMIT_REACHED" }]);
 
-      await new Promise((r) => setTimeout(r, 300));
-      const { data } = await client().request<{ currentBulkOperation: { status: string; objectCount: string } }>("{ currentBulkOperation { status objectCount } }");
+      const held = await hold.waitFor({ bulk: 5 });
+      const { data } = await client().request<{ currentBulkOperation: { id: string; status: string; objectCount: string } }>("{ currentBulkOperation { id status objectCount } }");
       expect(data!.currentBulkOperation.status).toBe("RUNNING");
       expect(Number(data!.currentBulkOperation.objectCount)).toBeGreaterThan(0);
+      expect(Number(data!.currentBulkOperation.objectCount)).toBeLessThan(held.held.bulk.length * 10_000);
+      expect(held.held.bulk.map((b) => b.id)).toContain(data!.currentBulkOperation.id);
 
       for (const s of starts.slice(0, 5)) {
         const cancel = await client().request<{ bulkOperationCancel: { bulkOperation: { status: string } } }>(
@@ -174,8 +178,47 @@ describe("emulator bulk operations, driven by @shopify/shopify-api", () => {
           await new Promise((r) => setTimeout(r, 50));
         }
       }
+      expect((await hold.state()).held.bulk).toEqual([]);
     } finally {
-      emulator.state.limits.bulkObjectsPerSecond = 20_000;
+      await hold.release();
+    }
+  });
+
+  it("holds a result download after a chosen line until released, counting lines from the file's start on a Range request", async () => {
+    const { url } = await runBulk("{ customers { edges { node { id email } } } }");
+    const whole = await (await fetch(url)).text();
+    const lines = whole.split("\n").filter(Boolean);
+    expect(lines.length).toBeGreaterThan(20);
+    const hold = holdControl(emulator.url, SHOP);
+    await hold.set({ downloadAfterLines: 10 });
+    try {
+      // Reads the body as it comes; resolves with what arrived once `n` lines are in.
+      const readUntil = async (res: Response, n: number) => {
+        const reader = res.body!.getReader();
+        let text = "";
+        while (text.split("\n").length - 1 < n) {
+          const { value, done } = await reader.read();
+          if (done) break;
+          text += new TextDecoder().decode(value);
+        }
+        return { text, rest: async () => { for (;;) { const { value, done } = await reader.read(); if (done) return text; text += new TextDecoder().decode(value); } } };
+      };
+      const first = await readUntil(await fetch(url), 10);
+      const held = await hold.waitFor({ downloads: 1 });
+      expect(held.held.downloads).toEqual([{ operation: expect.stringMatching(/^gid:\/\/shopify\/BulkOperation\//), line: 10 }]);
+      expect(first.text).toBe(`${lines.slice(0, 10).join("\n")}\n`);
+      // A second download resuming at line 6 (Range) stops at the same line 10 of the file.
+      const from = Buffer.byteLength(`${lines.slice(0, 5).join("\n")}\n`);
+      const ranged = await fetch(url, { headers: { range: `bytes=${from}-` } });
+      expect(ranged.status).toBe(206);
+      const second = await readUntil(ranged, 5);
+      expect((await hold.waitFor({ downloads: 2 })).held.downloads.map((d) => d.line)).toEqual([10, 10]);
+      expect(second.text).toBe(`${lines.slice(5, 10).join("\n")}\n`);
+      await hold.release();
+      expect(await first.rest()).toBe(whole);
+      expect(await second.rest()).toBe(whole.slice(from));
+    } finally {
+      await hold.release();
     }
   });
 

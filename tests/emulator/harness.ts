@@ -96,3 +96,30 @@ export async function webhookReceiver(): Promise<{ url: string; received: { body
   const { port } = server.address() as AddressInfo;
   return { url: `http://127.0.0.1:${port}/webhooks`, received, close: () => new Promise((r) => server.close(() => r())) };
 }
+
+export interface HoldState {
+  bulkAfterObjects: number | null;
+  downloadAfterLines: number | null;
+  held: { bulk: { id: string; objectCount: number }[]; downloads: { operation: string; line: number }[] };
+}
+
+/** The emulator's hold points for a shop's bulk exports and downloads (control API), for tests that look at a sync mid-way. */
+export function holdControl(emulatorUrl: string, shop: string) {
+  const call = async (method: string, path = "", body?: unknown): Promise<HoldState> => {
+    const res = await fetch(`${emulatorUrl}/_emulator/shops/${shop}/hold${path}`, {
+      method,
+      headers: body === undefined ? {} : { "content-type": "application/json" },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const json = (await res.json()) as HoldState;
+    if (!res.ok) throw new Error(`${method} hold${path} answered ${res.status}: ${JSON.stringify(json)}`);
+    return json;
+  };
+  return {
+    set: (points: Partial<Pick<HoldState, "bulkAfterObjects" | "downloadAfterLines">>) => call("PUT", "", points),
+    /** Resolves once this many exports / downloads are held (the emulator answers when they are). */
+    waitFor: (want: { bulk?: number; downloads?: number; timeoutMs?: number }) => call("POST", "/wait", want),
+    release: () => call("DELETE"),
+    state: () => call("GET"),
+  };
+}

@@ -71,7 +71,7 @@ export async function eventually<T>(check: () => Promise<T | undefined | null | 
 
 /** What the sync services need, as the sync worker builds it. */
 export async function syncDeps(infra: Infra) {
-  return { db: getDb(), sql: getSql(), shopify: getShopify(), storage: await getSessionStorage(), jobs: createJobProducer(infra.queue), pubsub: infra.pubsub, log: getLogger() };
+  return { db: getDb(), sql: getSql(), shopify: getShopify(), storage: await getSessionStorage(), jobs: createJobProducer(infra.queue), pubsub: infra.pubsub, lock: infra.lock, log: getLogger() };
 }
 
 /**

@@ -16,15 +16,19 @@ import { getShopify } from "~/server/shopify/api";
 import { routeShopifyToEmulator } from "~/server/shopify/routing";
 import { getSessionStorage } from "~/server/shopify/session-storage";
 import { approveOnConsentPage, CHROME_UA, cookieHeader } from "../emulator/harness";
+import { expectStoreEqualsShop, type Scope } from "./shop-equality";
 import { callerFor, createUser, eventually } from "./context";
 
 export const SCOPES = ["read_orders", "read_customers", "write_customers", "read_products"];
 
 /**
  * The app's webhook endpoint without Next.js: the same service the route calls, on a port of its
- * own, so the emulator's deliveries (HMAC, headers, retries) reach the real receiving code.
+ * own, so the emulator's deliveries (HMAC, headers, retries) reach the real receiving code. An
+ * exception in that code is answered 500 (so the emulator retries, as Shopify would) and recorded:
+ * `errors` holds it, and `close()` fails with it, so no test passes over it.
  */
-export async function startWebhookEndpoint(): Promise<{ url: string; close: () => Promise<void> }> {
+export async function startWebhookEndpoint(): Promise<{ url: string; errors: Error[]; close: () => Promise<void> }> {
+  const errors: Error[] = [];
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => chunks.push(c));
@@ -35,12 +39,28 @@ export async function startWebhookEndpoint(): Promise<{ url: string; close: () =
       const request = new Request(`http://${req.headers.host}${req.url}`, { method: "POST", headers, body: rawBody });
       receiveShopifyWebhook({ db: getDb(), shopify: getShopify(), jobs: createJobProducer(globalThis.__syncTestInfra!.queue), log: getLogger() }, { request, rawBody })
         .then((answer) => res.writeHead(answer.status, { "content-type": "application/json" }).end(JSON.stringify(answer.body)))
-        .catch(() => res.writeHead(500).end());
+        .catch((err: unknown) => {
+          const error = err instanceof Error ? err : new Error(String(err));
+          errors.push(new Error(`The webhook endpoint failed on ${req.headers["x-shopify-topic"] ?? "a delivery"}: ${error.message}`, { cause: error }));
+          res.writeHead(500, { "content-type": "application/json" }).end(JSON.stringify({ error: error.message }));
+        });
     });
   });
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
   const { port } = server.address() as AddressInfo;
-  return { url: `http://127.0.0.1:${port}`, close: () => new Promise((r) => server.close(() => r())) };
+  return {
+    url: `http://127.0.0.1:${port}`,
+    errors,
+    close: async () => {
+      await new Promise<void>((r) => server.close(() => r()));
+      if (errors.length) throw new Error(`${errors.length} webhook delivery(ies) failed in the app's endpoint; first: ${errors[0]!.message}`, { cause: errors[0] });
+    },
+  };
+}
+
+/** Throws the first error the webhook endpoint hit, if any (call at each checkpoint, so a test fails where it happened). */
+export function expectNoEndpointErrors(endpoint: { errors: Error[] }): void {
+  if (endpoint.errors.length) throw new Error(`${endpoint.errors.length} webhook delivery(ies) failed in the app's endpoint; first: ${endpoint.errors[0]!.message}`, { cause: endpoint.errors[0] });
 }
 
 declare global {
@@ -82,6 +102,12 @@ export async function connectedShop(opts: { infra: Infra; apiKey: string; shop: 
     owner,
     brand,
     storeId,
+    endpoint,
+    /** The store's rows equal the shop's records field by field (all of them, or those in scope). */
+    expectEqualsShop: (check: { scope?: Scope; label?: string } = {}) => {
+      expectNoEndpointErrors(endpoint);
+      return expectStoreEqualsShop({ storeId, emulatorUrl: emulator.url, shop: opts.shop, ...check });
+    },
     close: async () => {
       await emulator.close();
       await endpoint.close();

@@ -8,7 +8,9 @@ import { getEnv } from "~/server/env";
 import { closeInfra, type Infra } from "~/server/infra";
 import { getLogger } from "~/server/logger";
 import { type RunningWorkers, startWorkers } from "~/workers/runtime";
-import { eventually, processInfra, servicesReady } from "../helpers/context";
+import { syncChannel } from "~/server/services/sync/history";
+import { holdControl } from "../emulator/harness";
+import { processInfra, servicesReady } from "../helpers/context";
 import { connectedShop, duplicateRows, localTruth, waitForRun } from "../helpers/sync-harness";
 
 const root = path.resolve(import.meta.dirname, "../..");
@@ -62,34 +64,65 @@ describe.skipIf(!servicesReady)("a sync worker killed mid-sync", () => {
 
   const ordersStep = async () => (await getDb().select().from(syncSteps).where(and(eq(syncSteps.storeId, ctx.storeId), eq(syncSteps.entity, "orders"))))[0];
 
+  /** Re-checks the orders step each time the worker announces progress (it publishes after every commit). */
+  async function whenOrdersStep(check: (s: NonNullable<Awaited<ReturnType<typeof ordersStep>>>) => boolean, label: string) {
+    type Step = NonNullable<Awaited<ReturnType<typeof ordersStep>>>;
+    let settle!: { resolve: (s: Step) => void; reject: (e: unknown) => void };
+    const reached = new Promise<Step>((resolve, reject) => (settle = { resolve, reject }));
+    let running = false;
+    let again = false;
+    const recheck = async () => {
+      if (running) return void (again = true);
+      running = true;
+      try {
+        do {
+          again = false;
+          const s = await ordersStep();
+          if (s && check(s)) return settle.resolve(s);
+        } while (again);
+      } catch (err) {
+        settle.reject(err);
+      } finally {
+        running = false;
+      }
+    };
+    const unsubscribe = await infra.pubsub.subscribe(syncChannel(ctx.brand.id), () => void recheck());
+    const timer = setTimeout(() => settle.reject(new Error(`Timed out waiting for ${label}`)), 120_000);
+    void recheck();
+    try {
+      return await reached;
+    } finally {
+      clearTimeout(timer);
+      await unsubscribe();
+    }
+  }
+
   it("resumes after SIGKILL during staging and again during promotion, ending with exactly the shop's data", async () => {
+    // The orders result (about 240k lines, 15k-line chunks) is served only up to a line at a time:
+    // each worker stages and promotes what came, then waits mid-file for as long as the test looks.
+    const hold = holdControl(ctx.emulator.url, SHOP);
+    await hold.set({ downloadAfterLines: 40_000 });
+
     // 1. Killed while the orders result is being staged (some chunks committed, the file not done).
     let worker = startSyncWorker(ctx.emulator.url);
-    const staging = await eventually(
-      async () => {
-        const s = await ordersStep();
-        return s && s.phase === "staging" && s.rootsStaged > 0 && s.rootsStaged < 60_000 ? s : undefined;
-      },
-      { timeoutMs: 90_000, label: "orders staging" },
-    );
+    const staging = await whenOrdersStep((s) => s.phase === "staging" && s.rootsStaged > 0, "orders staging");
+    expect((await hold.waitFor({ downloads: 1 })).held.downloads[0]!.line).toBe(40_000);
     worker.child.kill("SIGKILL");
     await worker.exited;
     expect(staging.rootsStaged).toBeLessThan(60_000);
 
-    // 2. A new worker takes the stalled job over and resumes; killed again while promoting.
+    // 2. A new worker takes the stalled job over and resumes from the last promoted chunk (a Range
+    // request), getting further this time; killed again once it has promoted more.
+    await hold.set({ downloadAfterLines: 120_000 });
     worker = startSyncWorker(ctx.emulator.url);
-    const promoting = await eventually(
-      async () => {
-        const s = await ordersStep();
-        return s && (s.phase === "promoting" || s.phase === "staging") && s.rootsPromoted > staging.rootsPromoted && s.rootsPromoted < 60_000 ? s : undefined;
-      },
-      { timeoutMs: 90_000, label: "orders promotion" },
-    );
+    const promoting = await whenOrdersStep((s) => (s.phase === "promoting" || s.phase === "staging") && s.rootsPromoted > staging.rootsPromoted, "orders promotion");
+    expect((await hold.waitFor({ downloads: 1 })).held.downloads[0]!.line).toBe(120_000);
     worker.child.kill("SIGKILL");
     await worker.exited;
     expect(promoting.rootsPromoted).toBeLessThan(60_000);
 
-    // 3. A third worker finishes the job.
+    // 3. A third worker finishes the job, the whole file served.
+    await hold.release();
     worker = startSyncWorker(ctx.emulator.url);
     try {
       await waitForRun(ctx.storeId, 180_000);
@@ -101,6 +134,7 @@ describe.skipIf(!servicesReady)("a sync worker killed mid-sync", () => {
     expect(done!.phase).toBe("done");
     expect(done!.rootsPromoted).toBe(60_000);
     // Wait for webhooks still in flight (none change data here), then compare with the truth.
+    await ctx.expectEqualsShop({ label: "after two crashes and a resumed sync" });
     expect(await localTruth(ctx.storeId)).toEqual(ctx.emulator.state.shop(SHOP)!.store.truth());
     expect(await duplicateRows(ctx.storeId)).toBe(0);
   }, 300_000);

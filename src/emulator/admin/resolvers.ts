@@ -166,8 +166,7 @@ export function mutationRoot(ctx: AdminContext) {
       if (op.status !== "CREATED" && op.status !== "RUNNING") {
         return { bulkOperation: bulkObject(ctx, op), userErrors: [{ field: null, message: `A bulk operation cannot be canceled when it is ${op.status.toLowerCase()}` }] };
       }
-      op.cancelRequested = true;
-      op.status = "CANCELING";
+      ctx.bulk.cancel(ctx.shop, op);
       return { bulkOperation: bulkObject(ctx, op), userErrors: [] };
     },
     tagsAdd: (args: { id: string; tags: string[] }) => tagMutation(ctx, args, "add"),

@@ -3,12 +3,13 @@ import { mkdir, rm, stat } from "node:fs/promises";
 import path from "node:path";
 import { setImmediate as yieldToLoop, setTimeout as sleep } from "node:timers/promises";
 import os from "node:os";
-import { Transform } from "node:stream";
+import { type Readable, Transform } from "node:stream";
 import { Worker } from "node:worker_threads";
 import { customerView, orderView, productView } from "../admin/sources";
 import type { StoreSnapshot } from "../store/shop-store";
 import type { EmulatorState, ShopState } from "../state";
 import type { WebhookService } from "../webhooks/service";
+import { BulkHold } from "./hold";
 import type { BulkPlan } from "./plan";
 import { type Indices, serializeBatch, splitIndices } from "./serialize";
 import type { BulkOperationState } from "./types";
@@ -43,6 +44,15 @@ function malformLine(n: number): Transform {
       done(null, chunk);
     },
   });
+}
+
+/** Lines (newlines) in the first `end` bytes of a file: where a ranged download starts. */
+async function countLines(file: string, end: number): Promise<number> {
+  let lines = 0;
+  for await (const chunk of createReadStream(file, { end: end - 1 }) as AsyncIterable<Buffer>) {
+    for (let i = chunk.indexOf(0x0a); i !== -1; i = chunk.indexOf(0x0a, i + 1)) lines++;
+  }
+  return lines;
 }
 
 /** Appends chunks to the result file, waiting for the disk when it falls behind. */
@@ -114,11 +124,27 @@ class WorkerPool {
  * then served as a static download until its URL expires.
  */
 export class BulkRunner {
+  private readonly holds = new Map<string, BulkHold>();
+
   constructor(
     private readonly state: EmulatorState,
     private readonly dir: string,
     private readonly webhooks: WebhookService,
   ) {}
+
+  /** The shop's hold points for exports and downloads (see BulkHold). */
+  hold(shop: ShopState): BulkHold {
+    let hold = this.holds.get(shop.domain);
+    if (!hold) this.holds.set(shop.domain, (hold = new BulkHold()));
+    return hold;
+  }
+
+  /** bulkOperationCancel: the writer stops at its next batch (or at once, if held). */
+  cancel(shop: ShopState, op: BulkOperationState): void {
+    op.cancelRequested = true;
+    op.status = "CANCELING";
+    this.holds.get(shop.domain)?.cancel(op);
+  }
 
   running(shop: ShopState, clientId: string): BulkOperationState[] {
     return shop.bulkOperations.filter((op) => op.clientId === clientId && (op.status === "CREATED" || op.status === "RUNNING" || op.status === "CANCELING"));
@@ -202,6 +228,7 @@ export class BulkRunner {
         const ahead = op.objectCount / speed - (performance.now() - started) / 1000;
         if (ahead > 0) await sleep(ahead * 1000);
         else if (!pool) await yieldToLoop();
+        await this.holds.get(shop.domain)?.atBatch(op);
         if (op.cancelRequested) return await this.finish(shop, op, writer, file, "CANCELED");
         if (failWith && op.rootObjectCount >= totalRoots / 2) return await this.finish(shop, op, writer, file, "FAILED", failWith);
       }
@@ -238,15 +265,19 @@ export class BulkRunner {
   }
 
   /** The result file as a download, or why not. */
-  download(shop: ShopState, id: number, partial: boolean, start = 0): { stream: NodeJS.ReadableStream; size: number; start: number } | { error: number; message: string } {
+  download(shop: ShopState, id: number, partial: boolean, start = 0): { stream: Readable; size: number; start: number } | { error: number; message: string } {
     const op = shop.bulkOperations.find((o) => o.id === id);
     const file = partial ? op?.partialFile : op?.file;
     if (!op || !file) return { error: 404, message: "NoSuchKey: The specified key does not exist." };
     if (op.urlExpiresAt !== null && op.urlExpiresAt <= this.state.clock()) return { error: 400, message: "ExpiredToken: The provided token has expired. Request signature expired." };
     const size = statSync(file).size;
     if (start > size) return { error: 416, message: "InvalidRange: The requested range is not satisfiable" };
-    const stream = createReadStream(file, { start });
+    const file$ = createReadStream(file, { start });
     const bad = shop.faults.bulkMalformedLine;
-    return { stream: bad && start === 0 ? stream.pipe(malformLine(bad)) : stream, size, start };
+    let stream: Readable = bad && start === 0 ? file$.pipe(malformLine(bad)) : file$;
+    const hold = this.holds.get(shop.domain);
+    if (hold?.settings.downloadAfterLines != null) stream = stream.pipe(hold.downloadGate(op.id, start ? countLines(file, start) : Promise.resolve(0)));
+    if (stream !== file$) stream.on("close", () => file$.destroy());
+    return { stream, size, start };
   }
 }

@@ -55,7 +55,21 @@ export async function readBody(req: IncomingMessage, limit = 10 * 1024 * 1024): 
   return Buffer.concat(chunks).toString("utf8");
 }
 
-/** JSON or form-encoded body as an object. */
+/** A JSON object body ({} when empty); anything else is a 400 naming the problem. */
+export async function readJson(req: IncomingMessage): Promise<Record<string, unknown>> {
+  const text = await readBody(req);
+  if (!text.trim()) return {};
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    throw new HttpError(400, "Body is not valid JSON", { error: "Body is not valid JSON" });
+  }
+  if (typeof value !== "object" || value === null || Array.isArray(value)) throw new HttpError(400, "Body must be a JSON object", { error: "Body must be a JSON object" });
+  return value as Record<string, unknown>;
+}
+
+/** JSON or form-encoded body as an object (Shopify's OAuth endpoints take both). */
 export async function readParams(req: IncomingMessage): Promise<Record<string, unknown>> {
   const text = await readBody(req);
   if (!text) return {};

@@ -186,6 +186,7 @@ export function updateCustomer(store: ShopStore, id: number, patch: CustomerInpu
 export function deleteCustomer(store: ShopStore, id: number): CustomerRec {
   const current = store.customerById(id);
   if (!current) throw new StoreInputError("id", `Customer ${id} does not exist`);
+  if (store.customerHasOrders(id)) throw new StoreInputError("id", `Customer ${id} has orders and cannot be deleted`);
   store.deleteCustomer(current.index);
   store.stamp();
   return current;

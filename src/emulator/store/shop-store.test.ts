@@ -80,11 +80,14 @@ describe("ShopStore", () => {
       }
     }
     const customer = createCustomer(store, { email: "NEW@Example.test", firstName: "New" });
-    deleteCustomer(store, store.customer(10)!.id);
+    // As in Shopify, a customer with orders cannot be deleted; one without can.
+    expect(() => deleteCustomer(store, store.customer(0)!.id)).toThrowError(new StoreInputError("id", `Customer ${store.customer(0)!.id} has orders and cannot be deleted`));
+    const loner = createCustomer(store, { lastName: "Loner" });
+    deleteCustomer(store, loner.id);
     const truth = store.truth();
     expect(truth).toEqual(recount(store));
     expect(truth.counts.orders).toBe(2_001);
-    expect(truth.counts.customers).toBe(500);
+    expect(truth.counts.customers).toBe(501);
     expect(store.customerById(customer.id)!.email).toBe("new@example.test");
     // Mutations are stamped after the generated history and in order.
     expect(store.orderById(created.id)!.updatedAt).toBeGreaterThan(END);

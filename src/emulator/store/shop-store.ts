@@ -68,6 +68,8 @@ export class ShopStore {
   private deletedCustomers = 0;
   private readonly changedProducts = new Set<number>();
   private totals: Totals | undefined;
+  /** Computed on first use (one pass over the orders), then kept up to date. */
+  private customersWithOrders: Set<number> | undefined;
   private lastStamp = 0;
 
   constructor(
@@ -154,7 +156,21 @@ export class ShopStore {
     });
   }
 
+  /** Whether any order names this customer (Shopify refuses to delete such a customer). */
+  customerHasOrders(id: number): boolean {
+    if (!this.customersWithOrders) {
+      const ids = new Set<number>();
+      for (let i = 0; i < this.orderTotal; i++) {
+        const c = this.order(i).customerId;
+        if (c !== null) ids.add(c);
+      }
+      this.customersWithOrders = ids;
+    }
+    return this.customersWithOrders.has(id);
+  }
+
   putOrder(order: OrderRec): void {
+    if (order.customerId !== null) this.customersWithOrders?.add(order.customerId);
     const totals = this.totals;
     if (order.index < this.orderTotal) {
       if (totals) applyOrder(totals, this.order(order.index), -1);

@@ -26,7 +26,8 @@ function takeLiveSlot(userId: string): () => void {
 /**
  * The shape of every live view: subscribe first (so nothing published meanwhile is missed),
  * yield the current snapshot, then a fresh snapshot whenever the channel says something changed
- * — coalesced to at most one per `minIntervalMs` — and at least every `heartbeatMs`.
+ * — coalesced to at most one per `minIntervalMs` — and at least every `heartbeatMs`
+ * (LIVE_HEARTBEAT_MS unless told).
  * Each yield is tracked, so a reconnecting client resumes with the latest state.
  */
 export async function* liveSnapshots<T>(opts: {
@@ -41,7 +42,7 @@ export async function* liveSnapshots<T>(opts: {
 }) {
   const release = takeLiveSlot(opts.userId);
   const minIntervalMs = opts.minIntervalMs ?? 250;
-  const heartbeatMs = opts.heartbeatMs ?? 5_000;
+  const heartbeatMs = opts.heartbeatMs ?? getEnv().LIVE_HEARTBEAT_MS;
   let dirty = false;
   let wake: (() => void) | undefined;
   let unsubscribe: () => Promise<void>;

@@ -135,7 +135,8 @@ async function applyCustomer(tx: Tx, store: Store, body: unknown, topic: string)
     phone: c.phone ?? null,
     firstName: c.first_name ?? null,
     lastName: c.last_name ?? null,
-    tags: c.tags ?? null,
+    // REST sends "" for no tags; stored as the GraphQL paths store it (null), whichever path wrote last.
+    tags: c.tags || null,
     emailConsent: c.email_marketing_consent?.state ?? null,
     smsConsent: c.sms_marketing_consent?.state ?? null,
     createdAt: c.created_at ? new Date(c.created_at) : null,
@@ -168,7 +169,7 @@ async function applyProduct(tx: Tx, store: Store, body: unknown, topic: string):
       vendor: p.vendor ?? null,
       productType: p.product_type ?? null,
       status: p.status ?? null,
-      tags: p.tags ?? null,
+      tags: p.tags || null,
       createdAt: p.created_at ? new Date(p.created_at) : null,
       updatedAt: new Date(p.updated_at),
     },

@@ -2,6 +2,8 @@ import type { Session } from "@shopify/shopify-api";
 import type { SessionStorage } from "@shopify/shopify-app-session-storage";
 import { eq } from "drizzle-orm";
 import type { Db } from "../../db/client";
+import { getInfra } from "../../infra";
+import type { LockPort } from "../../infra/lock/port";
 import { stores } from "../../db/schema";
 import { AppError } from "../../errors";
 import type { Shopify } from "../../shopify/api";
@@ -27,19 +29,35 @@ export async function requireConnectedStore(deps: { db: Db }, input: { storeId: 
   return store;
 }
 
-export async function loadStoreSession(deps: { db: Db; shopify: Shopify; storage: SessionStorage }, input: { storeId: string }) {
+const refreshDue = (session: Session) => Boolean(session.expires && session.expires.getTime() - Date.now() < REFRESH_MARGIN_MS);
+
+/** Held while one caller refreshes a store's token; others wait this long for it. */
+const REFRESH_LOCK = { ttlMs: 30_000, waitMs: 30_000 };
+
+export async function loadStoreSession(deps: { db: Db; shopify: Shopify; storage: SessionStorage; lock?: LockPort }, input: { storeId: string }) {
   const store = await requireConnectedStore(deps, input);
   const needsReauth = (why: string) => markNeedsReauth(deps, { store, why });
-  let session: Session | undefined = store.sessionId ? await deps.storage.loadSession(store.sessionId) : undefined;
+  const load = async (): Promise<Session | undefined> => (store.sessionId ? await deps.storage.loadSession(store.sessionId) : undefined);
+  const session = await load();
   if (!session?.accessToken) return needsReauth("no access token is stored");
-  if (session.expires && session.expires.getTime() - Date.now() < REFRESH_MARGIN_MS) {
-    if (!session.refreshToken) return needsReauth("the access token expired and there is no refresh token");
+  if (!refreshDue(session)) return { store, session };
+  // Refresh tokens rotate: each works once. Two jobs refreshing together would both present it and
+  // the second would be refused (and mark the store for re-authorization), so one refreshes under
+  // the store's lock while the others wait, re-read, and find its fresh token.
+  const lock = deps.lock ?? getInfra().lock;
+  const fresh = await lock.withLock(`store-session:${store.id}`, REFRESH_LOCK, async () => {
+    const current = await load();
+    if (!current?.accessToken) return needsReauth("no access token is stored");
+    if (!refreshDue(current)) return current;
+    if (!current.refreshToken) return needsReauth("the access token expired and there is no refresh token");
+    let refreshed: Session;
     try {
-      ({ session } = await deps.shopify.auth.refreshToken({ shop: store.shopDomain, refreshToken: session.refreshToken }));
+      ({ session: refreshed } = await deps.shopify.auth.refreshToken({ shop: store.shopDomain, refreshToken: current.refreshToken }));
     } catch (err) {
       return needsReauth(`Shopify refused the refresh (${(err as Error).message})`);
     }
-    await deps.storage.storeSession(session);
-  }
-  return { store, session };
+    await deps.storage.storeSession(refreshed);
+    return refreshed;
+  });
+  return { store, session: fresh };
 }
