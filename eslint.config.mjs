@@ -1,6 +1,6 @@
 // ESLint: Next's rules (React, hooks, a11y, core web vitals), typescript-eslint, and the
 // architecture's import boundaries (DESIGN.md, "Layout") through eslint-plugin-boundaries.
-// `npm run lint`; a tier of `npm test`; src/lint.test.ts proves each boundary rule reports.
+// `npm run lint`; a tier of `npm test`; src/architecture.test.ts proves each boundary rule reports.
 import js from "@eslint/js";
 import nextVitals from "eslint-config-next/core-web-vitals";
 import nextTypescript from "eslint-config-next/typescript";
@@ -54,7 +54,7 @@ const dependencyNodes = [
 ]);
 
 const to = (types) => ({ to: { element: { types } } });
-const toPackage = (source, internalPath) => ({ to: { module: { origin: "external", source, internalPath } } });
+const toPackage = (source, internalPath) => ({ to: { module: { origin: "external", source, ...(internalPath && { internalPath }) } } });
 const toServerOnlyPackages = [toPackage("server-only"), toPackage("next", ["headers", "headers.js"])];
 
 /** The import rules. Anything not disallowed here is allowed. */

@@ -1,7 +1,8 @@
 /**
- * `npm test`: every tier, in order — lint (ESLint with the import boundaries), types, unit + integration (real Postgres and Redis), and
- * Playwright e2e in Debian's Chromium. A tier whose service or browser is missing is skipped
- * with a warning on a laptop and fails when CI=true. Exits non-zero if any tier failed.
+ * `npm test`: every tier, in order — lint (ESLint and the import boundaries), types, unit +
+ * integration (real Postgres and Redis), and Playwright e2e in Debian's Chromium. A tier whose
+ * service or browser is missing is skipped with a warning on a laptop and fails when CI=true.
+ * Exits non-zero if any tier failed.
  */
 import { existsSync } from "node:fs";
 import postgres from "postgres";
