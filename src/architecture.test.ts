@@ -10,6 +10,8 @@ import { beforeAll, describe, expect, it } from "vitest";
  */
 
 const root = path.resolve(import.meta.dirname, "..");
+// Linting one small file takes milliseconds, but a busy two-core machine can stall it for seconds.
+const LINT_TIMEOUT_MS = 20_000;
 let eslint: ESLint;
 
 beforeAll(async () => {
@@ -111,9 +113,9 @@ describe("import boundaries (eslint.config.mjs)", () => {
     const errors = await boundaryErrors(file, code);
     expect(errors.length, `expected a boundary error in ${file}`).toBeGreaterThan(0);
     expect(errors.some((message) => rule.test(message)), errors.join("\n")).toBe(true);
-  });
+  }, LINT_TIMEOUT_MS);
 
   it.each(allowed)("allows it when %s", async (_what, file, code) => {
     expect(await lint(file, code)).toEqual([]);
-  });
+  }, LINT_TIMEOUT_MS);
 });
