@@ -1,7 +1,8 @@
 /**
- * `npm test`: every tier, in order — types, unit + integration (real Postgres and Redis), and
- * Playwright e2e in Debian's Chromium. A tier whose service or browser is missing is skipped
- * with a warning on a laptop and fails when CI=true. Exits non-zero if any tier failed.
+ * `npm test`: every tier, in order — lint (ESLint and the import boundaries), types, unit +
+ * integration (real Postgres and Redis), and Playwright e2e in Debian's Chromium. A tier whose
+ * service or browser is missing is skipped with a warning on a laptop and fails when CI=true.
+ * Exits non-zero if any tier failed.
  */
 import { existsSync } from "node:fs";
 import postgres from "postgres";
@@ -39,6 +40,8 @@ async function resetDatabase(url: string): Promise<void> {
 
 await run("bash", ["scripts/ensure-services.sh"]);
 
+// Uncached, unlike `npm run lint`: an import's verdict can change when another file moves.
+await tier("lint (eslint: rules and import boundaries)", () => run("eslint", ["--max-warnings", "0", "."]));
 await tier("types (tsc --noEmit)", () => run("tsc", ["--noEmit"]));
 await tier("unit + integration (vitest)", () => run("vitest", ["run", "--config", "tests/vitest.config.ts"]));
 await tier("e2e (playwright, Chromium)", async () => {

@@ -138,7 +138,11 @@ export function registerControlApi(router: Router, deps: Deps): void {
   router.on("POST", "/_emulator/shops/:shop/tokens/expire", guard((p) => {
     const shop = shopOf(p.shop!);
     let n = 0;
-    for (const t of state.tokens.values()) if (t.shop === shop.domain) (t.expiresAt = state.clock() - 1000), n++;
+    for (const t of state.tokens.values()) {
+      if (t.shop !== shop.domain) continue;
+      t.expiresAt = state.clock() - 1000;
+      n++;
+    }
     return { expired: n };
   }));
   router.on("POST", "/_emulator/shops/:shop/tokens/revoke", guard((p) => {

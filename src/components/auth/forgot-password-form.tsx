@@ -51,7 +51,7 @@ export function ForgotPasswordForm({ outbox }: { outbox: boolean }) {
   return (
     <form onSubmit={onSubmit} className="space-y-4" noValidate>
       <h1 className="text-xl font-semibold text-slate-900">Forgot your password?</h1>
-      <p className="text-sm text-slate-600">Enter your account's email address and we will send you a link to choose a new one.</p>
+      <p className="text-sm text-slate-600">Enter your account&apos;s email address and we will send you a link to choose a new one.</p>
       {error ? <Alert tone="error">{error}</Alert> : null}
       <TextField label="Email" name="email" type="email" autoComplete="email" error={emailError} required />
       <Button type="submit" className="w-full" loading={pending}>

@@ -8,10 +8,10 @@ import { Button } from "~/components/ui/button";
 import { Card, CardBody, CardHeader } from "~/components/ui/card";
 import { SelectField, TextField } from "~/components/ui/field";
 import { describeError, useTRPC } from "~/lib/trpc";
-import { QUEUE_NAMES, type QueueName } from "~/server/jobs/contracts";
+import type { QueueName } from "~/server/jobs/contracts";
 
 /** Sends a diagnostic job through a queue so an operator can watch it flow. */
-export function ProbeForm() {
+export function ProbeForm({ queueNames }: { queueNames: readonly QueueName[] }) {
   const brand = useBrand();
   const trpc = useTRPC();
   const probe = useMutation(trpc.queues.probe.mutationOptions());
@@ -32,7 +32,7 @@ export function ProbeForm() {
       <CardHeader title="Send a test job" description="Watch it move from waiting to active to completed." />
       <CardBody>
         <form onSubmit={onSubmit} className="space-y-3" noValidate>
-          <SelectField label="Queue" name="queue" defaultValue="sync" options={QUEUE_NAMES.map((q) => ({ value: q, label: q }))} />
+          <SelectField label="Queue" name="queue" defaultValue="sync" options={queueNames.map((q) => ({ value: q, label: q }))} />
           <TextField label="Work for (seconds)" name="seconds" type="number" min={0} max={60} step={0.5} defaultValue={2} />
           <label className="flex items-center gap-2 text-sm text-slate-700">
             <input type="checkbox" name="fail" className="size-4 rounded border-slate-300 text-indigo-600" />

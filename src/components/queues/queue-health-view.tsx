@@ -10,12 +10,14 @@ import { Badge } from "~/components/ui/badge";
 import { Card, CardBody, CardHeader } from "~/components/ui/card";
 import { SkeletonRows } from "~/components/ui/skeleton";
 import { useTRPC } from "~/lib/trpc";
+import type { QueueName } from "~/server/jobs/contracts";
 import { FailedJobs } from "./failed-jobs";
 import { ProbeForm } from "./probe-form";
 import { QueueTable } from "./queue-table";
 import { ThroughputChart } from "./throughput-chart";
 
-export function QueueHealthView() {
+/** `queueNames` comes from the server page: the job contracts are server code. */
+export function QueueHealthView({ queueNames }: { queueNames: readonly QueueName[] }) {
   const brand = useBrand();
   const trpc = useTRPC();
   const queryClient = useQueryClient();
@@ -73,7 +75,7 @@ export function QueueHealthView() {
             <CardBody>{queues ? <ThroughputChart queues={queues} /> : <SkeletonRows rows={4} />}</CardBody>
           </Card>
           {isInstanceAdmin ? (
-            <ProbeForm />
+            <ProbeForm queueNames={queueNames} />
           ) : (
             <Card>
               <CardHeader title="Test job" />

@@ -39,7 +39,7 @@ export function StoresView({ connected, error, shop }: { connected?: string; err
         {connected ? (
           <Alert tone="success" title={`${connected} is connected`}>
             Its access token is stored encrypted. The last three days of orders, customers and products arrive first, and the
-            whole history follows through Shopify's bulk export —{" "}
+            whole history follows through Shopify&apos;s bulk export —{" "}
             <Link className="font-semibold underline" href={`/${brand.slug}/sync`}>
               follow it on the Sync page
             </Link>

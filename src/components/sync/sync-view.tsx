@@ -1,6 +1,6 @@
 "use client";
 
-import { useMutation, useQuery } from "@tanstack/react-query";
+import { useMutation } from "@tanstack/react-query";
 import Link from "next/link";
 import { useState } from "react";
 import { useBrand } from "~/components/brands/brand-context";
@@ -117,7 +117,7 @@ function CompletenessCard({ store, canAct }: { store: StoreStatus; canAct: boole
           </Alert>
         ) : (
           <Alert tone="error" title="Drift detected">
-            Our data differs from the shop's. Reconciliation runs every few minutes and repairs missed changes; if the drift stays, sync the history again.
+            Our data differs from the shop&apos;s. Reconciliation runs every few minutes and repairs missed changes; if the drift stays, sync the history again.
           </Alert>
         )}
         <table className="w-full text-sm" data-testid="completeness-counts">

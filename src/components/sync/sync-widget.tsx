@@ -19,9 +19,13 @@ export function SyncProgressWidget({ brand }: { brand: string }) {
   const [wasSyncing, setWasSyncing] = useState(false);
   const [dismissed, setDismissed] = useState(false);
 
+  // Follows the live status's transitions (a sync starting, a sync ending). Deriving this state
+  // during render instead ("adjusting state when a prop changes") failed the sync e2e here twice,
+  // for a reason not yet understood, so the effect stays.
   useEffect(() => {
     if (!status) return;
     if (status.syncing) {
+      // eslint-disable-next-line react-hooks/set-state-in-effect -- see above
       if (!wasSyncing) setDismissed(false); // a new sync shows again
       setWasSyncing(true);
       setDoneAt(null);

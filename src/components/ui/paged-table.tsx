@@ -1,10 +1,9 @@
 "use client";
 
-import type { ColumnDef } from "@tanstack/react-table";
 import { describeError } from "~/lib/trpc";
 import { Alert } from "./alert";
 import { Button } from "./button";
-import { DataTable } from "./data-table";
+import { type Columns, DataTable } from "./data-table";
 import { EmptyState } from "./empty-state";
 import { SkeletonRows } from "./skeleton";
 
@@ -22,7 +21,7 @@ export function PagedTable<T>(props: {
   label: string;
   query: PagedQuery;
   rows: T[];
-  columns: ColumnDef<T, any>[];
+  columns: Columns<T>;
   rowId: (row: T) => string;
   empty: { title: string; description: string };
 }) {

@@ -74,6 +74,8 @@ export class BulkHold {
 
   /** Passes a download through, stopping after line `downloadAfterLines` while that hold stands. */
   downloadGate(operation: number, firstLine: Promise<number>): Transform {
+    // The gate's own callbacks are the stream's methods, with the stream as `this`.
+    // eslint-disable-next-line @typescript-eslint/no-this-alias
     const hold = this;
     const key = {};
     let line: number | undefined;

@@ -14,54 +14,55 @@ import { ROLE_LABELS } from "~/lib/roles";
 export const metadata: Metadata = { title: "Invitation" };
 export const dynamic = "force-dynamic";
 
+/** The invitation, or why it cannot be used (expired, accepted, revoked, unknown). */
+async function loadInvitation(token: string) {
+  try {
+    return { invite: await previewInvitation({ db: getDb() }, { token }) };
+  } catch (err) {
+    if (!isAppError(err)) throw err;
+    return { problem: err.message };
+  }
+}
+
 export default async function InvitePage({ params }: { params: Promise<{ token: string }> }) {
   const { token } = await params;
   const user = await getSessionUser(await headers());
-  let content;
-  try {
-    const invite = await previewInvitation({ db: getDb() }, { token });
-    const here = `/invite/${token}`;
-    content = (
-      <>
-        <h1 className="text-xl font-semibold text-slate-900">Join {invite.brandName}</h1>
-        <p className="mt-2 text-sm text-slate-600">
-          You are invited as <strong>{ROLE_LABELS[invite.role]}</strong> ({invite.email}).
-        </p>
-        <div className="mt-5">
-          {!user ? (
-            <div className="space-y-3 text-sm">
-              <p className="text-slate-600">Sign in or create an account with {invite.email} to accept.</p>
-              <div className="flex gap-2">
-                <Link className="rounded-md bg-indigo-600 px-3.5 py-2 font-medium text-white hover:bg-indigo-500" href={`/sign-up?next=${encodeURIComponent(here)}`}>
-                  Create account
-                </Link>
-                <Link className="rounded-md px-3.5 py-2 font-medium text-slate-700 ring-1 ring-slate-300 hover:bg-slate-50" href={`/sign-in?next=${encodeURIComponent(here)}`}>
-                  Sign in
-                </Link>
-              </div>
+  const { invite, problem } = await loadInvitation(token);
+  const here = `/invite/${token}`;
+  const needsVerification = invite && user && user.email === invite.email ? await mustVerifyEmailToAccept({ db: getDb(), mail: getMailSettings() }, { userId: user.id }) : false;
+  const content = !invite ? (
+    <Alert tone="error" title="This invitation cannot be used">
+      {problem}
+    </Alert>
+  ) : (
+    <>
+      <h1 className="text-xl font-semibold text-slate-900">Join {invite.brandName}</h1>
+      <p className="mt-2 text-sm text-slate-600">
+        You are invited as <strong>{ROLE_LABELS[invite.role]}</strong> ({invite.email}).
+      </p>
+      <div className="mt-5">
+        {!user ? (
+          <div className="space-y-3 text-sm">
+            <p className="text-slate-600">Sign in or create an account with {invite.email} to accept.</p>
+            <div className="flex gap-2">
+              <Link className="rounded-md bg-indigo-600 px-3.5 py-2 font-medium text-white hover:bg-indigo-500" href={`/sign-up?next=${encodeURIComponent(here)}`}>
+                Create account
+              </Link>
+              <Link className="rounded-md px-3.5 py-2 font-medium text-slate-700 ring-1 ring-slate-300 hover:bg-slate-50" href={`/sign-in?next=${encodeURIComponent(here)}`}>
+                Sign in
+              </Link>
             </div>
-          ) : user.email !== invite.email ? (
-            <Alert tone="warning" title="This invitation is for another address">
-              You are signed in as {user.email}. Sign out and sign in as {invite.email} to accept it.
-            </Alert>
-          ) : (
-            <AcceptInvitation
-              token={token}
-              email={invite.email}
-              needsVerification={await mustVerifyEmailToAccept({ db: getDb(), mail: getMailSettings() }, { userId: user.id })}
-            />
-          )}
-        </div>
-      </>
-    );
-  } catch (err) {
-    if (!isAppError(err)) throw err;
-    content = (
-      <Alert tone="error" title="This invitation cannot be used">
-        {err.message}
-      </Alert>
-    );
-  }
+          </div>
+        ) : user.email !== invite.email ? (
+          <Alert tone="warning" title="This invitation is for another address">
+            You are signed in as {user.email}. Sign out and sign in as {invite.email} to accept it.
+          </Alert>
+        ) : (
+          <AcceptInvitation token={token} email={invite.email} needsVerification={needsVerification} />
+        )}
+      </div>
+    </>
+  );
   return (
     <main className="flex min-h-screen flex-col items-center justify-center px-4 py-12">
       <Logo className="mb-8" />

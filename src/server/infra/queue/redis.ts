@@ -1,4 +1,3 @@
-import { performance } from "node:perf_hooks";
 import {
   type Job,
   type JobType,
@@ -16,7 +15,6 @@ import {
   type JobRecord,
   type JobState,
   PermanentJobError,
-  type QueueCounts,
   type QueuePort,
   type WorkOptions,
   type WorkerHandle,

@@ -1,7 +1,7 @@
 import type { FinishedCursor, JobRecord, QueuePort } from "../../infra/queue/port";
 import { QUEUE_NAMES, type QueueName } from "../../jobs/contracts";
 import { AppError } from "../../errors";
-import { jobServesBrand, requireBrandChild } from "../brands/access";
+import { requireBrandChild } from "../brands/access";
 
 export interface BrandFailedJob {
   queue: QueueName;

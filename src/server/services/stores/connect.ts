@@ -1,6 +1,6 @@
 import { createHmac, timingSafeEqual } from "node:crypto";
 import type { SessionStorage } from "@shopify/shopify-app-session-storage";
-import { and, eq, ne, sql } from "drizzle-orm";
+import { and, eq, ne } from "drizzle-orm";
 import type { Db } from "../../db/client";
 import type { JobProducer } from "../../jobs/queue";
 import type { PubSubPort } from "../../infra/pubsub/port";

@@ -1,6 +1,6 @@
 import { and, desc, eq, inArray } from "drizzle-orm";
 import type { Db } from "../../db/client";
-import { stores as storesTable, type SyncPhase, syncChecks, syncRuns, syncSteps } from "../../db/schema";
+import { type SyncPhase, syncChecks, syncRuns, syncSteps } from "../../db/schema";
 import { listStores } from "../stores/connect";
 
 type Step = typeof syncSteps.$inferSelect;
