@@ -7,6 +7,7 @@ import { Alert } from "~/components/ui/alert";
 import { Button } from "~/components/ui/button";
 import { TextField } from "~/components/ui/field";
 import { authClient } from "~/lib/auth-client";
+import { safeRedirectPath } from "~/lib/safe-redirect";
 import { emailSchema } from "~/lib/validation";
 
 export function SignInForm({ next }: { next: string }) {
@@ -35,7 +36,8 @@ export function SignInForm({ next }: { next: string }) {
       );
       return;
     }
-    router.push(next);
+    // Checked again here: the prop is already safe, but this is the line that navigates.
+    router.push(safeRedirectPath(next));
     router.refresh();
   }
 
