@@ -29,7 +29,7 @@ export function SignInForm({ next }: { next: string }) {
     if (failure) {
       setError(
         failure.status === 429
-          ? "Too many sign-in attempts from here; wait a few seconds and try again"
+          ? (failure.message ?? "Too many sign-in attempts; wait a little and try again")
           : failure.status === 401 || failure.code === "INVALID_EMAIL_OR_PASSWORD"
             ? "Wrong email or password"
             : (failure.message ?? "Could not sign in"),
