@@ -38,7 +38,8 @@ export default defineConfig({
     command: "tsx scripts/start.ts",
     cwd: ROOT,
     url: `${BASE_URL}/api/health`,
-    timeout: 300_000,
+    // A fresh `next build` on a busy machine takes minutes.
+    timeout: 600_000,
     reuseExistingServer: false,
     stdout: "pipe",
     stderr: "pipe",
