@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { createWriteStream } from "node:fs";
+import { createServer as createHttpServer } from "node:http";
 import { type AddressInfo, createServer } from "node:net";
 import { networkInterfaces } from "node:os";
 import path from "node:path";
@@ -154,11 +155,17 @@ test("pages carry the security headers, work under the CSP, and cannot be framed
   await expect(page.getByText("Create your first brand")).toBeVisible();
   expect(violations).toEqual([]);
 
-  // Framed by another page: the browser refuses.
-  const refused = page.waitForEvent("console", (m) => m.text().includes("frame-ancestors"));
-  await page.goto("about:blank");
-  await page.setContent(`<iframe src="${BASE_URL}/sign-in"></iframe>`);
-  await refused;
+  // Framed by a page of another (local) origin: the browser refuses to show it (the frame ends on its error page).
+  const framer = createHttpServer((_req, res) => res.writeHead(200, { "content-type": "text/html" }).end(`<iframe src="${BASE_URL}/sign-in"></iframe>`));
+  await new Promise<void>((resolve) => framer.listen(0, "127.0.0.1", resolve));
+  try {
+    const navigated = page.waitForEvent("framenavigated", (f) => f.parentFrame() === page.mainFrame() && f.url() !== "about:blank");
+    await page.goto(`http://127.0.0.1:${(framer.address() as AddressInfo).port}/`);
+    const framed = await navigated;
+    expect(framed.url()).toBe("chrome-error://chromewebdata/");
+  } finally {
+    framer.close();
+  }
 });
 
 for (const next of ["/%09/evil.example", "/%5Cevil.example", "//evil.example", "https://evil.example/brands"]) {
