@@ -62,6 +62,8 @@ const SHAPES: { kind: string; pattern: RegExp }[] = [
   { kind: "session cookie", pattern: /session_token=(?!\[redacted\])[^;\s"]{8,}/ },
   { kind: "invitation link", pattern: /\/invite\/(?!\[redacted\])[\w-]{20,}/ },
   { kind: "bearer credential", pattern: /\bBearer\s+(?!\[redacted\])[\w.~+/=-]{12,}/ },
+  // Reset and verification links, OAuth codes: tokens that live only in a URL (and an email).
+  { kind: "token in a URL", pattern: /[?&](?:token|code)=(?!\[redacted\])[\w.~%-]{16,}/ },
 ];
 
 /** "web       | {…}" → the process name and what it wrote. */
