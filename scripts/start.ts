@@ -94,7 +94,7 @@ async function main(): Promise<void> {
   if (!demoShopify && (await retireDemoAdmin(seedDeps, demoLogin))) {
     console.warn(`\n  ${demoLogin.email} still had the published demo password: it is no longer an instance administrator.\n  Change its password or remove the account.\n`);
   }
-  const noAdmin = !demoShopify && (await listInstanceAdmins(seedDeps)).length === 0;
+  const noAdmin = (await listInstanceAdmins(seedDeps)).length === 0;
   await closeDb();
 
   if (!dev && needsBuild()) {
@@ -132,7 +132,7 @@ async function main(): Promise<void> {
     `\n  Brandbase is starting at ${env.APP_URL}\n` +
       (demo ? `  Demo login: ${demo.email} / ${demo.password}  (brand: ${env.APP_URL}/${demo.brandSlug})\n` : "") +
       `  Listening on ${process.env.HOST ?? "all interfaces"}, port ${port}${process.env.HOST === "127.0.0.1" ? " (this machine only; HOST=0.0.0.0 shares it)" : ""}\n` +
-      (noAdmin ? "  No instance administrator yet: npm run admin -- create <email>\n" : "") +
+      (noAdmin ? "  No instance administrator yet (pausing queues, monitoring): npm run admin -- create <email>\n" : "") +
       `  Postgres: ${embedded ? "embedded (.data/pg)" : "DATABASE_URL"} · Redis: ${redisUrl.replace(/\/\/[^@]*@/, "//***@")}\n` +
       (demoShopify ? `  Shopify: demo emulator at ${process.env.SHOPIFY_EMULATOR_URL} — connect the store "demo-brand" under Stores\n` : "") +
       `  Workers: ${workerGroups.map((g) => g.join("+")).join(", ")} · Ctrl-C stops everything\n`,
