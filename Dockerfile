@@ -1,7 +1,8 @@
 # One image for every Brandbase process; the command picks the role:
-#   web        next start -p 3000                        (default CMD)
+#   web        tsx scripts/server.ts                     (default CMD: Next.js behind our HTTP server)
 #   workers    tsx src/workers/index.ts <queue...>       (no args = all queues)
 #   migrations tsx scripts/migrate.ts
+#   admin      tsx scripts/admin.ts create <email>       (make an instance administrator)
 # See docker-compose.yml for the full stack.
 #
 #   docker build -t brandbase .
@@ -64,4 +65,6 @@ EXPOSE 3000
 
 # Binaries are invoked directly (not through npx/npm) so the Node process itself
 # receives SIGTERM; run with an init (compose `init: true` / `docker run --init`).
-CMD ["next", "start", "-p", "3000"]
+# scripts/server.ts, not `next start`: it decides the client address from the socket (and
+# TRUST_PROXY hops) and adds the security headers. Listens on 0.0.0.0:3000 (HOST, PORT).
+CMD ["tsx", "scripts/server.ts"]

@@ -1,5 +1,9 @@
+import { execFile } from "node:child_process";
+import { appendFileSync } from "node:fs";
+import path from "node:path";
+import { promisify } from "node:util";
 import { expect, type Page } from "@playwright/test";
-import postgres from "postgres";
+import { CONFIG_SECRETS, E2E_DATABASE_URL, ROOT, SECRETS_FILE } from "./env";
 
 export const PASSWORD = "correct-horse-42";
 export const DEMO = { email: "demo@brandbase.dev", password: "brandbase-demo", brand: "demo-brand" };
@@ -31,6 +35,26 @@ export function countNavigations(page: Page): () => number {
 
 export const EMULATOR = `http://127.0.0.1:${process.env.E2E_EMULATOR_PORT ?? "4101"}`;
 
+/** Tells the end-of-run scan about a secret a test made (it fails the run if any log line holds it). */
+export function rememberSecret(kind: string, value: string): void {
+  appendFileSync(SECRETS_FILE, `${JSON.stringify({ kind, value })}\n`);
+}
+
+/**
+ * Makes `email` an instance administrator the way an operator does, with `npm run admin -- create`;
+ * returns the one-time password it prints for a new account.
+ */
+export async function createInstanceAdmin(email: string): Promise<string> {
+  const { stdout } = await promisify(execFile)(process.execPath, [path.join(ROOT, "node_modules/tsx/dist/cli.mjs"), "scripts/admin.ts", "create", email], {
+    cwd: ROOT,
+    env: { ...process.env, DATABASE_URL: E2E_DATABASE_URL, BETTER_AUTH_SECRET: CONFIG_SECRETS.BETTER_AUTH_SECRET, LOG_LEVEL: "silent" },
+  });
+  const password = /Password \(shown only this once; only its hash is stored\): (\S+)/.exec(stdout)?.[1];
+  if (!password) throw new Error(`npm run admin -- create ${email} printed no password:\n${stdout}`);
+  rememberSecret("instance administrator's one-time password", password);
+  return password;
+}
+
 /** From Settings → Stores: the demo shop's domain, Shopify's consent page, Install, back in the app. */
 export async function connectDemoStore(page: Page) {
   await page.getByLabel("Shop domain").fill("demo-brand");
@@ -40,33 +64,10 @@ export async function connectDemoStore(page: Page) {
   await expect(page).toHaveURL(/\/settings\/stores\?connected=/);
 }
 
-/** The database the e2e web server uses (playwright.config.ts passes the same one). */
-export const E2E_DATABASE_URL = process.env.E2E_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/brandbase_e2e";
-
-/**
- * Makes a signed-up account an instance administrator. Until `npm run admin -- create <email>`
- * exists this is a direct SQL update; at merge it becomes a call of that script.
- */
-export async function makeInstanceAdmin(email: string): Promise<void> {
-  const sql = postgres(E2E_DATABASE_URL, { max: 1, onnotice: () => {} });
-  try {
-    const rows = await sql`update "user" set is_instance_admin = true where email = ${email.toLowerCase()} returning id`;
-    if (rows.length !== 1) throw new Error(`No account ${email} to make an instance administrator`);
-  } finally {
-    await sql.end();
-  }
-}
-
 /** A fresh instance administrator, signed in on `page`. */
 export async function signInAsNewInstanceAdmin(page: Page): Promise<{ email: string }> {
   const email = `instance-admin-${runId()}@example.test`;
-  await page.goto("/sign-up");
-  await signUp(page, { name: "Ina Admin", email });
-  await expect(page).toHaveURL(/\/brands$/);
-  await makeInstanceAdmin(email);
-  // A new session, so nothing cached from before the promotion is in play.
-  await page.getByRole("button", { name: "Sign out" }).click();
-  await expect(page).toHaveURL(/\/sign-in$/);
-  await signIn(page, { email, password: PASSWORD });
+  const password = await createInstanceAdmin(email);
+  await signIn(page, { email, password });
   return { email };
 }

@@ -1,10 +1,5 @@
-import path from "node:path";
 import { defineConfig } from "@playwright/test";
-
-const root = path.resolve(import.meta.dirname, "..");
-
-const port = Number(process.env.E2E_PORT ?? 3100);
-const baseURL = `http://localhost:${port}`;
+import { BASE_URL, ROOT, SERVER_ENV } from "./env";
 
 /** Debian's Chromium; Playwright's own browser download cannot run here. */
 const CHROMIUM_ARGS = [
@@ -27,9 +22,12 @@ export default defineConfig({
   timeout: 60_000,
   expect: { timeout: 10_000 },
   reporter: [["list"]],
-  outputDir: path.join(root, "test-results"),
+  outputDir: `${ROOT}/test-results`,
+  globalSetup: "./global-setup.ts",
+  // Fails the run when any secret the run created shows up in what its processes wrote.
+  globalTeardown: "./secrets-scan.ts",
   use: {
-    baseURL,
+    baseURL: BASE_URL,
     // Bot user agents are refused by @shopify/shopify-api; browse as desktop Chrome.
     userAgent: "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/140.0.0.0 Safari/537.36",
     launchOptions: { executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium", args: CHROMIUM_ARGS },
@@ -38,29 +36,13 @@ export default defineConfig({
   },
   webServer: {
     command: "tsx scripts/start.ts",
-    cwd: root,
-    url: `${baseURL}/api/health`,
-    timeout: 300_000,
+    cwd: ROOT,
+    url: `${BASE_URL}/api/health`,
+    // A fresh `next build` on a busy machine takes minutes.
+    timeout: 600_000,
     reuseExistingServer: false,
     stdout: "pipe",
     stderr: "pipe",
-    env: {
-      PORT: String(port),
-      APP_URL: baseURL,
-      DATABASE_URL: process.env.E2E_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/brandbase_e2e",
-      REDIS_URL: process.env.E2E_REDIS_URL ?? "redis://127.0.0.1:6379",
-      QUEUE_PREFIX: `e2e-${Date.now().toString(36)}`,
-      BETTER_AUTH_SECRET: "e2e-secret-0123456789abcdef0123456789",
-      LOG_LEVEL: "warn",
-      WORKER_SHUTDOWN_GRACE_MS: "2000",
-      // Every browser here signs up from 127.0.0.1; the per-address limit is for real traffic.
-      AUTH_RATE_LIMIT_MAX: "100",
-      // Demo mode's Shopify emulator, on a port of its own, with a small store.
-      SHOPIFY_EMULATOR_PORT: process.env.E2E_EMULATOR_PORT ?? "4101",
-      DEMO_ORDERS: "3000",
-      // Slow enough that the history sync's progress can be watched (about 3 s for the orders).
-      DEMO_BULK_SPEED: "4000",
-      TOKEN_ENCRYPTION_KEY: "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=",
-    },
+    env: { ...SERVER_ENV, QUEUE_PREFIX: `e2e-${Date.now().toString(36)}` },
   },
 });

@@ -1,5 +1,5 @@
 import { expect, type Page, test } from "@playwright/test";
-import { countNavigations, DEMO, signIn } from "./helpers";
+import { countNavigations, createInstanceAdmin, DEMO, runId, signIn } from "./helpers";
 
 // One signed-in page for the file: sign-in is rate limited per address, as it should be.
 test.describe.configure({ mode: "serial" });
@@ -53,10 +53,27 @@ test("a failed job shows its error, and can be retried and discarded", async () 
   await expect(page.getByText("No failed jobs")).toBeVisible();
 });
 
-test("an instance administrator pauses and resumes a queue", async () => {
-  const row = page.locator('tr[data-queue="send"]');
-  await row.getByRole("button", { name: "Pause send" }).click();
-  await expect(row.getByText("Paused")).toBeVisible();
-  await row.getByRole("button", { name: "Resume" }).click();
-  await expect(row.getByText("Paused")).toHaveCount(0);
+test("pausing queues takes an instance administrator, made with npm run admin; the demo operator is none", async ({ browser }) => {
+  // The demo operator owns the demo brand, but the queues are the whole instance's.
+  await expect(page.locator('tr[data-queue="send"]')).toBeVisible();
+  await expect(page.getByRole("button", { name: "Pause send" })).toHaveCount(0);
+
+  const id = runId();
+  const password = await createInstanceAdmin(`ops-${id}@example.test`);
+  const context = await browser.newContext();
+  const admin = await context.newPage();
+  try {
+    await signIn(admin, { email: `ops-${id}@example.test`, password });
+    await admin.getByLabel("Brand name").fill(`Ops ${id}`);
+    await admin.getByRole("button", { name: "Create brand" }).click();
+    await expect(admin).toHaveURL(new RegExp(`/ops-${id}$`));
+    await admin.goto(`/ops-${id}/queues`);
+    const row = admin.locator('tr[data-queue="send"]');
+    await row.getByRole("button", { name: "Pause send" }).click();
+    await expect(row.getByText("Paused")).toBeVisible();
+    await row.getByRole("button", { name: "Resume" }).click();
+    await expect(row.getByText("Paused")).toHaveCount(0);
+  } finally {
+    await context.close();
+  }
 });

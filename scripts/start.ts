@@ -1,8 +1,9 @@
 /**
  * `npm start`: one command for the whole product. Starts an embedded Postgres when DATABASE_URL is
  * unset, checks Redis, builds when the sources are newer than the build, migrates, seeds the demo
- * operator, then runs the web app and the worker processes together until Ctrl-C.
- * `npm run dev` does the same with Next.js dev mode and reloading workers.
+ * operator (demo mode only), then runs the web app (scripts/server.ts) and the worker processes
+ * together until Ctrl-C. `npm run dev` does the same with Next.js dev mode and reloading workers.
+ * With BRANDBASE_LOG_FILE set, every process's output is also written to that file.
  */
 import { existsSync, statSync } from "node:fs";
 import path from "node:path";
@@ -11,7 +12,7 @@ import { pingRedis, REDIS_HELP } from "../src/server/infra/redis";
 import { randomBytes } from "node:crypto";
 import { ensureDatabase, ensureLocalSecret, newestMtime, startEmbeddedPostgres } from "./lib/local-services";
 import { demoEmulatorCommand } from "./lib/emulator-command";
-import { type Managed, run, spawnManaged, stopAll } from "./lib/processes";
+import { copyOutputTo, type Managed, run, spawnManaged, stopAll } from "./lib/processes";
 
 const DEMO_PASSWORD = "brandbase-demo";
 const dev = process.argv.includes("--dev");
@@ -54,10 +55,13 @@ async function main(): Promise<void> {
   if (demoShopify) {
     Object.assign(process.env, {
       SHOPIFY_API_KEY: "brandbase-demo",
-      SHOPIFY_API_SECRET: randomBytes(24).toString("base64url"),
+      SHOPIFY_API_SECRET: process.env.SHOPIFY_API_SECRET || randomBytes(24).toString("base64url"),
       SHOPIFY_EMULATOR_URL: `http://127.0.0.1:${emulatorPort}`,
     });
+    // The demo login is printed for anyone to read: the demo serves this machine only, unless HOST says otherwise.
+    process.env.HOST ??= "127.0.0.1";
   }
+  if (process.env.BRANDBASE_LOG_FILE) copyOutputTo(path.resolve(process.env.BRANDBASE_LOG_FILE));
 
   if (!process.env.DATABASE_URL) {
     console.log("No DATABASE_URL: starting the embedded Postgres (data in .data/pg)…");
@@ -82,8 +86,16 @@ async function main(): Promise<void> {
 
   const { getAuth } = await import("../src/server/auth");
   const { closeDb, getDb } = await import("../src/server/db/client");
-  const { seedDemo } = await import("../src/server/services/system/seed");
-  const demo = await seedDemo({ db: getDb(), auth: getAuth() }, { email: env.DEMO_USER_EMAIL, password: DEMO_PASSWORD });
+  const { retireDemoAdmin, seedDemo } = await import("../src/server/services/system/seed");
+  const { listInstanceAdmins } = await import("../src/server/services/system/admins");
+  const seedDeps = { db: getDb(), auth: getAuth() };
+  const demoLogin = { email: env.DEMO_USER_EMAIL, password: DEMO_PASSWORD };
+  // Only demo mode has a demo operator (a brand owner); elsewhere administrators are made with `npm run admin`.
+  const demo = demoShopify ? await seedDemo(seedDeps, demoLogin) : undefined;
+  if (!demoShopify && (await retireDemoAdmin(seedDeps, demoLogin))) {
+    console.warn(`\n  ${demoLogin.email} still had the published demo password: it is no longer an instance administrator.\n  Change its password or remove the account.\n`);
+  }
+  const noAdmin = (await listInstanceAdmins(seedDeps)).length === 0;
   await closeDb();
 
   if (!dev && needsBuild()) {
@@ -112,7 +124,7 @@ async function main(): Promise<void> {
     await waitForUrl(`${process.env.SHOPIFY_EMULATOR_URL}/_emulator`, 60_000);
   }
   children.push(
-    spawnManaged("web", "next", [dev ? "dev" : "start", "-p", port], process.env, 0),
+    spawnManaged("web", "tsx", ["scripts/server.ts", ...(dev ? ["--dev"] : [])], process.env, 0),
     ...workerGroups.map((queues, i) =>
       spawnManaged(queues.length > 1 ? `${queues[0]}+${queues.length - 1}` : queues[0]!, "tsx", [...(dev ? ["watch"] : []), ...WORKER_NODE_FLAGS, "src/workers/index.ts", ...queues], process.env, i + 1),
     ),
@@ -120,7 +132,9 @@ async function main(): Promise<void> {
 
   console.log(
     `\n  Brandbase is starting at ${env.APP_URL}\n` +
-      `  Demo login: ${demo.email} / ${demo.password}  (brand: ${env.APP_URL}/${demo.brandSlug})\n` +
+      (demo ? `  Demo login: ${demo.email} / ${demo.password}  (brand: ${env.APP_URL}/${demo.brandSlug})\n` : "") +
+      `  Listening on ${process.env.HOST ?? "all interfaces"}, port ${port}${process.env.HOST === "127.0.0.1" ? " (this machine only; HOST=0.0.0.0 shares it)" : ""}\n` +
+      (noAdmin ? "  No instance administrator yet (pausing queues, monitoring): npm run admin -- create <email>\n" : "") +
       `  Postgres: ${embedded ? "embedded (.data/pg)" : "DATABASE_URL"} · Redis: ${redisUrl.replace(/\/\/[^@]*@/, "//***@")}\n` +
       (demoShopify ? `  Shopify: demo emulator at ${process.env.SHOPIFY_EMULATOR_URL} — connect the store "demo-brand" under Stores\n` : "") +
       `  Workers: ${workerGroups.map((g) => g.join("+")).join(", ")} · Ctrl-C stops everything\n`,

@@ -1,4 +1,6 @@
 import { type ChildProcess, spawn } from "node:child_process";
+import { createWriteStream, mkdirSync, type WriteStream } from "node:fs";
+import path from "node:path";
 
 export interface Managed {
   name: string;
@@ -7,6 +9,18 @@ export interface Managed {
 }
 
 const COLORS = [36, 35, 33, 32, 34, 31];
+
+let outputFile: WriteStream | undefined;
+
+/**
+ * From now on every managed child's output also goes to `file` (truncated first), each line
+ * prefixed with the child's name: the e2e run scans it for secrets. Only the children's output —
+ * what the processes log — not the banner this script prints.
+ */
+export function copyOutputTo(file: string): void {
+  mkdirSync(path.dirname(file), { recursive: true });
+  outputFile = createWriteStream(file, { flags: "w" });
+}
 
 /** Spawns a long-running child with prefixed output; `exited` resolves with its exit code. */
 export function spawnManaged(name: string, command: string, args: string[], env: NodeJS.ProcessEnv, index = 0): Managed {
@@ -18,7 +32,13 @@ export function spawnManaged(name: string, command: string, args: string[], env:
       buffer += chunk.toString();
       const lines = buffer.split("\n");
       buffer = lines.pop() ?? "";
-      for (const line of lines) out.write(tag + line + "\n");
+      for (const line of lines) {
+        out.write(tag + line + "\n");
+        outputFile?.write(`${name.padEnd(10)}| ${line}\n`);
+      }
+    });
+    stream?.on("end", () => {
+      if (buffer) outputFile?.write(`${name.padEnd(10)}| ${buffer}\n`);
     });
   };
   pipe(child.stdout, process.stdout);

@@ -24,8 +24,20 @@ const envSchema = z.object({
   QUEUE_LOCK_MS: z.coerce.number().int().min(1_000).max(600_000).default(30_000),
   WORKER_SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(600_000).default(10_000),
   DEMO_USER_EMAIL: z.email().default("demo@brandbase.dev"),
-  /** Sign-in and sign-up attempts allowed per address per 10 seconds. */
+  /** Sign-in and sign-up attempts allowed per client address per 10 seconds. */
   AUTH_RATE_LIMIT_MAX: z.coerce.number().int().min(1).max(10_000).default(5),
+  /** Sign-in and sign-up attempts allowed per account (email), from any address, per 15 minutes. */
+  AUTH_ACCOUNT_RATE_LIMIT_MAX: z.coerce.number().int().min(1).max(10_000).default(20),
+  /** Proxy hops in front of the web server whose X-Forwarded-For / -Proto are believed; 0: the socket's peer is the client. */
+  TRUST_PROXY: z.coerce
+    .number({ error: "TRUST_PROXY is the number of proxy hops in front of the app (0 when clients connect directly)" })
+    .int("TRUST_PROXY is the number of proxy hops in front of the app (0 when clients connect directly)")
+    .min(0, "TRUST_PROXY is the number of proxy hops in front of the app (0 when clients connect directly)")
+    .max(10, "TRUST_PROXY above 10 hops is surely a mistake")
+    .default(0),
+  /** Where the web server listens (`npm start` in demo mode: 127.0.0.1; otherwise all interfaces). */
+  HOST: z.string().min(1).optional(),
+  PORT: z.coerce.number().int().min(1, "PORT must be a TCP port").max(65_535, "PORT must be a TCP port").default(3000),
   SHOPIFY_API_KEY: z.string().min(1).optional(),
   SHOPIFY_API_SECRET: z.string().min(1).optional(),
   SHOPIFY_SCOPES: z.string().default("read_orders,read_customers,write_customers,read_products"),

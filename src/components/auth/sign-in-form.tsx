@@ -7,6 +7,7 @@ import { Alert } from "~/components/ui/alert";
 import { Button } from "~/components/ui/button";
 import { TextField } from "~/components/ui/field";
 import { authClient } from "~/lib/auth-client";
+import { safeRedirectPath } from "~/lib/safe-redirect";
 import { emailSchema } from "~/lib/validation";
 
 export function SignInForm({ next, notice }: { next: string; notice?: string }) {
@@ -28,14 +29,15 @@ export function SignInForm({ next, notice }: { next: string; notice?: string }) 
     if (failure) {
       setError(
         failure.status === 429
-          ? "Too many sign-in attempts from here; wait a few seconds and try again"
+          ? (failure.message ?? "Too many sign-in attempts; wait a little and try again")
           : failure.status === 401 || failure.code === "INVALID_EMAIL_OR_PASSWORD"
             ? "Wrong email or password"
             : (failure.message ?? "Could not sign in"),
       );
       return;
     }
-    router.push(next);
+    // Checked again here: the prop is already safe, but this is the line that navigates.
+    router.push(safeRedirectPath(next));
     router.refresh();
   }
 

@@ -8,6 +8,7 @@ import { Alert } from "~/components/ui/alert";
 import { Button } from "~/components/ui/button";
 import { TextField } from "~/components/ui/field";
 import { authClient } from "~/lib/auth-client";
+import { safeRedirectPath } from "~/lib/safe-redirect";
 import { emailSchema, fieldErrors, passwordSchema, personNameSchema } from "~/lib/validation";
 
 const signUpSchema = z.object({ name: personNameSchema, email: emailSchema, password: passwordSchema });
@@ -38,7 +39,8 @@ export function SignUpForm({ next }: { next: string }) {
       else setErrors({ form: error.message ?? "Could not create the account" });
       return;
     }
-    router.push(next);
+    // Checked again here: the prop is already safe, but this is the line that navigates.
+    router.push(safeRedirectPath(next));
     router.refresh();
   }
 

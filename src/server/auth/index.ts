@@ -6,6 +6,8 @@ import { passwordSchema, personNameSchema } from "~/lib/validation";
 import { getDb, schema } from "../db/client";
 import { getEnv } from "../env";
 import { sendPasswordResetEmail, sendVerificationEmail } from "../services/mail/account";
+import { CLIENT_IP_HEADER } from "../trusted-proxy";
+import { isLimitedAuthPath, limitAttempt } from "./attempt-limit";
 
 function createAuth() {
   const env = getEnv();
@@ -39,13 +41,10 @@ function createAuth() {
       autoSignInAfterVerification: true,
       expiresIn: 60 * 60,
     },
-    rateLimit: {
-      enabled: env.NODE_ENV !== "test",
-      customRules: {
-        "/sign-in/email": { window: 10, max: env.AUTH_RATE_LIMIT_MAX },
-        "/sign-up/email": { window: 10, max: env.AUTH_RATE_LIMIT_MAX },
-      },
-    },
+    // Its limiter counts in process memory, keyed on X-Forwarded-For: `limitAttempt` replaces it.
+    rateLimit: { enabled: false },
+    // Sessions record the address our web server determined, not one the client wrote.
+    advanced: { ipAddress: { ipAddressHeaders: [CLIENT_IP_HEADER] } },
     session: { expiresIn: 60 * 60 * 24 * 30, updateAge: 60 * 60 * 24 },
     user: {
       additionalFields: {
@@ -55,6 +54,8 @@ function createAuth() {
     hooks: {
       // better-auth checks length only; hold sign-ups and resets to the same rules the form shows.
       before: createAuthMiddleware(async (ctx) => {
+        // Only requests from outside (`ctx.request`); the app's own calls (seeding, scripts) are not limited.
+        if (ctx.request && isLimitedAuthPath(ctx.path)) await limitAttempt(ctx.headers, ctx.body);
         if (ctx.path === "/reset-password") {
           const password = passwordSchema.safeParse((ctx.body as { newPassword?: unknown } | undefined)?.newPassword ?? "");
           if (!password.success) {

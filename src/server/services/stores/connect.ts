@@ -10,12 +10,22 @@ import { AppError, isAppError } from "../../errors";
 import { CALLBACK_PATH, type Shopify } from "../../shopify/api";
 import { browserShopifyUrl } from "../../shopify/routing";
 import { requireBrandChild, requireBrandRole } from "../brands/access";
+import { isHttpsRequest, withSecureAttribute } from "../../trusted-proxy";
 import { startHistorySync, stopHistorySync } from "../sync/history";
 import { storeCounts } from "./counts";
 
 /** Carries who started a connection, for which brand and shop, from the install redirect to the callback. */
 export const CONNECT_COOKIE = "bb_shopify_connect";
 const CONNECT_TTL_MS = 10 * 60 * 1000;
+
+/**
+ * The connect cookie's Set-Cookie (an empty value with maxAge 0 clears it). Secure when the request
+ * came over https — APP_URL is https, or a trusted proxy said so (`isHttpsRequest`).
+ */
+export function connectCookie(value: string, opts: { maxAgeSeconds: number; request: Request; appUrl?: string }): string {
+  const secure = isHttpsRequest(opts.request, opts.appUrl) ? "; Secure" : "";
+  return `${CONNECT_COOKIE}=${value}; Path=/api/shopify; HttpOnly; SameSite=Lax; Max-Age=${opts.maxAgeSeconds}${secure}`;
+}
 
 interface ConnectDeps {
   db: Db;
@@ -29,6 +39,8 @@ interface ConnectDeps {
   /** Signs the connect cookie. */
   secret: string;
   emulatorUrl?: string;
+  /** APP_URL: when https, the connect cookie is Secure whatever the request looks like. */
+  appUrl?: string;
 }
 
 interface ConnectIntent {
@@ -87,10 +99,11 @@ export async function beginStoreConnect(deps: ConnectDeps, input: { userId: stri
   const location = begin.headers.get("location");
   if (begin.status !== 302 || !location) throw new AppError("BAD_REQUEST", "Shopify refused to start the connection (is this an automated browser?)");
   const headers = new Headers({ location: browserShopifyUrl(location, deps.emulatorUrl) });
-  for (const cookie of begin.headers.getSetCookie()) headers.append("set-cookie", cookie);
+  // The library's OAuth state cookie follows APP_URL's scheme; behind a trusted TLS proxy it is Secure too.
+  const https = isHttpsRequest(input.request, deps.appUrl);
+  for (const cookie of begin.headers.getSetCookie()) headers.append("set-cookie", https ? withSecureAttribute(cookie) : cookie);
   const intent = sealIntent(deps.secret, { brandId: membership.id, userId: input.userId, shop, at: Date.now() });
-  const secure = new URL(input.request.url).protocol === "https:" ? "; Secure" : "";
-  headers.append("set-cookie", `${CONNECT_COOKIE}=${intent}; Path=/api/shopify; HttpOnly; SameSite=Lax; Max-Age=600${secure}`);
+  headers.append("set-cookie", connectCookie(intent, { maxAgeSeconds: CONNECT_TTL_MS / 1000, request: input.request, appUrl: deps.appUrl }));
   return new Response(null, { status: 302, headers });
 }
 

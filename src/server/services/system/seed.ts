@@ -1,7 +1,7 @@
-import { eq } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import type { Auth } from "../../auth";
 import type { Db } from "../../db/client";
-import { brands, user } from "../../db/schema";
+import { account, brands, user } from "../../db/schema";
 import { createBrand } from "../brands/brands";
 
 export interface DemoAccount {
@@ -12,8 +12,10 @@ export interface DemoAccount {
 }
 
 /**
- * Makes sure the demo operator (an instance administrator) and the demo brand exist.
- * Idempotent: a second run changes nothing and reports created=false.
+ * Demo mode only: makes sure the demo operator and the demo brand exist. The operator owns the
+ * brand and is never an instance administrator — its password is printed for anyone to read — so an
+ * administrator role left over from an earlier version is taken away. Idempotent: a second run
+ * changes nothing and reports created=false.
  */
 export async function seedDemo(deps: { db: Db; auth: Auth }, input: { email: string; password: string }): Promise<DemoAccount> {
   let [existing] = await deps.db.select({ id: user.id }).from(user).where(eq(user.email, input.email)).limit(1);
@@ -23,8 +25,27 @@ export async function seedDemo(deps: { db: Db; auth: Auth }, input: { email: str
     existing = { id: result.user.id };
     created = true;
   }
-  await deps.db.update(user).set({ isInstanceAdmin: true }).where(eq(user.id, existing.id));
+  await deps.db.update(user).set({ isInstanceAdmin: false }).where(and(eq(user.id, existing.id), eq(user.isInstanceAdmin, true)));
   const [brand] = await deps.db.select({ slug: brands.slug }).from(brands).where(eq(brands.createdBy, existing.id)).limit(1);
   const slug = brand?.slug ?? (await createBrand(deps, { userId: existing.id, name: "Demo Brand" })).slug;
   return { email: input.email, password: input.password, brandSlug: slug, created };
+}
+
+/**
+ * Outside demo mode nothing is seeded, but a database that once ran in demo mode (or under a version
+ * that made the demo operator an instance administrator) may still hold that account with its
+ * published password. Such an account loses the administrator role; returns whether it did.
+ */
+export async function retireDemoAdmin(deps: { db: Db; auth: Auth }, input: { email: string; password: string }): Promise<boolean> {
+  const [row] = await deps.db
+    .select({ id: user.id, hash: account.password })
+    .from(user)
+    .innerJoin(account, and(eq(account.userId, user.id), eq(account.providerId, "credential")))
+    .where(and(eq(user.email, input.email), eq(user.isInstanceAdmin, true)))
+    .limit(1);
+  if (!row?.hash) return false;
+  const ctx = await deps.auth.$context;
+  if (!(await ctx.password.verify({ hash: row.hash, password: input.password }))) return false;
+  await deps.db.update(user).set({ isInstanceAdmin: false }).where(eq(user.id, row.id));
+  return true;
 }

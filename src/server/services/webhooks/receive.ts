@@ -11,10 +11,50 @@ export interface WebhookAnswer {
   body: Record<string, unknown>;
 }
 
+/** Bodies over this are refused with 413 before they are read whole (Shopify's are far smaller). */
+export const WEBHOOK_MAX_BYTES = 1024 * 1024;
+
+/**
+ * The shop a body names itself, where it does: `shop_domain` (compliance topics), `myshopify_domain`
+ * (app/uninstalled, shop/update), or `domain` when it is a myshopify domain (a shop's primary
+ * `domain` may be its own, which says nothing about the delivery).
+ */
+export function shopNamedInBody(payload: unknown): string | null {
+  if (!payload || typeof payload !== "object" || Array.isArray(payload)) return null;
+  const body = payload as Record<string, unknown>;
+  const norm = (v: unknown) => (typeof v === "string" && v.trim() ? v.trim().toLowerCase() : null);
+  const domain = norm(body.domain);
+  return norm(body.shop_domain) ?? norm(body.myshopify_domain) ?? (domain?.endsWith(".myshopify.com") ? domain : null);
+}
+
+/**
+ * A parsed body as Postgres jsonb accepts it: jsonb refuses `\u0000` and lone surrogates, which JSON
+ * allows. Those become U+FFFD in strings and keys; everything else is kept as sent. (Refusing them
+ * instead would answer 500, and Shopify would retry the same body for 48 hours.)
+ */
+export function toStorableJson(value: unknown): unknown {
+  if (typeof value === "string") return storableString(value);
+  if (Array.isArray(value)) return value.map(toStorableJson);
+  if (value && typeof value === "object") {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [storableString(k), toStorableJson(v)]));
+  }
+  return value;
+}
+
+/** NUL, and a surrogate half without its other half (jsonb refuses both). */
+// eslint-disable-next-line no-control-regex -- matching NUL is the point
+const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+function storableString(s: string): string {
+  return s.replace(UNSTORABLE, "\uFFFD");
+}
+
 /**
  * Shopify's webhook endpoint: HMAC first (nothing is stored for a bad one), then the delivery is
  * committed to Postgres — deduplicated on Shopify's event id — and only then queued. The answer
- * does not wait for processing.
+ * does not wait for processing. The HMAC covers the body only, not the X-Shopify-Shop-Domain header,
+ * so a body that names its shop must name the one it is delivered for: otherwise a signed body of one
+ * shop could be replayed as another's (an app/uninstalled, a shop/redact).
  */
 export async function receiveShopifyWebhook(
   deps: { db: Db; shopify: Shopify; jobs: JobProducer; log: Logger },
@@ -31,6 +71,11 @@ export async function receiveShopifyWebhook(
     payload = JSON.parse(input.rawBody);
   } catch {
     return { status: 400, body: { error: "Webhook body is not JSON" } };
+  }
+  const named = shopNamedInBody(payload);
+  if (named && named !== check.domain.toLowerCase()) {
+    deps.log.warn({ shop: check.domain, bodyShop: named, topic: headers.get("x-shopify-topic") }, "webhook refused: body names another shop");
+    return { status: 401, body: { error: `Webhook body is for ${named}, but it was delivered for ${check.domain}` } };
   }
   // A shop no brand ever connected: answered (so Shopify stops retrying) and ignored, not stored.
   const [known] = await deps.db.select({ id: stores.id }).from(stores).where(eq(stores.shopDomain, check.domain)).limit(1);
@@ -49,7 +94,7 @@ export async function receiveShopifyWebhook(
       eventId,
       apiVersion: check.apiVersion,
       triggeredAt: triggeredAt ? new Date(triggeredAt) : null,
-      payload,
+      payload: toStorableJson(payload),
     })
     .onConflictDoNothing()
     .returning({ id: webhookDeliveries.id });

@@ -6,25 +6,25 @@ import { withHttp } from "~/server/http";
 import { getInfra } from "~/server/infra";
 import { createJobProducer } from "~/server/jobs/queue";
 import { getLogger } from "~/server/logger";
-import { CONNECT_COOKIE, completeStoreConnect } from "~/server/services/stores/connect";
+import { completeStoreConnect, connectCookie } from "~/server/services/stores/connect";
 import { getShopify } from "~/server/shopify/api";
 import { getSessionStorage } from "~/server/shopify/session-storage";
 
 export const dynamic = "force-dynamic";
-
-const clearCookie = `${CONNECT_COOKIE}=; Path=/api/shopify; HttpOnly; SameSite=Lax; Max-Age=0`;
 
 /** Where Shopify sends the owner back after Install. Nothing is stored unless every check passes. */
 export const GET = withHttp("/api/shopify/callback", async (req: Request) => {
   const user = await getSessionUser(req.headers);
   if (!user) return Response.redirect(new URL("/sign-in", req.url), 302);
   const env = getEnv();
+  const clearCookie = connectCookie("", { maxAgeSeconds: 0, request: req, appUrl: env.APP_URL });
   try {
     const { brandSlug, shop } = await completeStoreConnect(
       {
         db: getDb(),
         shopify: getShopify(),
         secret: env.BETTER_AUTH_SECRET!,
+        appUrl: env.APP_URL,
         storage: await getSessionStorage(),
         log: getLogger(),
         jobs: createJobProducer(getInfra().queue),

@@ -17,7 +17,7 @@ export const GET = withHttp("/api/shopify/install", async (req: Request) => {
   const env = getEnv();
   try {
     return await beginStoreConnect(
-      { db: getDb(), shopify: getShopify(), secret: env.BETTER_AUTH_SECRET!, emulatorUrl: env.SHOPIFY_EMULATOR_URL },
+      { db: getDb(), shopify: getShopify(), secret: env.BETTER_AUTH_SECRET!, emulatorUrl: env.SHOPIFY_EMULATOR_URL, appUrl: env.APP_URL },
       { userId: user.id, brand, shop: url.searchParams.get("shop") ?? "", request: req },
     );
   } catch (err) {

@@ -1,16 +1,24 @@
 import { getDb } from "~/server/db/client";
+import { isAppError } from "~/server/errors";
 import { withHttp } from "~/server/http";
 import { getInfra } from "~/server/infra";
 import { createJobProducer } from "~/server/jobs/queue";
 import { getLogger } from "~/server/logger";
-import { receiveShopifyWebhook } from "~/server/services/webhooks/receive";
+import { readBodyWithin } from "~/server/read-body";
+import { receiveShopifyWebhook, WEBHOOK_MAX_BYTES } from "~/server/services/webhooks/receive";
 import { getShopify } from "~/server/shopify/api";
 
 export const dynamic = "force-dynamic";
 
 /** Every Shopify webhook lands here (the raw body is what the HMAC covers). */
 export const POST = withHttp("/api/webhooks/shopify", async (req: Request) => {
-  const rawBody = await req.text();
+  let rawBody: string;
+  try {
+    rawBody = await readBodyWithin(req, WEBHOOK_MAX_BYTES);
+  } catch (err) {
+    if (isAppError(err) && err.code === "PAYLOAD_TOO_LARGE") return Response.json({ error: err.message }, { status: 413 });
+    throw err;
+  }
   const answer = await receiveShopifyWebhook(
     { db: getDb(), shopify: getShopify(), jobs: createJobProducer(getInfra().queue), log: getLogger().child({ route: "webhooks" }) },
     { request: req, rawBody },

@@ -1,0 +1,48 @@
+/**
+ * The web app's process: Next.js behind our own node:http server (src/server/web-server.ts), which
+ * decides who the client is from the socket and TRUST_PROXY — `next start` would pass a client's own
+ * X-Forwarded-For through to the app — and adds the security headers.
+ *
+ *   tsx scripts/server.ts          production (after `next build`)
+ *   tsx scripts/server.ts --dev    development, with hot reload
+ *
+ * Listens on HOST (default: all interfaces) and PORT (default 3000).
+ */
+import path from "node:path";
+import next from "next";
+import { getEnv } from "../src/server/env";
+import { createWebServer } from "../src/server/web-server";
+
+const dev = process.argv.includes("--dev");
+const root = path.resolve(import.meta.dirname, "..");
+
+async function main(): Promise<void> {
+  const env = getEnv();
+  const host = env.HOST ?? "0.0.0.0";
+  // `hostname` is what Next.js builds request URLs from (as `next start` does), not what we bind.
+  const app = next({ dev, dir: root, hostname: "localhost", port: env.PORT });
+  await app.prepare();
+  const server = createWebServer({ handle: app.getRequestHandler(), upgrade: dev ? app.getUpgradeHandler() : undefined, trustProxy: env.TRUST_PROXY, appUrl: env.APP_URL, dev });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(env.PORT, host, resolve);
+  });
+  console.log(`web server listening on http://${host.includes(":") ? `[${host}]` : host}:${env.PORT} (${dev ? "development" : "production"}, trusting ${env.TRUST_PROXY} proxy hop${env.TRUST_PROXY === 1 ? "" : "s"})`);
+
+  let stopping = false;
+  const stop = () => {
+    if (stopping) return;
+    stopping = true;
+    // Stop accepting, let open requests finish; idle keep-alive sockets would hold close() forever.
+    server.close(() => void app.close().finally(() => process.exit(0)));
+    server.closeIdleConnections();
+    setTimeout(() => process.exit(0), 10_000).unref();
+  };
+  process.on("SIGTERM", stop);
+  process.on("SIGINT", stop);
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});
