@@ -5,7 +5,8 @@
  * Secrets looked for, by value: the configuration's (BETTER_AUTH_SECRET, TOKEN_ENCRYPTION_KEY, the
  * emulator app's client secret), the password the tests type, the ones tests recorded (one-time
  * administrator passwords), and from the database: session tokens, verification tokens, and the
- * Shopify access and refresh tokens (decrypted with TOKEN_ENCRYPTION_KEY). By shape, in what the
+ * Shopify access and refresh tokens (decrypted with TOKEN_ENCRYPTION_KEY), and the links (with their
+ * tokens) of the mail in the outbox. By shape, in what the
  * app's processes wrote (the emulator plays Shopify and prints a token of its own): Shopify tokens,
  * session cookies and invitation links, whose tokens the database keeps only hashed and which a
  * signed-out session or an uninstalled store no longer has.
@@ -42,6 +43,12 @@ async function secretsFromDatabase(): Promise<Secret[]> {
       if (row.refresh_token) found.push({ kind: "Shopify refresh token", value: cipher.decrypt(row.refresh_token) });
       // Stored encrypted: the ciphertext itself in a log would be a leak of what only the database should hold.
       found.push({ kind: "encrypted Shopify token", value: row.access_token });
+    }
+    // Invitation, reset and verification links the outbox holds (mail in the outbox keeps its link).
+    for (const { kind, link } of await sql<{ kind: string; link: string }[]>`select kind, secret_link as link from mail_messages where secret_link is not null`) {
+      found.push({ kind: `${kind} mail link`, value: link });
+      const token = /[?&]token=([^&]+)|\/invite\/([\w-]+)/.exec(link);
+      if (token?.[1] ?? token?.[2]) found.push({ kind: `${kind} mail token`, value: (token[1] ?? token[2])! });
     }
     return found;
   } finally {
