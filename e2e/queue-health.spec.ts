@@ -1,18 +1,21 @@
 import { expect, type Page, test } from "@playwright/test";
-import { countNavigations, DEMO, signIn } from "./helpers";
+import { countNavigations, grantInstanceAdmin, type Owner, signUpOwnerWithBrand } from "./helpers";
 
-// One signed-in page for the file: sign-in is rate limited per address, as it should be.
+// One signed-in page for the file: sign-up and sign-in are rate limited per address, as they should be.
 test.describe.configure({ mode: "serial" });
 let page: Page;
+let operator: Owner;
 
+// The brand's owner, who is also an instance administrator (pausing a queue is instance-wide).
 test.beforeAll(async ({ browser }) => {
   page = await browser.newPage();
-  await signIn(page, DEMO);
+  operator = await signUpOwnerWithBrand(page, "operator");
+  await grantInstanceAdmin(operator.email);
 });
 test.afterAll(() => page.close());
 
 test.beforeEach(async () => {
-  await page.goto(`/${DEMO.brand}/queues`);
+  await page.goto(`/${operator.brand}/queues`);
   await expect(page.getByText("Live", { exact: true })).toBeVisible();
 });
 

@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { connectDemoStore, DEMO, EMULATOR, signIn } from "./helpers";
+import { connectStore, createShop, EMULATOR, signUpOwnerWithBrand } from "./helpers";
 
 interface Truth {
   counts: { orders: number; customers: number; products: number };
@@ -9,9 +9,10 @@ interface Truth {
 const money = (amount: string, currency: string) => new Intl.NumberFormat("en", { style: "currency", currency, maximumFractionDigits: 2 }).format(Number(amount));
 
 test("connecting a store syncs its whole history live: the widget runs to done, and the Overview shows the shop's orders and net revenue", async ({ page }) => {
-  await signIn(page, DEMO);
-  await page.goto(`/${DEMO.brand}/settings/stores`);
-  await connectDemoStore(page);
+  const owner = await signUpOwnerWithBrand(page);
+  const { shop } = await createShop(page.request);
+  await page.goto(`/${owner.brand}/settings/stores`);
+  await connectStore(page, shop);
 
   // Back in the app: the progress widget is there while the history sync runs, and moves.
   const widget = page.getByTestId("sync-widget");
@@ -25,7 +26,7 @@ test("connecting a store syncs its whole history live: the widget runs to done, 
   await expect(widget).toBeHidden({ timeout: 15_000 });
 
   // The Overview, all time, shows exactly the shop's orders and net revenue, per currency.
-  const truth = (await (await page.request.get(`${EMULATOR}/_emulator/shops/demo-brand/truth`)).json()) as Truth;
+  const truth = (await (await page.request.get(`${EMULATOR}/_emulator/shops/${shop}/truth`)).json()) as Truth;
   const currencies = Object.entries(truth.money).sort(([, a], [, b]) => b.orders - a.orders);
   const [mainCurrency, main] = currencies[0]!;
   await page.getByRole("navigation", { name: "Brand" }).getByRole("link", { name: "Overview" }).click();
