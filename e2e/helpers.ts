@@ -17,6 +17,14 @@ export async function signUp(page: Page, user: { name: string; email: string }) 
   await page.getByRole("button", { name: "Create account" }).click();
 }
 
+export async function signIn(page: Page, user: { email: string; password: string }) {
+  await page.goto("/sign-in");
+  await page.getByLabel("Email").fill(user.email);
+  await page.getByLabel("Password").fill(user.password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page).toHaveURL(/\/brands$/);
+}
+
 export interface Owner {
   name: string;
   email: string;

@@ -28,11 +28,13 @@ export async function startEmulatorProcess(opts: { shop: string; orders: number;
     path.join(root, "src/emulator/cli.ts"),
     "--shop", opts.shop, "--orders", String(opts.orders), "--customers", String(opts.customers), "--products", String(opts.products),
     "--seed", "1", "--days", "730", "--port", String(port),
-    `--client-id=${opts.clientId}`, `--client-secret=${opts.clientSecret}`,
+    `--client-id=${opts.clientId}`,
     // No OAuth happens here; the redirect must still name somewhere that is not a developer's app.
     "--redirect", `http://127.0.0.1:${port}/nowhere`,
   ];
-  const child = spawn(path.join(root, "node_modules/.bin/tsx"), args, { stdio: ["ignore", "pipe", "inherit"] });
+  // The client secret goes in the environment: a process's arguments are visible to every local user.
+  const env = { ...process.env, SHOPIFY_API_SECRET: opts.clientSecret };
+  const child = spawn(path.join(root, "node_modules/.bin/tsx"), args, { env, stdio: ["ignore", "pipe", "inherit"] });
   await new Promise<void>((resolve, reject) => {
     child.stdout!.on("data", (d: Buffer) => d.toString().includes("Shopify emulator at") && resolve());
     child.on("exit", (code) => reject(new Error(`emulator exited (${code})`)));
