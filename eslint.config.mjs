@@ -132,6 +132,14 @@ const config = [
     },
   },
   {
+    // Plain JavaScript run by Node (test setup loaded with --import, configs): Node's globals.
+    name: "brandbase/node-js",
+    files: ["**/*.{js,mjs,cjs}"],
+    languageOptions: {
+      globals: { process: "readonly", console: "readonly", Buffer: "readonly", URL: "readonly", setTimeout: "readonly", clearTimeout: "readonly" },
+    },
+  },
+  {
     // Only src is bound by these rules (tests, bench and scripts may import what they need), but
     // every folder is an element so that src importing tests/bench/scripts is caught.
     name: "brandbase/boundaries",

@@ -28,6 +28,8 @@ test("sign-up explains what is wrong with each field", async ({ page }) => {
 });
 
 test("owner invites an analyst, whose access follows the role the owner gives", async ({ browser }) => {
+  // Two accounts, three brands' worth of pages: about 30 s on a quiet machine, more on a busy one.
+  test.slow();
   const id = runId();
   const mateEmail = `mate-${id}@example.test`;
   const ownerContext = await browser.newContext();
@@ -88,7 +90,11 @@ test("owner invites an analyst, whose access follows the role the owner gives", 
   await expect(mate.getByText("Admin", { exact: true })).toBeVisible();
 
   // A brand the teammate does not belong to is closed to them.
-  await mate.goto("/demo-brand/queues");
+  await owner.goto("/brands");
+  await owner.getByLabel("Brand name").fill(`Private ${id}`);
+  await owner.getByRole("button", { name: "Create brand" }).click();
+  await expect(owner).toHaveURL(new RegExp(`/private-${id}$`));
+  await mate.goto(`/private-${id}/queues`);
   await expect(mate.getByText("You don't have access to this brand")).toBeVisible();
 
   await ownerContext.close();

@@ -2,13 +2,16 @@ import { execFile } from "node:child_process";
 import { appendFileSync } from "node:fs";
 import path from "node:path";
 import { promisify } from "node:util";
-import { expect, type Page } from "@playwright/test";
+import { expect, type APIRequestContext, type Page } from "@playwright/test";
 import { CONFIG_SECRETS, E2E_DATABASE_URL, ROOT, SECRETS_FILE } from "./env";
 
-export const PASSWORD = "correct-horse-42";
-export const DEMO = { email: "demo@brandbase.dev", password: "brandbase-demo", brand: "demo-brand" };
+// Every spec makes what it uses (accounts, brands, shops) under a fresh id, so specs pass in any
+// order, alone, and again on a database an earlier run left behind. Nothing here uses the demo
+// operator or the demo shop that `npm start` seeds.
 
-/** A short id that keeps this run's accounts and brands apart from earlier runs'. */
+export const PASSWORD = "correct-horse-42";
+
+/** A short id that keeps this run's accounts, brands and shops apart from every other run's. */
 export const runId = () => `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 5)}`;
 
 export async function signUp(page: Page, user: { name: string; email: string }) {
@@ -26,6 +29,64 @@ export async function signIn(page: Page, user: { email: string; password: string
   await expect(page).toHaveURL(/\/brands$/);
 }
 
+export interface Owner {
+  name: string;
+  email: string;
+  /** The brand's URL segment. */
+  brand: string;
+  brandName: string;
+}
+
+/** A new account, signed in on `page`, owning a new brand; leaves the page on the brand's Overview. */
+export async function signUpOwnerWithBrand(page: Page, label = "owner"): Promise<Owner> {
+  const id = runId();
+  const owner = { name: "Olivia Owner", email: `${label}-${id}@example.test`, brandName: `Brand ${id}`, brand: `brand-${id}` };
+  await page.goto("/sign-up");
+  await signUp(page, owner);
+  await expect(page.getByText("Create your first brand")).toBeVisible();
+  await page.getByLabel("Brand name").fill(owner.brandName);
+  await page.getByRole("button", { name: "Create brand" }).click();
+  await expect(page).toHaveURL(new RegExp(`/${owner.brand}$`));
+  return owner;
+}
+
+/** Tells the end-of-run scan about a secret a test made (it fails the run if any log line holds it). */
+export function rememberSecret(kind: string, value: string): void {
+  appendFileSync(SECRETS_FILE, `${JSON.stringify({ kind, value })}\n`);
+}
+
+/** `npm run admin -- create <email>` against the e2e database, as an operator of the instance runs it. */
+async function adminCreate(email: string): Promise<string> {
+  const { stdout } = await promisify(execFile)(process.execPath, [path.join(ROOT, "node_modules/tsx/dist/cli.mjs"), "scripts/admin.ts", "create", email], {
+    cwd: ROOT,
+    env: { ...process.env, DATABASE_URL: E2E_DATABASE_URL, BETTER_AUTH_SECRET: CONFIG_SECRETS.BETTER_AUTH_SECRET, LOG_LEVEL: "silent" },
+  });
+  return stdout;
+}
+
+/** Makes an existing account an instance administrator (the one way specs get one: the admin script). */
+export async function grantInstanceAdmin(email: string): Promise<void> {
+  const stdout = await adminCreate(email);
+  if (!/is now an instance administrator|is already an instance administrator/.test(stdout)) throw new Error(`npm run admin -- create ${email} did not grant the role:\n${stdout}`);
+}
+
+/** A new instance administrator account made by the admin script; returns the one-time password it prints. */
+export async function createInstanceAdmin(email: string): Promise<string> {
+  const stdout = await adminCreate(email);
+  const password = /Password \(shown only this once; only its hash is stored\): (\S+)/.exec(stdout)?.[1];
+  if (!password) throw new Error(`npm run admin -- create ${email} printed no password:\n${stdout}`);
+  rememberSecret("instance administrator's one-time password", password);
+  return password;
+}
+
+/** A fresh instance administrator, signed in on `page`. */
+export async function signInAsNewInstanceAdmin(page: Page): Promise<{ email: string }> {
+  const email = `instance-admin-${runId()}@example.test`;
+  const password = await createInstanceAdmin(email);
+  await signIn(page, { email, password });
+  return { email };
+}
+
 /** Counts full page loads, to prove an update arrived without one. */
 export function countNavigations(page: Page): () => number {
   let loads = 0;
@@ -35,39 +96,22 @@ export function countNavigations(page: Page): () => number {
 
 export const EMULATOR = `http://127.0.0.1:${process.env.E2E_EMULATOR_PORT ?? "4101"}`;
 
-/** Tells the end-of-run scan about a secret a test made (it fails the run if any log line holds it). */
-export function rememberSecret(kind: string, value: string): void {
-  appendFileSync(SECRETS_FILE, `${JSON.stringify({ kind, value })}\n`);
-}
-
 /**
- * Makes `email` an instance administrator the way an operator does, with `npm run admin -- create`;
- * returns the one-time password it prints for a new account.
+ * A new shop in the demo emulator (which the web server under test starts with it), with the
+ * demo's seed: `shop` is what an owner types into Settings → Stores.
  */
-export async function createInstanceAdmin(email: string): Promise<string> {
-  const { stdout } = await promisify(execFile)(process.execPath, [path.join(ROOT, "node_modules/tsx/dist/cli.mjs"), "scripts/admin.ts", "create", email], {
-    cwd: ROOT,
-    env: { ...process.env, DATABASE_URL: E2E_DATABASE_URL, BETTER_AUTH_SECRET: CONFIG_SECRETS.BETTER_AUTH_SECRET, LOG_LEVEL: "silent" },
-  });
-  const password = /Password \(shown only this once; only its hash is stored\): (\S+)/.exec(stdout)?.[1];
-  if (!password) throw new Error(`npm run admin -- create ${email} printed no password:\n${stdout}`);
-  rememberSecret("instance administrator's one-time password", password);
-  return password;
+export async function createShop(request: APIRequestContext, opts: { orders?: number } = {}): Promise<{ shop: string; domain: string }> {
+  const shop = `shop-${runId()}`;
+  const res = await request.post(`${EMULATOR}/_emulator/shops`, { data: { domain: shop, orders: opts.orders ?? 3000, seed: 42 } });
+  expect(res.status(), await res.text()).toBe(201);
+  return { shop, domain: `${shop}.myshopify.com` };
 }
 
-/** From Settings → Stores: the demo shop's domain, Shopify's consent page, Install, back in the app. */
-export async function connectDemoStore(page: Page) {
-  await page.getByLabel("Shop domain").fill("demo-brand");
+/** From Settings → Stores: the shop's domain, Shopify's consent page, Install, back in the app. */
+export async function connectStore(page: Page, shop: string) {
+  await page.getByLabel("Shop domain").fill(shop);
   await page.getByRole("button", { name: "Connect Shopify store" }).click();
   await expect(page.getByRole("heading", { name: "Install Brandbase" })).toBeVisible();
   await page.getByRole("button", { name: "Install" }).click();
   await expect(page).toHaveURL(/\/settings\/stores\?connected=/);
-}
-
-/** A fresh instance administrator, signed in on `page`. */
-export async function signInAsNewInstanceAdmin(page: Page): Promise<{ email: string }> {
-  const email = `instance-admin-${runId()}@example.test`;
-  const password = await createInstanceAdmin(email);
-  await signIn(page, { email, password });
-  return { email };
 }

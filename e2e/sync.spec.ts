@@ -1,5 +1,5 @@
 import { type APIRequestContext, expect, test } from "@playwright/test";
-import { connectDemoStore, DEMO, EMULATOR, signIn } from "./helpers";
+import { connectStore, createShop, EMULATOR, signUpOwnerWithBrand } from "./helpers";
 
 interface Truth {
   counts: { orders: number; customers: number; products: number };
@@ -8,31 +8,32 @@ interface Truth {
 
 const money = (amount: string, currency: string) => new Intl.NumberFormat("en", { style: "currency", currency, maximumFractionDigits: 2 }).format(Number(amount));
 
-/** The emulator's hold on the demo shop's bulk exports (control API): an export stops after its first batch until released. */
-const hold = (request: APIRequestContext, method: "put" | "delete", body?: object) =>
-  request[method](`${EMULATOR}/_emulator/shops/demo-brand/hold`, body ? { data: body } : {});
+/** The emulator's hold on a shop's bulk exports (control API): an export stops after its first batch until released. */
+const hold = (request: APIRequestContext, shop: string, method: "put" | "delete", body?: object) =>
+  request[method](`${EMULATOR}/_emulator/shops/${shop}/hold`, body ? { data: body } : {});
 
 test("connecting a store syncs its whole history live: the widget runs to done, and the Overview shows the shop's orders and net revenue", async ({ page }) => {
-  await signIn(page, DEMO);
-  await page.goto(`/${DEMO.brand}/settings/stores`);
+  const owner = await signUpOwnerWithBrand(page);
+  const { shop } = await createShop(page.request);
+  await page.goto(`/${owner.brand}/settings/stores`);
   // The exports are held mid-way, so the sync is surely still running when the app is back.
-  expect((await hold(page.request, "put", { bulkAfterObjects: 1 })).ok()).toBe(true);
+  expect((await hold(page.request, shop, "put", { bulkAfterObjects: 1 })).ok()).toBe(true);
   try {
-    await connectDemoStore(page);
+    await connectStore(page, shop);
 
     // Back in the app: the progress widget is there while the history sync runs, and moves once released.
     const widget = page.getByTestId("sync-widget");
     await expect(widget).toHaveAttribute("data-state", "running");
-    const waited = await page.request.post(`${EMULATOR}/_emulator/shops/demo-brand/hold/wait`, { data: { bulk: 1 } });
+    const waited = await page.request.post(`${EMULATOR}/_emulator/shops/${shop}/hold/wait`, { data: { bulk: 1 } });
     expect(waited.ok()).toBe(true);
     await expect(widget).toHaveAttribute("data-state", "running");
     const bar = widget.getByRole("progressbar");
     const first = Number(await bar.getAttribute("aria-valuenow"));
     expect(first).toBeLessThan(100);
-    expect((await hold(page.request, "delete")).ok()).toBe(true);
+    expect((await hold(page.request, shop, "delete")).ok()).toBe(true);
     await expect.poll(async () => Number(await bar.getAttribute("aria-valuenow")), { timeout: 30_000 }).toBeGreaterThan(first);
   } finally {
-    await hold(page.request, "delete");
+    await hold(page.request, shop, "delete");
   }
   const widget = page.getByTestId("sync-widget");
   await expect(widget).toHaveAttribute("data-state", "done", { timeout: 60_000 });
@@ -41,7 +42,7 @@ test("connecting a store syncs its whole history live: the widget runs to done, 
   await expect(widget).toBeHidden({ timeout: 15_000 });
 
   // The Overview, all time, shows exactly the shop's orders and net revenue, per currency.
-  const truth = (await (await page.request.get(`${EMULATOR}/_emulator/shops/demo-brand/truth`)).json()) as Truth;
+  const truth = (await (await page.request.get(`${EMULATOR}/_emulator/shops/${shop}/truth`)).json()) as Truth;
   const currencies = Object.entries(truth.money).sort(([, a], [, b]) => b.orders - a.orders);
   const [mainCurrency, main] = currencies[0]!;
   await page.getByRole("navigation", { name: "Brand" }).getByRole("link", { name: "Overview" }).click();

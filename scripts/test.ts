@@ -25,7 +25,11 @@ async function tier(name: string, fn: () => Promise<void | string>): Promise<voi
   }
 }
 
-/** A fresh e2e database each run, so the seeded demo brand is where the specs expect it. */
+/**
+ * A fresh e2e database each run. The specs do not need it (each makes its own accounts, brands and
+ * shops, and `npm run test:e2e` passes again on the database a run left), but migrations renumbered
+ * between branches would not apply over an old one.
+ */
 async function resetDatabase(url: string): Promise<void> {
   const admin = new URL(url);
   const name = admin.pathname.slice(1);

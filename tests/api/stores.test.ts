@@ -8,19 +8,24 @@ import { beginStoreConnect, completeStoreConnect } from "~/server/services/store
 import { getShopify } from "~/server/shopify/api";
 import { routeShopifyToEmulator } from "~/server/shopify/routing";
 import { getSessionStorage } from "~/server/shopify/session-storage";
-import { approveOnConsentPage, CHROME_UA, cookieHeader } from "../emulator/harness";
+import { approveOnConsentPage, CHROME_UA, cookieHeader, webhookReceiver } from "../emulator/harness";
 import { callerFor, createUser, servicesReady, testInfra } from "../helpers/context";
 
 const API_KEY = "connect-test-app";
 const API_SECRET = "connect-test-secret-0123456789";
-const APP_URL = "http://localhost:3000";
+/** The app's address as Shopify knows it: this file's own receiver (set in beforeAll). */
+let APP_URL = "";
 
 describe.skipIf(!servicesReady)("connecting a Shopify store", () => {
   let emulator: Emulator;
   let infra: Infra;
+  let receiver: Awaited<ReturnType<typeof webhookReceiver>>;
   const secret = "integration-tests-secret-0123456789abcdef";
 
   beforeAll(async () => {
+    // Connecting subscribes the store's webhooks to APP_URL: whatever Shopify sends lands here.
+    receiver = await webhookReceiver();
+    APP_URL = new URL(receiver.url).origin;
     Object.assign(process.env, { SHOPIFY_API_KEY: API_KEY, SHOPIFY_API_SECRET: API_SECRET, APP_URL, TOKEN_ENCRYPTION_KEY: randomBytes(32).toString("base64") });
     resetEnvCache();
     emulator = await startEmulator({
@@ -33,6 +38,7 @@ describe.skipIf(!servicesReady)("connecting a Shopify store", () => {
   afterAll(async () => {
     await emulator.close();
     await infra.close();
+    await receiver.close();
   });
 
   async function ownerWithBrand() {

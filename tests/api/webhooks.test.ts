@@ -16,12 +16,13 @@ import { receiveShopifyWebhook, requeueUnprocessedDeliveries } from "~/server/se
 import { getShopify } from "~/server/shopify/api";
 import { routeShopifyToEmulator } from "~/server/shopify/routing";
 import { getSessionStorage } from "~/server/shopify/session-storage";
-import { approveOnConsentPage, CHROME_UA, cookieHeader } from "../emulator/harness";
-import { callerFor, createUser, servicesReady, testInfra } from "../helpers/context";
+import { approveOnConsentPage, CHROME_UA, cookieHeader, webhookReceiver } from "../emulator/harness";
+import { callerFor, createUser, eventually, servicesReady, testInfra } from "../helpers/context";
 
 const API_KEY = "webhook-test-app";
 const API_SECRET = "webhook-test-secret-0123456789";
-const APP_URL = "http://localhost:3000";
+/** The app's address as Shopify knows it: this file's own receiver (set in beforeAll). */
+let APP_URL = "";
 const SHOP = "hook-shop.myshopify.com";
 
 /** A delivery as Shopify sends it: raw JSON body, base64 HMAC-SHA256 with the app's secret. */
@@ -51,11 +52,15 @@ const ofThisShop = (table: { storeId: AnyPgColumn }) => inArray(table.storeId, g
 describe.skipIf(!servicesReady)("Shopify webhooks: receive, record, apply", () => {
   let emulator: Emulator;
   let infra: Infra;
+  let receiver: Awaited<ReturnType<typeof webhookReceiver>>;
   const receive = (d: ReturnType<typeof delivery>) =>
     receiveShopifyWebhook({ db: getDb(), shopify: getShopify(), jobs: createJobProducer(infra.queue), log: getLogger() }, d);
   const rows = (eventId: string) => getDb().select().from(webhookDeliveries).where(eq(webhookDeliveries.eventId, eventId));
 
   beforeAll(async () => {
+    // The emulator really delivers the webhooks the store subscribes to: they must land here.
+    receiver = await webhookReceiver();
+    APP_URL = new URL(receiver.url).origin;
     Object.assign(process.env, { SHOPIFY_API_KEY: API_KEY, SHOPIFY_API_SECRET: API_SECRET, APP_URL, TOKEN_ENCRYPTION_KEY: randomBytes(32).toString("base64") });
     resetEnvCache();
     emulator = await startEmulator({
@@ -68,6 +73,7 @@ describe.skipIf(!servicesReady)("Shopify webhooks: receive, record, apply", () =
   afterAll(async () => {
     await emulator.close();
     await infra.close();
+    await receiver.close();
   });
 
   it("subscribes to the product's topics when a store is connected", async () => {
@@ -154,6 +160,12 @@ describe.skipIf(!servicesReady)("Shopify webhooks: receive, record, apply", () =
     const [savedProduct] = await getDb().select().from(shopProducts).where(and(ofThisShop(shopProducts), eq(shopProducts.shopifyId, product.id)));
     expect(savedProduct!.title).toBe("Renamed");
     expect(await getDb().select().from(shopVariants).where(and(ofThisShop(shopVariants), eq(shopVariants.productShopifyId, product.id)))).toHaveLength(product.variants.length);
+
+    // The emulator delivered the same changes to the subscribed address: this file's receiver.
+    await eventually(async () => {
+      const seen = new Set(receiver.received.map((r) => r.headers["x-shopify-topic"]));
+      return ["orders/create", "refunds/create", "customers/update", "products/update"].every((t) => seen.has(t));
+    }, { label: "the emulator's deliveries at the test's receiver" });
   });
 
   it("queues again a delivery recorded while the queue was unreachable", async () => {
