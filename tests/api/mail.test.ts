@@ -174,7 +174,8 @@ describe.skipIf(!servicesReady)("mail with SMTP configured", () => {
 
     // The verification email sent on sign-up carries the link that verifies the address.
     const verification = await received(invitee.email, "Confirm your email address for Brandbase");
-    const link = /http:\/\/localhost:3000\/api\/auth\/verify-email\?token=[\w.-]+&callbackURL=[^\s"<]+/.exec(verification.decoded)?.[0];
+    const appUrl = process.env.APP_URL!.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
+    const link = new RegExp(`${appUrl}/api/auth/verify-email\\?token=[\\w.-]+&callbackURL=[^\\s"<]+`).exec(verification.decoded)?.[0];
     expect(link).toBeDefined();
     await follow(link!);
     const [stored] = await getDb().select({ emailVerified: users.emailVerified }).from(users).where(eq(users.id, invitee.id));
