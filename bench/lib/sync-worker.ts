@@ -10,7 +10,7 @@ import { ENTITY_DEFS } from "../../src/server/services/sync/bulk/entities";
 import { dropStaging, ingestBulkResult } from "../../src/server/services/sync/bulk/ingest";
 
 const input = JSON.parse(process.argv[2]!) as { brandId: string; storeId: string; steps: { id: string; entity: SyncEntity; url: string }[] };
-const { sql } = createDb(process.env.DATABASE_URL!, { max: 10 });
+const { db, sql } = createDb(process.env.DATABASE_URL!, { max: 10 });
 
 const baselineRssMb = Math.round(process.memoryUsage().rss / 2 ** 20);
 let peakHeapMb = 0;
@@ -22,7 +22,7 @@ await Promise.all(
     const def = ENTITY_DEFS[step.entity];
     const t0 = performance.now();
     await ingestBulkResult(
-      { sql, setPhase: async (phase) => void (await sql`update sync_steps set phase = ${phase}, updated_at = now() where id = ${step.id}`) },
+      { db, sql },
       { id: step.id, brandId: input.brandId, storeId: input.storeId, resultUrl: step.url },
       def,
     );

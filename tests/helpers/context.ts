@@ -1,15 +1,11 @@
 import { randomUUID } from "node:crypto";
 import { inject } from "vitest";
 import { getAuth } from "~/server/auth";
-import { getDb, getSql } from "~/server/db/client";
-import { getShopify } from "~/server/shopify/api";
-import { getSessionStorage } from "~/server/shopify/session-storage";
 import { createCaller } from "~/server/api/root";
 import type { TRPCContext } from "~/server/api/trpc";
+import { createDeps } from "~/server/deps";
 import { createInfra, getInfra, type Infra } from "~/server/infra";
 import { resetEnvCache } from "~/server/env";
-import { createJobProducer } from "~/server/jobs/queue";
-import { getLogger } from "~/server/logger";
 import type { SessionUser } from "~/server/auth";
 
 /** True when Postgres and Redis are there; suites use `describe.skipIf(!servicesReady)`. */
@@ -33,13 +29,7 @@ export async function createUser(label = "user", opts: { instanceAdmin?: boolean
 
 /** A tRPC caller acting as `user` (or anonymous), on the given infrastructure. */
 export function callerFor(user: SessionUser | null, infra: Infra, opts: { signal?: AbortSignal } = {}) {
-  const ctx: TRPCContext = {
-    db: getDb(),
-    infra,
-    jobs: createJobProducer(infra.queue),
-    user,
-    log: getLogger(),
-  };
+  const ctx: TRPCContext = { ...createDeps({ infra }), user };
   return createCaller(ctx, { signal: opts.signal });
 }
 
@@ -59,9 +49,9 @@ export async function eventually<T>(check: () => Promise<T | undefined | null | 
   }
 }
 
-/** What the sync services need, as the sync worker builds it. */
+/** What the sync services need, as the sync worker builds it (on the test's queues). */
 export async function syncDeps(infra: Infra) {
-  return { db: getDb(), sql: getSql(), shopify: getShopify(), storage: await getSessionStorage(), jobs: createJobProducer(infra.queue), pubsub: infra.pubsub, log: getLogger() };
+  return createDeps({ infra });
 }
 
 /**

@@ -5,7 +5,7 @@ import { AcceptInvitation } from "~/components/members/accept-invitation";
 import { Logo } from "~/components/logo";
 import { Alert } from "~/components/ui/alert";
 import { getSessionUser } from "~/server/auth";
-import { getDb } from "~/server/db/client";
+import { createDeps } from "~/server/deps";
 import { isAppError } from "~/server/errors";
 import { previewInvitation } from "~/server/services/brands/invitations";
 import { ROLE_LABELS } from "~/lib/roles";
@@ -18,7 +18,7 @@ export default async function InvitePage({ params }: { params: Promise<{ token: 
   const user = await getSessionUser(await headers());
   let content;
   try {
-    const invite = await previewInvitation({ db: getDb() }, { token });
+    const invite = await previewInvitation(createDeps(), { token });
     const here = `/invite/${token}`;
     content = (
       <>

@@ -16,9 +16,16 @@ export interface BrandFailedJob {
   createdAt: number;
 }
 
+/** The brands a job serves: its payload's `brandId`, or `brandIds` for one that serves several (a shop's webhook). */
+function brandsOf(job: JobRecord): string[] {
+  const data = job.data as { brandId?: unknown; brandIds?: unknown } | null;
+  if (typeof data !== "object" || data === null) return [];
+  if (typeof data.brandId === "string") return [data.brandId];
+  return Array.isArray(data.brandIds) ? data.brandIds.filter((b): b is string => typeof b === "string") : [];
+}
+
 function belongsTo(job: JobRecord, brandId: string): boolean {
-  const data = job.data as { brandId?: unknown } | null;
-  return typeof data === "object" && data !== null && data.brandId === brandId;
+  return brandsOf(job).includes(brandId);
 }
 
 function toFailedJob(queue: QueueName, job: JobRecord): BrandFailedJob {
@@ -65,7 +72,9 @@ export async function retryBrandJob(deps: { queue: QueuePort }, input: { brandId
 }
 
 export async function discardBrandJob(deps: { queue: QueuePort }, input: { brandId: string; queue: QueueName; jobId: string }) {
-  await findBrandFailedJob(deps, input);
+  const job = await findBrandFailedJob(deps, input);
+  // Discarding would hide it from the other brands it serves too (retrying is for all of them).
+  if (brandsOf(job).length > 1) throw new AppError("CONFLICT", "This job also serves another brand that has the same shop connected: retry it instead");
   await deps.queue.remove(input.queue, input.jobId);
 }
 

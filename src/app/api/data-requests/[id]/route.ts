@@ -1,5 +1,5 @@
 import { getSessionUser } from "~/server/auth";
-import { getDb } from "~/server/db/client";
+import { createDeps } from "~/server/deps";
 import { withHttp } from "~/server/http";
 import { findMembership } from "~/server/services/brands/brands";
 import { getDataRequestExport } from "~/server/services/compliance/compliance";
@@ -12,10 +12,11 @@ export const GET = withHttp("/api/data-requests", async (req: Request) => {
   const id = url.pathname.split("/").pop() ?? "";
   const user = await getSessionUser(req.headers);
   if (!user) return Response.json({ error: "Sign in to continue" }, { status: 401 });
-  const membership = await findMembership({ db: getDb() }, { userId: user.id, brand: url.searchParams.get("brand") ?? "" });
+  const deps = createDeps();
+  const membership = await findMembership(deps, { userId: user.id, brand: url.searchParams.get("brand") ?? "" });
   if (membership?.role !== "owner") return Response.json({ error: "Only the brand's owners can download data requests" }, { status: 403 });
   if (!/^[0-9a-f-]{36}$/i.test(id)) return Response.json({ error: "No such data request" }, { status: 404 });
-  const row = await getDataRequestExport({ db: getDb() }, { brandId: membership.id, id });
+  const row = await getDataRequestExport(deps, { brandId: membership.id, id });
   if (!row) return Response.json({ error: "No such data request" }, { status: 404 });
   return new Response(JSON.stringify(row.export, null, 2), {
     headers: { "content-type": "application/json", "content-disposition": `attachment; filename="data-request-${row.customerShopifyId}.json"`, "cache-control": "no-store" },

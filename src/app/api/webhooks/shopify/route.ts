@@ -1,10 +1,7 @@
-import { getDb } from "~/server/db/client";
+import { createDeps } from "~/server/deps";
 import { withHttp } from "~/server/http";
-import { getInfra } from "~/server/infra";
-import { createJobProducer } from "~/server/jobs/queue";
 import { getLogger } from "~/server/logger";
 import { receiveShopifyWebhook } from "~/server/services/webhooks/receive";
-import { getShopify } from "~/server/shopify/api";
 
 export const dynamic = "force-dynamic";
 
@@ -12,7 +9,7 @@ export const dynamic = "force-dynamic";
 export const POST = withHttp("/api/webhooks/shopify", async (req: Request) => {
   const rawBody = await req.text();
   const answer = await receiveShopifyWebhook(
-    { db: getDb(), shopify: getShopify(), jobs: createJobProducer(getInfra().queue), log: getLogger().child({ route: "webhooks" }) },
+    createDeps({ log: getLogger().child({ route: "webhooks" }) }),
     { request: req, rawBody },
   );
   return Response.json(answer.body, { status: answer.status });

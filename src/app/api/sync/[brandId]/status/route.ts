@@ -1,5 +1,5 @@
 import { getSessionUser } from "~/server/auth";
-import { getDb } from "~/server/db/client";
+import { createDeps } from "~/server/deps";
 import { withHttp } from "~/server/http";
 import { findMembership } from "~/server/services/brands/brands";
 import { getSyncStatus } from "~/server/services/sync/status";
@@ -11,7 +11,8 @@ export const GET = withHttp("/api/sync/status", async (req: Request) => {
   const brand = new URL(req.url).pathname.split("/").at(-2) ?? "";
   const user = await getSessionUser(req.headers);
   if (!user) return Response.json({ error: "Sign in to continue" }, { status: 401 });
-  const membership = await findMembership({ db: getDb() }, { userId: user.id, brand });
+  const deps = createDeps();
+  const membership = await findMembership(deps, { userId: user.id, brand });
   if (!membership) return Response.json({ error: "You are not a member of this brand" }, { status: 403 });
-  return Response.json(await getSyncStatus({ db: getDb() }, { brandId: membership.id }), { headers: { "cache-control": "no-store" } });
+  return Response.json(await getSyncStatus(deps, { brandId: membership.id }), { headers: { "cache-control": "no-store" } });
 });
