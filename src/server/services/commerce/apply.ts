@@ -7,7 +7,7 @@ import { deleteCustomer, deleteProduct, type Store, writeCustomer, writeOrder, w
 export type { Store } from "./write";
 
 /** The stores a shop's data webhooks apply to: every brand that has the shop connected. */
-export async function connectedStores(db: Db, shopDomain: string): Promise<Store[]> {
+async function connectedStores(db: Db, shopDomain: string): Promise<Store[]> {
   return db.select({ id: stores.id, brandId: stores.brandId }).from(stores).where(and(eq(stores.shopDomain, shopDomain), eq(stores.status, "connected")));
 }
 

@@ -102,13 +102,22 @@ export async function recordCheck(
 
 export type CheckTrigger = "history" | "reconcile" | "manual";
 
+export interface CompletenessDeps {
+  db: Db;
+  sql: Sql;
+  shopify: Shopify;
+  storage: SessionStorage;
+  pubsub: PubSubPort;
+  log: Logger;
+}
+
 /**
  * Runs a completeness check of a store: the shop's counts (asked now) against ours, and the money
  * of `window`; recorded, announced, and a drift logged. After a history run, after reconciliation,
  * or when an operator asks.
  */
 export async function runCompletenessCheck(
-  deps: { db: Db; sql: Sql; shopify: Shopify; storage: SessionStorage; pubsub: PubSubPort; log: Logger },
+  deps: CompletenessDeps,
   input: { brandId: string; storeId: string; trigger: CheckTrigger; window: MoneyWindow; windowLabel: string; signal?: AbortSignal },
 ) {
   const { request } = await storeClient(deps, { storeId: input.storeId, signal: input.signal });

@@ -6,9 +6,8 @@ import type { Logger } from "../../logger";
 import type { Shopify } from "../../shopify/api";
 import type { OrderRows } from "../commerce/rows";
 import { type Store, writeCustomer, writeOrder, writeProduct } from "../commerce/write";
-import { type FetchedOrder, fetchedOrdersWindow, runCompletenessCheck } from "./completeness";
+import { type CompletenessDeps, type FetchedOrder, fetchedOrdersWindow, runCompletenessCheck } from "./completeness";
 import { storeClient } from "./graphql";
-import type { ShopifyDeps } from "./history";
 import { customerRowFromNode, orderRowsFromNode, productRowsFromNode } from "./node-rows";
 import {
   CUSTOMER_FIELDS, type CustomerNode, LINE_FIELDS, type LineNode, ORDER_FIELDS, type OrderNode, PRODUCT_FIELDS, type ProductNode, VARIANT_FIELDS, type VariantNode,
@@ -126,7 +125,7 @@ export function runRecentSync(deps: SyncDeps, input: { storeId: string; days?: n
  * that never arrived is repaired; then the completeness check (unless a history sync is still
  * filling the store, when counts cannot match yet). Without an earlier sync it covers the lookback window only.
  */
-export async function runReconcile(deps: ShopifyDeps, input: { storeId: string; lookbackHours: number; signal?: AbortSignal }): Promise<SyncResult> {
+export async function runReconcile(deps: CompletenessDeps, input: { storeId: string; lookbackHours: number; signal?: AbortSignal }): Promise<SyncResult> {
   const lookback = input.lookbackHours * 3_600_000;
   let from = "";
   const result = await runIncrementalSync(deps, {

@@ -19,7 +19,7 @@ const COMPLIANCE_TOPICS = new Set(["customers/data_request", "customers/redact",
  * to those only) — and, for the compliance topics, every brand that ever connected it (they erase
  * or export what each still holds).
  */
-export function servedBrandIds(shopStores: { brandId: string; status: string }[], topic: string): string[] {
+function servedBrandIds(shopStores: { brandId: string; status: string }[], topic: string): string[] {
   const all = COMPLIANCE_TOPICS.has(topic);
   return [...new Set(shopStores.filter((s) => all || s.status === "connected").map((s) => s.brandId))];
 }
