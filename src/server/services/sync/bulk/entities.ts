@@ -153,14 +153,9 @@ function childKind(obj: Json): string {
   return id.slice("gid://shopify/".length, id.lastIndexOf("/"));
 }
 
-/** Runs a line's mapping, naming the line if the record is not what the export promises. */
-function onLine(line: number, stage: () => void): void {
-  try {
-    stage();
-  } catch (err) {
-    if (err instanceof MalformedDataError) throw new MalformedLineError(line, err.detail);
-    throw err;
-  }
+/** A mapper's MalformedDataError, naming the line it came from. */
+function onLine(line: number, err: unknown): unknown {
+  return err instanceof MalformedDataError ? new MalformedLineError(line, err.detail) : err;
 }
 
 const ORDERS: EntityDef = {
@@ -168,8 +163,8 @@ const ORDERS: EntityDef = {
   bulkQuery: `{ orders { edges { node { ${ORDER_FIELDS} lineItems { edges { node { ${LINE_FIELDS} } } } } } } }`,
   tables: [tableDef("orders", shopOrders, "newer"), tableDef("lines", shopLineItems, "keep"), tableDef("refunds", shopRefunds, "keep")],
   deferred: [],
-  stage: (obj, rows, line) =>
-    onLine(line, () => {
+  stage(obj, rows, line) {
+    try {
       const parent = obj.__parentId;
       if (typeof parent === "string") {
         if (childKind(obj) !== "LineItem") throw new MalformedDataError(`unexpected child ${String(obj.id)}`);
@@ -181,7 +176,10 @@ const ORDERS: EntityDef = {
       for (const r of refunds) rows.add("refunds", r);
       rows.add("orders", order);
       rows.roots++;
-    }),
+    } catch (err) {
+      throw onLine(line, err);
+    }
+  },
 };
 
 const CUSTOMERS: EntityDef = {
@@ -189,12 +187,15 @@ const CUSTOMERS: EntityDef = {
   bulkQuery: `{ customers { edges { node { ${CUSTOMER_FIELDS} } } } }`,
   tables: [tableDef("customers", shopCustomers, "newer")],
   deferred: [],
-  stage: (obj, rows, line) =>
-    onLine(line, () => {
+  stage(obj, rows, line) {
+    try {
       if (obj.__parentId !== undefined) throw new MalformedDataError(`unexpected child ${String(obj.id)}`);
       rows.add("customers", customerRowFromNode(obj as unknown as CustomerNode));
       rows.roots++;
-    }),
+    } catch (err) {
+      throw onLine(line, err);
+    }
+  },
 };
 
 const PRODUCTS: EntityDef = {
@@ -203,8 +204,8 @@ const PRODUCTS: EntityDef = {
   tables: [tableDef("products", shopProducts, "newer"), tableDef("variants", shopVariants, "parent", { key: "products", column: "product_shopify_id" })],
   // A variant may arrive before its product: variants are promoted once every product is.
   deferred: ["variants"],
-  stage: (obj, rows, line) =>
-    onLine(line, () => {
+  stage(obj, rows, line) {
+    try {
       const parent = obj.__parentId;
       if (typeof parent === "string") {
         if (childKind(obj) !== "ProductVariant") throw new MalformedDataError(`unexpected child ${String(obj.id)}`);
@@ -214,7 +215,10 @@ const PRODUCTS: EntityDef = {
       }
       rows.add("products", productRowsFromNode(obj as unknown as ProductNode).product);
       rows.roots++;
-    }),
+    } catch (err) {
+      throw onLine(line, err);
+    }
+  },
 };
 
 export const ENTITY_DEFS: Record<SyncEntity, EntityDef> = { orders: ORDERS, customers: CUSTOMERS, products: PRODUCTS };
