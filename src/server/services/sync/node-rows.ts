@@ -11,22 +11,23 @@ import { amount, type CustomerNode, fulfillment, joinTags, type LineNode, lower,
  * naming the field (the bulk path adds the line number).
  */
 
-type Fields = Record<string, unknown>;
-
-/** The field as a non-empty string, or MalformedDataError. */
-function required(node: object, field: string): string {
-  const v = (node as Fields)[field];
-  if (typeof v !== "string" || !v) throw new MalformedDataError(`${field} is missing`);
-  return v;
+/**
+ * The value of a field that must be a non-empty string, or MalformedDataError naming it. Callers
+ * read the property themselves (`required(node.updatedAt, "updatedAt")`): a read by a fixed name
+ * stays fast in the bulk path's loop over millions of lines, where a read by a variable name does not.
+ */
+function required(value: unknown, field: string): string {
+  if (typeof value !== "string" || !value) throw new MalformedDataError(`${field} is missing`);
+  return value;
 }
 
 /** A refund total without BigInt work in the usual cases (no refund, one refund). */
-function total(amounts: string[]): string {
-  return amounts.length === 0 ? "0" : amounts.length === 1 ? amounts[0]! : sumAmounts(amounts);
+function total(refunds: RefundRow[]): string {
+  return refunds.length === 0 ? "0" : refunds.length === 1 ? refunds[0]!.amount : sumAmounts(refunds.map((r) => r.amount));
 }
 
 export function lineItemRowFromNode(node: LineNode, orderShopifyId: number): LineItemRow {
-  const shopifyId = numericId(required(node, "id"));
+  const shopifyId = numericId(required(node.id, "id"));
   if (typeof node.quantity !== "number") throw new MalformedDataError("quantity is missing");
   return {
     shopifyId,
@@ -41,14 +42,14 @@ export function lineItemRowFromNode(node: LineNode, orderShopifyId: number): Lin
 }
 
 /** An order node (and the line item nodes read with it: none on the bulk path, where they come as lines of their own). */
-export function orderRowsFromNode(node: OrderNode, lines: LineNode[] = []): OrderRows {
-  const shopifyId = numericId(required(node, "id"));
-  const updatedAt = required(node, "updatedAt");
-  const createdAt = required(node, "createdAt");
-  const currency = required(node, "currencyCode");
+export function orderRowsFromNode(node: OrderNode, lines?: LineNode[]): OrderRows {
+  const shopifyId = numericId(required(node.id, "id"));
+  const updatedAt = required(node.updatedAt, "updatedAt");
+  const createdAt = required(node.createdAt, "createdAt");
+  const currency = required(node.currencyCode, "currencyCode");
   if (!Array.isArray(node.refunds)) throw new MalformedDataError("refunds is missing");
   const refunds: RefundRow[] = node.refunds.map((r) => ({
-    shopifyId: numericId(required(r, "id")),
+    shopifyId: numericId(required(r.id, "id")),
     orderShopifyId: shopifyId,
     amount: amount(r.totalRefundedSet) ?? "0",
     createdAt: r.createdAt ?? null,
@@ -65,7 +66,7 @@ export function orderRowsFromNode(node: OrderNode, lines: LineNode[] = []): Orde
       tax: amount(node.totalTaxSet),
       discounts: amount(node.totalDiscountsSet),
       total: amount(node.totalPriceSet) ?? "0",
-      refunded: total(refunds.map((r) => r.amount)),
+      refunded: total(refunds),
       financialStatus: lower(node.displayFinancialStatus),
       fulfillmentStatus: fulfillment(node.displayFulfillmentStatus),
       cancelledAt: node.cancelledAt ?? null,
@@ -73,14 +74,14 @@ export function orderRowsFromNode(node: OrderNode, lines: LineNode[] = []): Orde
       createdAt,
       updatedAt,
     },
-    lines: lines.map((l) => lineItemRowFromNode(l, shopifyId)),
+    lines: lines ? lines.map((l) => lineItemRowFromNode(l, shopifyId)) : [],
     refunds,
   };
 }
 
 export function customerRowFromNode(node: CustomerNode): CustomerRow {
-  const shopifyId = numericId(required(node, "id"));
-  const updatedAt = required(node, "updatedAt");
+  const shopifyId = numericId(required(node.id, "id"));
+  const updatedAt = required(node.updatedAt, "updatedAt");
   return {
     shopifyId,
     email: lower(node.email),
@@ -96,14 +97,14 @@ export function customerRowFromNode(node: CustomerNode): CustomerRow {
 }
 
 export function variantRowFromNode(node: VariantNode, productShopifyId: number): VariantRow {
-  return { shopifyId: numericId(required(node, "id")), productShopifyId, title: node.title ?? null, sku: node.sku ?? null, price: node.price ?? null };
+  return { shopifyId: numericId(required(node.id, "id")), productShopifyId, title: node.title ?? null, sku: node.sku ?? null, price: node.price ?? null };
 }
 
 /** A product node (and the variant nodes read with it: none on the bulk path). */
-export function productRowsFromNode(node: ProductNode, variants: VariantNode[] = []): ProductRows {
-  const shopifyId = numericId(required(node, "id"));
-  const updatedAt = required(node, "updatedAt");
-  const title = required(node, "title");
+export function productRowsFromNode(node: ProductNode, variants?: VariantNode[]): ProductRows {
+  const shopifyId = numericId(required(node.id, "id"));
+  const updatedAt = required(node.updatedAt, "updatedAt");
+  const title = required(node.title, "title");
   return {
     product: {
       shopifyId,
@@ -116,6 +117,6 @@ export function productRowsFromNode(node: ProductNode, variants: VariantNode[] =
       createdAt: node.createdAt ?? null,
       updatedAt,
     },
-    variants: variants.map((v) => variantRowFromNode(v, shopifyId)),
+    variants: variants ? variants.map((v) => variantRowFromNode(v, shopifyId)) : [],
   };
 }
