@@ -1,48 +1,55 @@
-import { getDb, getSql } from "~/server/db/client";
-import { getEnv } from "~/server/env";
-import { isAppError } from "~/server/errors";
-import { getInfra } from "~/server/infra";
-import { PermanentJobError } from "~/server/infra/queue/port";
-import { createJobProducer, type JobHandler, type QueueHandlers } from "~/server/jobs/queue";
-import type { Logger } from "~/server/logger";
+import { createDeps } from "~/server/deps";
+import { AppError } from "~/server/errors";
+import type { JobHandler, QueueHandlers } from "~/server/jobs/queue";
+import { requireBrandChild } from "~/server/services/brands/access";
 import { runProbe } from "~/server/services/queues/probe";
-import { pollBulkStep, runBulkStep, runCompletenessCheck } from "~/server/services/sync/history";
+import { runCompletenessCheck } from "~/server/services/sync/completeness";
+import { pollBulkStep, runBulkStep } from "~/server/services/sync/history";
 import { runReconcile, runRecentSync } from "~/server/services/sync/incremental-sync";
-import { getShopify } from "~/server/shopify/api";
-import { getSessionStorage } from "~/server/shopify/session-storage";
 
-/** A store that is not connected (uninstalled, needs re-authorization) will not get better by retrying. */
-async function permanentOnAppError<T>(run: () => Promise<T>): Promise<T> {
-  try {
-    return await run();
-  } catch (err) {
-    if (isAppError(err)) throw new PermanentJobError(err.message, { cause: err });
-    throw err;
-  }
+// Errors are the services' own: the queue processor fails a job permanently when retrying cannot
+// help (a store that is not connected, a malformed result) and retries the rest.
+
+/**
+ * A job acts for the brand its payload names, on that brand's store (and step) only: a payload
+ * naming another brand's store fails NOT_FOUND (permanently) before anything reaches Shopify.
+ */
+function ownJobsOnly<N extends Exclude<keyof QueueHandlers<"sync">, "probe">>(handler: JobHandler<"sync", N>): JobHandler<"sync", N> {
+  return async (payload, ctx) => {
+    const p = payload as { brandId: string; storeId: string; stepId?: string };
+    const deps = createDeps({ log: ctx.log });
+    await requireBrandChild(deps, { brandId: p.brandId, kind: "store", id: p.storeId });
+    if (p.stepId) {
+      const step = await requireBrandChild(deps, { brandId: p.brandId, kind: "syncStep", id: p.stepId });
+      if (step.storeId !== p.storeId) throw new AppError("NOT_FOUND", "No such sync step of this store");
+    }
+    return handler(payload, ctx);
+  };
 }
 
-const deps = async (log: Logger) => {
-  const infra = getInfra();
-  return { db: getDb(), sql: getSql(), shopify: getShopify(), storage: await getSessionStorage(), jobs: createJobProducer(infra.queue), pubsub: infra.pubsub, log };
-};
-
-const bulkStep: JobHandler<"sync", "bulk_orders" | "bulk_customers" | "bulk_products"> = async (payload, ctx) => runBulkStep(await deps(ctx.log), { stepId: payload.stepId, attempt: ctx.attempt, signal: ctx.signal });
+const bulkStep: JobHandler<"sync", "bulk_orders" | "bulk_customers" | "bulk_products"> = (payload, ctx) =>
+  runBulkStep(createDeps({ log: ctx.log }), { stepId: payload.stepId, attempt: ctx.attempt, signal: ctx.signal });
 
 /** Handlers of the `sync` queue: one per job in its contract. */
 export const syncHandlers: QueueHandlers<"sync"> = {
   probe: runProbe,
-  recentSync: async (payload, ctx) =>
-    permanentOnAppError(async () => runRecentSync(await deps(ctx.log), { storeId: payload.storeId, days: payload.days, signal: ctx.signal })),
-  reconcile: async (payload, ctx) =>
-    permanentOnAppError(async () =>
-      runReconcile(await deps(ctx.log), { storeId: payload.storeId, lookbackHours: getEnv().SYNC_LOOKBACK_HOURS, signal: ctx.signal }),
-    ),
-  bulk_orders: bulkStep,
-  bulk_customers: bulkStep,
-  bulk_products: bulkStep,
-  bulk_poll: async (payload, ctx) => pollBulkStep(await deps(ctx.log), { stepId: payload.stepId, signal: ctx.signal }),
-  completenessCheck: async (payload, ctx) =>
-    permanentOnAppError(async () =>
-      runCompletenessCheck(await deps(ctx.log), { brandId: payload.brandId, storeId: payload.storeId, trigger: "manual", window: { money: [], changedSince: 0 }, windowLabel: "counts only", signal: ctx.signal }),
-    ),
+  recentSync: ownJobsOnly((payload, ctx) => runRecentSync(createDeps({ log: ctx.log }), { storeId: payload.storeId, days: payload.days, signal: ctx.signal })),
+  reconcile: ownJobsOnly((payload, ctx) => {
+    const deps = createDeps({ log: ctx.log });
+    return runReconcile(deps, { storeId: payload.storeId, lookbackHours: deps.env.SYNC_LOOKBACK_HOURS, signal: ctx.signal });
+  }),
+  bulk_orders: ownJobsOnly(bulkStep),
+  bulk_customers: ownJobsOnly(bulkStep),
+  bulk_products: ownJobsOnly(bulkStep),
+  bulk_poll: ownJobsOnly((payload, ctx) => pollBulkStep(createDeps({ log: ctx.log }), { stepId: payload.stepId, signal: ctx.signal })),
+  completenessCheck: ownJobsOnly((payload, ctx) =>
+    runCompletenessCheck(createDeps({ log: ctx.log }), {
+      brandId: payload.brandId,
+      storeId: payload.storeId,
+      trigger: "manual",
+      window: { money: [], changedSince: 0 },
+      windowLabel: "counts only",
+      signal: ctx.signal,
+    }),
+  ),
 };

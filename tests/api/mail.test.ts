@@ -2,13 +2,13 @@ import { Writable } from "node:stream";
 import { and, eq } from "drizzle-orm";
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createDeps } from "~/server/deps";
 import { createCaller } from "~/server/api/root";
 import { getAuth } from "~/server/auth";
 import { getDb } from "~/server/db/client";
 import { mailMessages, user as users } from "~/server/db/schema";
 import { resetEnvCache } from "~/server/env";
 import type { Infra } from "~/server/infra";
-import { createJobProducer } from "~/server/jobs/queue";
 import { getLogger } from "~/server/logger";
 import { startWorkers } from "~/workers/runtime";
 import { callerFor, createUser, eventually, processInfra, servicesReady } from "../helpers/context";
@@ -56,7 +56,7 @@ describe.skipIf(!servicesReady)("mail without SMTP: the outbox", () => {
     const { owner, brand } = await brandWithOwner();
     const lines: string[] = [];
     const log = pino({ level: "trace" }, new Writable({ write: (chunk, _enc, done) => (lines.push(String(chunk)), done()) }));
-    const caller = createCaller({ db: getDb(), infra, jobs: createJobProducer(infra.queue), user: owner, log });
+    const caller = createCaller({ ...createDeps({ infra, log }), user: owner });
     const invite = await caller.members.invite({ brand: brand.slug, email: "Invitee.Outbox@Example.test", role: "admin" });
     expect(invite.delivery).toBe("outbox");
 

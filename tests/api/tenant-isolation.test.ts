@@ -3,7 +3,11 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getDb, getSql } from "~/server/db/client";
 import { stores, syncRuns, syncSteps } from "~/server/db/schema";
 import type { Infra } from "~/server/infra";
-import { QUEUE_NAMES } from "~/server/jobs/contracts";
+import { PermanentJobError } from "~/server/infra/queue/port";
+import { QUEUE_NAMES, queueContracts } from "~/server/jobs/contracts";
+import { createQueueProcessor } from "~/server/jobs/queue";
+import { getLogger } from "~/server/logger";
+import { syncHandlers } from "~/workers/sync.worker";
 import { callerFor, createUser, servicesReady, testInfra } from "../helpers/context";
 import { BRAND_PROCEDURES, invoke, outcome, PROCEDURES } from "../helpers/procedures";
 
@@ -160,5 +164,19 @@ describe.skipIf(!servicesReady)("child ids of another brand", () => {
       expect(await queuedJobs()).toBe(jobsBefore);
     });
   });
-});
 
+  describe.each(Object.keys(queueContracts.sync.jobs).filter((name) => name !== "probe"))("sync/%s job", (name) => {
+    it("fails permanently (NOT_FOUND) when its payload names brand A but brand B's store, touching nothing", async () => {
+      const processor = createQueueProcessor("sync", syncHandlers);
+      const ctx = { jobId: `cross-${name}`, attempt: 1, signal: new AbortController().signal, log: getLogger() };
+      const rowsBefore = await brandRowsDigest();
+      const error = await processor({ id: ctx.jobId, name, data: { brandId: brandA.id, storeId: idsOfB.storeId, stepId: idsOfB.stepId }, attemptsMade: 0 }, ctx).then(
+        () => null,
+        (err: unknown) => err,
+      );
+      expect(error).toBeInstanceOf(PermanentJobError);
+      expect((error as Error).message).toMatch(/^No such store in this brand$/);
+      expect(await brandRowsDigest()).toEqual(rowsBefore);
+    });
+  });
+});

@@ -2,16 +2,13 @@ import { randomUUID } from "node:crypto";
 import { inject } from "vitest";
 import { getAuth } from "~/server/auth";
 import { eq } from "drizzle-orm";
-import { getDb, getSql } from "~/server/db/client";
+import { getDb } from "~/server/db/client";
 import { user } from "~/server/db/schema";
-import { getShopify } from "~/server/shopify/api";
-import { getSessionStorage } from "~/server/shopify/session-storage";
 import { createCaller } from "~/server/api/root";
 import type { TRPCContext } from "~/server/api/trpc";
+import { createDeps } from "~/server/deps";
 import { createInfra, getInfra, type Infra } from "~/server/infra";
 import { resetEnvCache } from "~/server/env";
-import { createJobProducer } from "~/server/jobs/queue";
-import { getLogger } from "~/server/logger";
 import type { SessionUser } from "~/server/auth";
 
 /** True when Postgres and Redis are there; suites use `describe.skipIf(!servicesReady)`. */
@@ -43,13 +40,7 @@ export async function sessionCookie(email: string, password = "correct-horse-42"
 
 /** A tRPC caller acting as `user` (or anonymous), on the given infrastructure. */
 export function callerFor(user: SessionUser | null, infra: Infra, opts: { signal?: AbortSignal } = {}) {
-  const ctx: TRPCContext = {
-    db: getDb(),
-    infra,
-    jobs: createJobProducer(infra.queue),
-    user,
-    log: getLogger(),
-  };
+  const ctx: TRPCContext = { ...createDeps({ infra }), user };
   return createCaller(ctx, { signal: opts.signal });
 }
 
@@ -69,9 +60,9 @@ export async function eventually<T>(check: () => Promise<T | undefined | null | 
   }
 }
 
-/** What the sync services need, as the sync worker builds it. */
+/** What the sync services need, as the sync worker builds it (on the test's queues). */
 export async function syncDeps(infra: Infra) {
-  return { db: getDb(), sql: getSql(), shopify: getShopify(), storage: await getSessionStorage(), jobs: createJobProducer(infra.queue), pubsub: infra.pubsub, lock: infra.lock, log: getLogger() };
+  return createDeps({ infra });
 }
 
 /**

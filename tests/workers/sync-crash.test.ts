@@ -8,7 +8,7 @@ import { getEnv } from "~/server/env";
 import { closeInfra, type Infra } from "~/server/infra";
 import { getLogger } from "~/server/logger";
 import { type RunningWorkers, startWorkers } from "~/workers/runtime";
-import { syncChannel } from "~/server/services/sync/history";
+import { syncChannel } from "~/server/services/sync/progress";
 import { holdControl } from "../emulator/harness";
 import { processInfra, servicesReady } from "../helpers/context";
 import { connectedShop, duplicateRows, localTruth, waitForRun } from "../helpers/sync-harness";

@@ -3,34 +3,22 @@ import superjson from "superjson";
 import { z, ZodError } from "zod";
 import { fieldErrors } from "~/lib/validation";
 import { getSessionUser, type SessionUser } from "../auth";
-import { type Db, getDb } from "../db/client";
 import type { BrandRole } from "../db/schema";
+import { type AppDeps, createDeps } from "../deps";
 import { getEnv } from "../env";
 import { AppError } from "../errors";
-import { getInfra, type Infra } from "../infra";
-import { createJobProducer, type JobProducer } from "../jobs/queue";
-import { getLogger, type Logger } from "../logger";
+import { getLogger } from "../logger";
 import { requireBrandRole } from "../services/brands/access";
 
-export interface TRPCContext {
-  db: Db;
-  infra: Infra;
-  jobs: JobProducer;
+/** The composition root's deps (procedures pass them, or a slice, to services) and the caller. */
+export interface TRPCContext extends AppDeps {
   user: SessionUser | null;
-  log: Logger;
 }
 
 export async function createTRPCContext(opts: { headers: Headers }): Promise<TRPCContext> {
-  const infra = getInfra();
   const user = await getSessionUser(opts.headers);
   const requestId = opts.headers.get("x-request-id") ?? crypto.randomUUID();
-  return {
-    db: getDb(),
-    infra,
-    jobs: createJobProducer(infra.queue),
-    user,
-    log: getLogger().child({ requestId, userId: user?.id }),
-  };
+  return { ...createDeps({ log: getLogger().child({ requestId, userId: user?.id }) }), user };
 }
 
 /**

@@ -2,8 +2,9 @@ import { z } from "zod";
 
 /**
  * The typed catalog of queues → jobs → payloads, shared by producers and workers.
- * Payloads carry ids, never secrets. Every brand job carries `brandId`, which is how the
- * queue-health page shows a brand its own failed jobs and nobody else's.
+ * Payloads carry ids, never secrets. Every brand job carries `brandId` (or, for a job serving
+ * several brands, `brandIds`), which is how the queue-health page shows a brand its own failed
+ * jobs and nobody else's.
  */
 
 const brandJob = z.object({ brandId: z.uuid() });
@@ -17,8 +18,12 @@ export const probePayload = brandJob.extend({
   fail: z.boolean().default(false),
 });
 
-/** A recorded Shopify webhook to apply (the delivery row holds the payload; payloads carry ids only). */
-export const shopifyWebhookPayload = z.object({ deliveryId: z.uuid() });
+/**
+ * A recorded Shopify webhook to apply (the delivery row holds the payload; payloads carry ids only).
+ * A shop may be connected to several brands: `brandIds` are those it serves, resolved when it was
+ * received, so each of them sees the job among its failed jobs (jobs queued before it existed have none).
+ */
+export const shopifyWebhookPayload = z.object({ deliveryId: z.uuid(), brandIds: z.array(z.uuid()).max(1_000).default([]) });
 
 /** Every minute: deliveries recorded while the queue was unreachable are queued again. */
 export const requeueWebhooksPayload = z.object({});

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { AppError, MalformedDataError } from "../errors";
 import { getLogger } from "../logger";
 import { PermanentJobError, type QueuePort } from "../infra/queue/port";
 import { createJobProducer, createQueueProcessor, InvalidJobPayloadError } from "./queue";
@@ -56,5 +57,20 @@ describe("createQueueProcessor", () => {
     await expect(processor({ id: "1", name: "probe", data: { brandId }, attemptsMade: 0 }, ctx)).rejects.toThrowError(
       /Invalid payload for analysis\/probe: probeId/,
     );
+  });
+
+  it("decides retry or permanent failure from the handler's error, not from its message", async () => {
+    const failWith = (err: Error) => createQueueProcessor("analysis", { probe: async () => Promise.reject(err) });
+    const job = { id: "1", name: "probe", data: { brandId, probeId: "p" }, attemptsMade: 0 };
+    // Domain errors retrying cannot fix: permanent, with the service's message and the error as cause.
+    const notConnected = new AppError("CONFLICT", "demo.myshopify.com is uninstalled");
+    await expect(failWith(notConnected)(job, ctx)).rejects.toMatchObject({ name: "PermanentJobError", message: notConnected.message, cause: notConnected });
+    await expect(failWith(new MalformedDataError("orders/create body: currency Required"))(job, ctx)).rejects.toBeInstanceOf(PermanentJobError);
+    // A domain error that says "later", and anything else (a database error): thrown as is, so the queue retries.
+    const later = new AppError("CONFLICT", "another bulk operation is running", { retryable: true });
+    await expect(failWith(later)(job, ctx)).rejects.toBe(later);
+    await expect(failWith(new AppError("SERVICE_UNAVAILABLE", "try later"))(job, ctx)).rejects.not.toBeInstanceOf(PermanentJobError);
+    const dbError = Object.assign(new Error("connection terminated"), { code: "57P01" });
+    await expect(failWith(dbError)(job, ctx)).rejects.toBe(dbError);
   });
 });

@@ -1,3 +1,4 @@
+import { isRetryable } from "../errors";
 import type { EnqueueOptions, JobContext, JobProcessor, QueuePort } from "../infra/queue/port";
 import { PermanentJobError } from "../infra/queue/port";
 import { type JobInput, type JobName, type JobPayload, type QueueName, jobSchema } from "./contracts";
@@ -53,7 +54,10 @@ export type QueueHandlers<Q extends QueueName> = { [N in JobName<Q>]: JobHandler
 
 /**
  * Turns a queue's typed handlers into one processor: the payload is parsed first, and a payload
- * that does not match its contract fails permanently (retrying cannot fix it).
+ * that does not match its contract fails permanently (retrying cannot fix it). This is the one
+ * place that decides retry or permanent failure: a handler's error that is not retryable (a domain
+ * error such as "the store is not connected" or "the body is malformed", see `isRetryable`) fails
+ * the job at once; anything else is retried within the job's attempts.
  */
 export function createQueueProcessor<Q extends QueueName>(queue: Q, handlers: QueueHandlers<Q>): JobProcessor {
   const table = handlers as Record<string, (payload: unknown, ctx: JobContext) => Promise<unknown>>;
@@ -66,6 +70,11 @@ export function createQueueProcessor<Q extends QueueName>(queue: Q, handlers: Qu
     } catch (err) {
       throw new PermanentJobError((err as Error).message, { cause: err });
     }
-    return handler(payload, ctx);
+    try {
+      return await handler(payload, ctx);
+    } catch (err) {
+      if (isRetryable(err)) throw err;
+      throw new PermanentJobError((err as Error).message, { cause: err });
+    }
   };
 }

@@ -2,7 +2,8 @@ import { Session } from "@shopify/shopify-api";
 import type { SessionStorage } from "@shopify/shopify-app-session-storage";
 import { DrizzleSessionStoragePostgres } from "@shopify/shopify-app-session-storage-drizzle";
 import { SecretCipher } from "../crypto/cipher";
-import type { Db } from "../db/client";
+import { type Db, getDb } from "../db/client";
+import { getEnv } from "../env";
 import { shopifySession } from "../db/schema";
 
 /**
@@ -56,13 +57,16 @@ export class EncryptedSessionStorage implements SessionStorage {
 
 let storage: EncryptedSessionStorage | undefined;
 
-/** The process-wide session storage, keyed from TOKEN_ENCRYPTION_KEY. */
-export async function getSessionStorage(): Promise<EncryptedSessionStorage> {
+/** The process-wide session storage, keyed from TOKEN_ENCRYPTION_KEY (built on first use). */
+export function sessionStorage(): EncryptedSessionStorage {
   if (storage) return storage;
-  const { getEnv } = await import("../env");
-  const { getDb } = await import("../db/client");
   const key = getEnv().TOKEN_ENCRYPTION_KEY;
   if (!key) throw new Error("TOKEN_ENCRYPTION_KEY is not set (npm start generates one; set your own in production)");
   storage = new EncryptedSessionStorage(getDb(), new SecretCipher(key));
   return storage;
+}
+
+/** The same, for callers written when it was asynchronous. */
+export async function getSessionStorage(): Promise<EncryptedSessionStorage> {
+  return sessionStorage();
 }

@@ -5,7 +5,7 @@ import { AcceptInvitation } from "~/components/members/accept-invitation";
 import { Logo } from "~/components/logo";
 import { Alert } from "~/components/ui/alert";
 import { getSessionUser } from "~/server/auth";
-import { getDb } from "~/server/db/client";
+import { createDeps } from "~/server/deps";
 import { isAppError } from "~/server/errors";
 import { mustVerifyEmailToAccept, previewInvitation } from "~/server/services/brands/invitations";
 import { getMailSettings } from "~/server/services/mail/settings";
@@ -17,7 +17,7 @@ export const dynamic = "force-dynamic";
 /** The invitation, or why it cannot be used (expired, accepted, revoked, unknown). */
 async function loadInvitation(token: string) {
   try {
-    return { invite: await previewInvitation({ db: getDb() }, { token }) };
+    return { invite: await previewInvitation(createDeps(), { token }) };
   } catch (err) {
     if (!isAppError(err)) throw err;
     return { problem: err.message };
@@ -29,7 +29,7 @@ export default async function InvitePage({ params }: { params: Promise<{ token: 
   const user = await getSessionUser(await headers());
   const { invite, problem } = await loadInvitation(token);
   const here = `/invite/${token}`;
-  const needsVerification = invite && user && user.email === invite.email ? await mustVerifyEmailToAccept({ db: getDb(), mail: getMailSettings() }, { userId: user.id }) : false;
+  const needsVerification = invite && user && user.email === invite.email ? await mustVerifyEmailToAccept({ db: createDeps().db, mail: getMailSettings() }, { userId: user.id }) : false;
   const content = !invite ? (
     <Alert tone="error" title="This invitation cannot be used">
       {problem}

@@ -2,7 +2,6 @@ import { z } from "zod";
 import { listDataRequests } from "../../services/compliance/compliance";
 import { disconnectStore, listStores } from "../../services/stores/connect";
 import { shopifyConfigured } from "../../shopify/api";
-import { getSessionStorage } from "../../shopify/session-storage";
 import { brandProcedure, createTRPCRouter } from "../trpc";
 
 export const storesRouter = createTRPCRouter({
@@ -14,7 +13,7 @@ export const storesRouter = createTRPCRouter({
   disconnect: brandProcedure("owner")
     .input(z.object({ storeId: z.uuid() }))
     .mutation(async ({ ctx, input }) => {
-      await disconnectStore({ db: ctx.db, storage: await getSessionStorage(), jobs: ctx.jobs }, { brandId: ctx.brandId, storeId: input.storeId });
+      await disconnectStore(ctx, { brandId: ctx.brandId, storeId: input.storeId });
       ctx.log.info({ storeId: input.storeId }, "store disconnected");
     }),
 });

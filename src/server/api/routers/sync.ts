@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { getSql } from "../../db/client";
-import { requestCompletenessCheck, retrySyncStep, startHistorySync, syncChannel } from "../../services/sync/history";
+import { requestCompletenessCheck, retrySyncStep, startHistorySync } from "../../services/sync/history";
+import { syncChannel } from "../../services/sync/progress";
 import { getSyncStatus } from "../../services/sync/status";
 import { liveSnapshots } from "../live";
 import { liveInput } from "../schemas/queues";
@@ -16,18 +16,18 @@ export const syncRouter = createTRPCRouter({
   live: brandProcedure()
     .input(liveInput)
     .subscription(({ ctx, signal }) =>
-      liveSnapshots({ pubsub: ctx.infra.pubsub, channel: syncChannel(ctx.brandId), snapshot: () => getSyncStatus(ctx, { brandId: ctx.brandId }), signal, minIntervalMs: 300, userId: ctx.user.id }),
+      liveSnapshots({ pubsub: ctx.pubsub, channel: syncChannel(ctx.brandId), snapshot: () => getSyncStatus(ctx, { brandId: ctx.brandId }), signal, minIntervalMs: 300, userId: ctx.user.id }),
     ),
 
   /** Sync a store's whole history again (after a disconnect, or to re-check everything). */
   start: brandProcedure("admin")
     .input(storeInput)
-    .mutation(({ ctx, input }) => startHistorySync({ db: ctx.db, jobs: ctx.jobs, pubsub: ctx.infra.pubsub, log: ctx.log }, { brandId: ctx.brandId, storeId: input.storeId })),
+    .mutation(({ ctx, input }) => startHistorySync(ctx, { brandId: ctx.brandId, storeId: input.storeId })),
 
   /** Retries a failed step from where it can be retried (see retrySyncStep). */
   retryStep: brandProcedure("admin")
     .input(z.object({ stepId: z.uuid() }))
-    .mutation(({ ctx, input }) => retrySyncStep({ db: ctx.db, sql: getSql(), jobs: ctx.jobs, pubsub: ctx.infra.pubsub, log: ctx.log }, { brandId: ctx.brandId, stepId: input.stepId })),
+    .mutation(({ ctx, input }) => retrySyncStep(ctx, { brandId: ctx.brandId, stepId: input.stepId })),
 
   /** Compares the store's counts with the shop's now (a job: it calls Shopify). */
   check: brandProcedure("admin")

@@ -53,11 +53,12 @@ export type ChildRef =
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/** Whether a job's payload says it serves this brand (`brandId`, or `brandIds` for a job serving several). */
-export function jobServesBrand(job: Pick<JobRecord, "data">, brandId: string): boolean {
+/** The brands a job serves: its payload's `brandId`, or `brandIds` for one that serves several (a shop's webhook). */
+export function brandsServedBy(job: Pick<JobRecord, "data">): string[] {
   const data = job.data as { brandId?: unknown; brandIds?: unknown } | null;
-  if (typeof data !== "object" || data === null) return false;
-  return data.brandId === brandId || (Array.isArray(data.brandIds) && data.brandIds.includes(brandId));
+  if (typeof data !== "object" || data === null) return [];
+  if (typeof data.brandId === "string") return [data.brandId];
+  return Array.isArray(data.brandIds) ? data.brandIds.filter((b): b is string => typeof b === "string") : [];
 }
 
 function notFound(label: string): AppError {
@@ -77,7 +78,7 @@ export async function requireBrandChild(
 ): Promise<unknown> {
   if (input.kind === "job") {
     const job = await deps.queue!.getJob(input.queue, input.id);
-    if (!job || !jobServesBrand(job, input.brandId)) throw notFound("job");
+    if (!job || !brandsServedBy(job).includes(input.brandId)) throw notFound("job");
     return job;
   }
   const db = deps.db!;

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { MalformedDataError } from "../../errors";
 
 // The parts of Shopify's webhook bodies (REST shapes) we keep. Unknown fields are ignored;
 // a body missing what we need fails with the field named.
@@ -65,23 +66,10 @@ export const productBody = z.object({
 
 export const deletedBody = z.object({ id });
 
-/** Parses a body or throws naming the first bad field. */
+/** Parses a body or throws naming the first bad field (retrying the same body cannot help). */
 export function parseBody<T>(schema: z.ZodType<T>, body: unknown, topic: string): T {
   const parsed = schema.safeParse(body);
   if (parsed.success) return parsed.data;
   const issue = parsed.error.issues[0]!;
-  throw new Error(`${topic} body: ${issue.path.join(".") || "(root)"} ${issue.message}`);
-}
-
-/** Exact decimal sum of amount strings (as integer ten-thousandths, the columns' scale). */
-export function sumAmounts(amounts: string[]): string {
-  let total = 0n;
-  for (const a of amounts) {
-    const [units, frac = ""] = a.replace("-", "").split(".");
-    const value = BigInt(units!) * 10_000n + BigInt((frac + "0000").slice(0, 4));
-    total += a.startsWith("-") ? -value : value;
-  }
-  const sign = total < 0n ? "-" : "";
-  const abs = total < 0n ? -total : total;
-  return `${sign}${abs / 10_000n}.${String(abs % 10_000n).padStart(4, "0")}`;
+  throw new MalformedDataError(`${topic} body: ${issue.path.join(".") || "(root)"} ${issue.message}`);
 }

@@ -1,5 +1,6 @@
 import { and, eq, inArray, or, sql } from "drizzle-orm";
 import type { Db, Tx } from "../../db/client";
+import { MalformedDataError } from "../../errors";
 import { requireBrandChild } from "../brands/access";
 import { dataRequests, shopCustomers, shopifySession, shopLineItems, shopOrders, shopProducts, shopRefunds, shopVariants, stores, webhookDeliveries } from "../../db/schema";
 
@@ -21,7 +22,7 @@ async function storesOf(db: Db | Tx, shopDomain: string) {
 
 function customerIdOf(body: CustomerRef): number {
   const id = body.customer?.id;
-  if (!Number.isInteger(id)) throw new Error("compliance body: customer.id is missing");
+  if (!Number.isInteger(id)) throw new MalformedDataError("compliance body: customer.id is missing");
   return id!;
 }
 

@@ -1,7 +1,7 @@
 import type { FinishedCursor, JobRecord, QueuePort } from "../../infra/queue/port";
 import { QUEUE_NAMES, type QueueName } from "../../jobs/contracts";
 import { AppError } from "../../errors";
-import { requireBrandChild } from "../brands/access";
+import { brandsServedBy, requireBrandChild } from "../brands/access";
 
 export interface BrandFailedJob {
   queue: QueueName;
@@ -62,7 +62,9 @@ export async function retryBrandJob(deps: { queue: QueuePort }, input: { brandId
 }
 
 export async function discardBrandJob(deps: { queue: QueuePort }, input: { brandId: string; queue: QueueName; jobId: string }) {
-  await findBrandFailedJob(deps, input);
+  const job = await findBrandFailedJob(deps, input);
+  // Discarding would hide it from the other brands it serves too (retrying is for all of them).
+  if (brandsServedBy(job).length > 1) throw new AppError("CONFLICT", "This job also serves another brand that has the same shop connected: retry it instead");
   await deps.queue.remove(input.queue, input.jobId);
 }
 

@@ -1,6 +1,12 @@
-import type { Sql } from "../../db/client";
+import type { SessionStorage } from "@shopify/shopify-app-session-storage";
+import type { Db, Sql } from "../../db/client";
 import type { EntityCheck, MoneyCheck } from "../../db/schema";
-import type { ShopCounts } from "./bulk/operation";
+import type { PubSubPort } from "../../infra/pubsub/port";
+import type { Logger } from "../../logger";
+import type { Shopify } from "../../shopify/api";
+import { type ShopCounts, shopCounts } from "./bulk/operation";
+import { storeClient } from "./graphql";
+import { announceSync } from "./progress";
 
 /**
  * The completeness check: our counts against the shop's own (`ordersCount` etc.), and the money of
@@ -85,11 +91,39 @@ export function assess(shop: ShopCounts, local: ShopCounts, window: MoneyWindow)
 /** Inserts the check and returns it. */
 export async function recordCheck(
   sql: Sql,
-  input: { brandId: string; storeId: string; trigger: "history" | "reconcile" | "manual"; shop: ShopCounts; window: MoneyWindow; windowLabel: string },
+  input: { brandId: string; storeId: string; trigger: CheckTrigger; shop: ShopCounts; window: MoneyWindow; windowLabel: string },
 ) {
   const local = await localCounts(sql, input.storeId);
   const { ok, counts } = assess(input.shop, local, input.window);
   await sql`insert into sync_checks (brand_id, store_id, trigger, ok, counts, money, "window", changed_since)
     values (${input.brandId}, ${input.storeId}, ${input.trigger}, ${ok}, ${JSON.stringify(counts)}::jsonb, ${JSON.stringify(input.window.money)}::jsonb, ${input.windowLabel}, ${input.window.changedSince})`;
   return { ok, counts, money: input.window.money };
+}
+
+export type CheckTrigger = "history" | "reconcile" | "manual";
+
+export interface CompletenessDeps {
+  db: Db;
+  sql: Sql;
+  shopify: Shopify;
+  storage: SessionStorage;
+  pubsub: PubSubPort;
+  log: Logger;
+}
+
+/**
+ * Runs a completeness check of a store: the shop's counts (asked now) against ours, and the money
+ * of `window`; recorded, announced, and a drift logged. After a history run, after reconciliation,
+ * or when an operator asks.
+ */
+export async function runCompletenessCheck(
+  deps: CompletenessDeps,
+  input: { brandId: string; storeId: string; trigger: CheckTrigger; window: MoneyWindow; windowLabel: string; signal?: AbortSignal },
+) {
+  const { request } = await storeClient(deps, { storeId: input.storeId, signal: input.signal });
+  const shop = await shopCounts(request);
+  const check = await recordCheck(deps.sql, { ...input, shop });
+  announceSync(deps, input.brandId);
+  if (!check.ok) deps.log.warn({ storeId: input.storeId, trigger: input.trigger, counts: check.counts, money: check.money }, "completeness check found a drift");
+  return check;
 }

@@ -4,14 +4,13 @@ import type { Db } from "../../db/client";
 import { stores, syncRuns } from "../../db/schema";
 import type { Logger } from "../../logger";
 import type { Shopify } from "../../shopify/api";
-import { type OrderRows, type ProductRows, type Store, writeCustomer, writeOrder, writeProduct } from "../commerce/apply";
-import { sumAmounts } from "../commerce/payloads";
-import { type FetchedOrder, fetchedOrdersWindow } from "./completeness";
+import type { OrderRows } from "../commerce/rows";
+import { type Store, writeCustomer, writeOrder, writeProduct } from "../commerce/write";
+import { type CompletenessDeps, type FetchedOrder, fetchedOrdersWindow, runCompletenessCheck } from "./completeness";
 import { storeClient } from "./graphql";
-import { runCompletenessCheck, type ShopifyDeps } from "./history";
+import { customerRowFromNode, orderRowsFromNode, productRowsFromNode } from "./node-rows";
 import {
-  amount, CUSTOMER_FIELDS, type CustomerNode, fulfillment, joinTags, LINE_FIELDS, type LineNode, lower, numericId, ORDER_FIELDS, type OrderNode,
-  PRODUCT_FIELDS, type ProductNode, VARIANT_FIELDS, type VariantNode,
+  CUSTOMER_FIELDS, type CustomerNode, LINE_FIELDS, type LineNode, ORDER_FIELDS, type OrderNode, PRODUCT_FIELDS, type ProductNode, VARIANT_FIELDS, type VariantNode,
 } from "./queries";
 
 // Page sizes keep each query well under Shopify's 1000-point single-query cost: a query runs only
@@ -40,45 +39,6 @@ const PRODUCTS = `query RecentProducts($cursor: String, $q: String!) {
 }`;
 
 interface Page<T> { nodes: T[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } }
-
-function lineRows(nodes: LineNode[]): OrderRows["lines"] {
-  return nodes.map((l) => ({
-    shopifyId: numericId(l.id),
-    productShopifyId: l.product ? numericId(l.product.id) : null,
-    variantShopifyId: l.variant ? numericId(l.variant.id) : null,
-    title: l.title,
-    sku: l.sku,
-    quantity: l.quantity,
-    price: amount(l.originalUnitPriceSet) ?? "0",
-  }));
-}
-
-function orderRows(o: OrderNode & { lineItems: Page<LineNode> }, lines: LineNode[]): OrderRows {
-  const refunds = o.refunds.map((r) => ({ shopifyId: numericId(r.id), amount: amount(r.totalRefundedSet) ?? "0", createdAt: r.createdAt ? new Date(r.createdAt) : null }));
-  return {
-    order: {
-      shopifyId: numericId(o.id),
-      name: o.name,
-      email: o.email,
-      phone: o.phone,
-      customerShopifyId: o.customer ? numericId(o.customer.id) : null,
-      currency: o.currencyCode,
-      subtotal: amount(o.subtotalPriceSet),
-      tax: amount(o.totalTaxSet),
-      discounts: amount(o.totalDiscountsSet),
-      total: amount(o.totalPriceSet) ?? "0",
-      refunded: sumAmounts(refunds.map((r) => r.amount)),
-      financialStatus: lower(o.displayFinancialStatus),
-      fulfillmentStatus: fulfillment(o.displayFulfillmentStatus),
-      cancelledAt: o.cancelledAt ? new Date(o.cancelledAt) : null,
-      processedAt: o.processedAt ? new Date(o.processedAt) : null,
-      createdAt: new Date(o.createdAt),
-      updatedAt: new Date(o.updatedAt),
-    },
-    lines: lineRows(lines),
-    refunds,
-  };
-}
 
 export interface SyncResult {
   orders: number;
@@ -121,7 +81,7 @@ export async function runIncrementalSync(deps: SyncDeps, input: { storeId: strin
         lines.push(...more.order.lineItems.nodes);
         page = more.order.lineItems.pageInfo;
       }
-      rows.push(orderRows(o, lines));
+      rows.push(orderRowsFromNode(o, lines));
     }
     await deps.db.transaction(async (tx) => {
       for (const r of rows) await writeOrder(tx, target, r);
@@ -129,39 +89,20 @@ export async function runIncrementalSync(deps: SyncDeps, input: { storeId: strin
     result.orders += rows.length;
     for (const r of rows) {
       const o = r.order;
-      result.fetched.push({ id: o.shopifyId, updatedAt: o.updatedAt.toISOString(), currency: o.currency, total: o.total, refunded: o.refunded });
+      result.fetched.push({ id: o.shopifyId, updatedAt: o.updatedAt, currency: o.currency, total: o.total, refunded: o.refunded });
     }
   });
 
   await eachPage<CustomerNode>(CUSTOMERS, "customers", async (nodes) => {
     await deps.db.transaction(async (tx) => {
-      for (const c of nodes) {
-        await writeCustomer(tx, target, {
-          shopifyId: numericId(c.id),
-          email: c.email,
-          phone: c.phone,
-          firstName: c.firstName,
-          lastName: c.lastName,
-          tags: joinTags(c.tags),
-          emailConsent: lower(c.emailMarketingConsent?.marketingState ?? null),
-          smsConsent: lower(c.smsMarketingConsent?.marketingState ?? null),
-          createdAt: new Date(c.createdAt),
-          updatedAt: new Date(c.updatedAt),
-        });
-      }
+      for (const c of nodes) await writeCustomer(tx, target, customerRowFromNode(c));
     });
     result.customers += nodes.length;
   });
 
   await eachPage<ProductNode & { variants: { nodes: VariantNode[] } }>(PRODUCTS, "products", async (nodes) => {
     await deps.db.transaction(async (tx) => {
-      for (const p of nodes) {
-        const rows: ProductRows = {
-          product: { shopifyId: numericId(p.id), title: p.title, handle: p.handle, vendor: p.vendor, productType: p.productType, status: lower(p.status), tags: joinTags(p.tags), createdAt: new Date(p.createdAt), updatedAt: new Date(p.updatedAt) },
-          variants: p.variants.nodes.map((v) => ({ shopifyId: numericId(v.id), title: v.title, sku: v.sku, price: v.price })),
-        };
-        await writeProduct(tx, target, rows);
-      }
+      for (const p of nodes) await writeProduct(tx, target, productRowsFromNode(p, p.variants.nodes));
     });
     result.products += nodes.length;
   });
@@ -184,7 +125,7 @@ export function runRecentSync(deps: SyncDeps, input: { storeId: string; days?: n
  * that never arrived is repaired; then the completeness check (unless a history sync is still
  * filling the store, when counts cannot match yet). Without an earlier sync it covers the lookback window only.
  */
-export async function runReconcile(deps: ShopifyDeps, input: { storeId: string; lookbackHours: number; signal?: AbortSignal }): Promise<SyncResult> {
+export async function runReconcile(deps: CompletenessDeps, input: { storeId: string; lookbackHours: number; signal?: AbortSignal }): Promise<SyncResult> {
   const lookback = input.lookbackHours * 3_600_000;
   let from = "";
   const result = await runIncrementalSync(deps, {

@@ -1,8 +1,8 @@
 import { and, eq } from "drizzle-orm";
 import type { Db } from "../../db/client";
 import { shopifySession, stores, webhookDeliveries } from "../../db/schema";
+import { isRetryable } from "../../errors";
 import type { Logger } from "../../logger";
-import { PermanentJobError } from "../../infra/queue/port";
 import type { JobProducer } from "../../jobs/queue";
 import { applyDataWebhook, isDataTopic } from "../commerce/apply";
 import { recordDataRequest, redactCustomer, redactShop } from "../compliance/compliance";
@@ -10,16 +10,28 @@ import { reconcileScheduleId } from "../stores/connect";
 import { onBulkOperationFinished, stopHistorySync } from "../sync/history";
 import { markDeliveryProcessed } from "./receive";
 
+type Delivery = typeof webhookDeliveries.$inferSelect;
+type ApplyDeps = { db: Db; log: Logger; jobs?: JobProducer };
+
 /**
  * Applies one recorded webhook. Idempotent: a processed delivery is skipped, and data upserts never
- * let an older `updated_at` overwrite a newer one. A body that cannot be applied is marked with the
- * reason and fails permanently (retrying cannot fix it); database errors are retried.
+ * let an older `updated_at` overwrite a newer one. A delivery that cannot be applied (a malformed
+ * body: a domain error retrying cannot fix) is marked with the reason and the error thrown on, for
+ * the queue to fail the job permanently; database errors are thrown as they are, and retried.
  */
-export async function applyShopifyWebhook(deps: { db: Db; log: Logger; jobs?: JobProducer }, input: { deliveryId: string }): Promise<{ applied: boolean; reason?: string }> {
+export async function applyShopifyWebhook(deps: ApplyDeps, input: { deliveryId: string }): Promise<{ applied: boolean; reason?: string }> {
   const [delivery] = await deps.db.select().from(webhookDeliveries).where(eq(webhookDeliveries.id, input.deliveryId));
   if (!delivery) return { applied: false, reason: "delivery not found" };
   if (delivery.processedAt) return { applied: false, reason: "already processed" };
+  try {
+    return await applyDelivery(deps, delivery);
+  } catch (err) {
+    if (!isRetryable(err)) await markDeliveryProcessed(deps, { deliveryId: delivery.id, error: (err as Error).message });
+    throw err;
+  }
+}
 
+async function applyDelivery(deps: ApplyDeps, delivery: Delivery): Promise<{ applied: boolean; reason?: string }> {
   if (delivery.topic === "app/uninstalled") {
     const affected = await deps.db.select({ id: stores.id }).from(stores).where(and(eq(stores.shopDomain, delivery.shopDomain), eq(stores.status, "connected")));
     await deps.db.transaction(async (tx) => {
@@ -60,13 +72,7 @@ export async function applyShopifyWebhook(deps: { db: Db; log: Logger; jobs?: Jo
   }
 
   if (isDataTopic(delivery.topic)) {
-    try {
-      await applyDataWebhook(deps, { shopDomain: delivery.shopDomain, topic: delivery.topic, body: delivery.payload });
-    } catch (err) {
-      if (!(err instanceof Error) || !err.message.startsWith(`${delivery.topic} body:`)) throw err;
-      await markDeliveryProcessed(deps, { deliveryId: delivery.id, error: err.message });
-      throw new PermanentJobError(err.message, { cause: err });
-    }
+    await applyDataWebhook(deps, { shopDomain: delivery.shopDomain, topic: delivery.topic, body: delivery.payload });
     await markDeliveryProcessed(deps, { deliveryId: delivery.id });
     return { applied: true };
   }

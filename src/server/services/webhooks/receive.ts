@@ -49,6 +49,23 @@ function storableString(s: string): string {
   return s.replace(UNSTORABLE, "\uFFFD");
 }
 
+const COMPLIANCE_TOPICS = new Set(["customers/data_request", "customers/redact", "shop/redact"]);
+
+/**
+ * The brands a delivery serves, carried by its job so that each sees it among its failed jobs:
+ * those that have the shop connected (data topics, app/uninstalled, bulk_operations/finish apply
+ * to those only) — and, for the compliance topics, every brand that ever connected it (they erase
+ * or export what each still holds).
+ */
+function servedBrandIds(shopStores: { brandId: string; status: string }[], topic: string): string[] {
+  const all = COMPLIANCE_TOPICS.has(topic);
+  return [...new Set(shopStores.filter((s) => all || s.status === "connected").map((s) => s.brandId))];
+}
+
+function shopStoresOf(db: Db, shopDomain: string) {
+  return db.select({ brandId: stores.brandId, status: stores.status }).from(stores).where(eq(stores.shopDomain, shopDomain));
+}
+
 /**
  * Shopify's webhook endpoint: HMAC first (nothing is stored for a bad one), then the delivery is
  * committed to Postgres — deduplicated on Shopify's event id — and only then queued. The answer
@@ -78,18 +95,19 @@ export async function receiveShopifyWebhook(
     return { status: 401, body: { error: `Webhook body is for ${named}, but it was delivered for ${check.domain}` } };
   }
   // A shop no brand ever connected: answered (so Shopify stops retrying) and ignored, not stored.
-  const [known] = await deps.db.select({ id: stores.id }).from(stores).where(eq(stores.shopDomain, check.domain)).limit(1);
-  if (!known) {
+  const shopStores = await shopStoresOf(deps.db, check.domain);
+  if (!shopStores.length) {
     deps.log.warn({ shop: check.domain, topic: headers.get("x-shopify-topic") }, "webhook for an unknown shop ignored");
     return { status: 200, body: { ignored: true } };
   }
   const eventId = headers.get("x-shopify-event-id") ?? check.webhookId;
   const triggeredAt = headers.get("x-shopify-triggered-at");
+  const topic = headers.get("x-shopify-topic") ?? String(check.topic);
   const [row] = await deps.db
     .insert(webhookDeliveries)
     .values({
       shopDomain: check.domain,
-      topic: headers.get("x-shopify-topic") ?? String(check.topic),
+      topic,
       webhookId: check.webhookId,
       eventId,
       apiVersion: check.apiVersion,
@@ -103,7 +121,7 @@ export async function receiveShopifyWebhook(
     return { status: 200, body: { duplicate: true } };
   }
   try {
-    await deps.jobs.enqueue("ingestion", "shopifyWebhook", { deliveryId: row.id }, { jobId: `webhook-${row.id}` });
+    await deps.jobs.enqueue("ingestion", "shopifyWebhook", { deliveryId: row.id, brandIds: servedBrandIds(shopStores, topic) }, { jobId: `webhook-${row.id}` });
   } catch (err) {
     // Recorded is enough to answer: the delivery stays unprocessed until it is queued again.
     deps.log.error({ err, deliveryId: row.id }, "webhook recorded but not queued");
@@ -117,15 +135,16 @@ export async function receiveShopifyWebhook(
  */
 export async function requeueUnprocessedDeliveries(deps: { db: Db; jobs: JobProducer; queue: QueuePort }, input: { olderThanMs: number; limit: number }): Promise<number> {
   const stale = await deps.db
-    .select({ id: webhookDeliveries.id })
+    .select({ id: webhookDeliveries.id, shopDomain: webhookDeliveries.shopDomain, topic: webhookDeliveries.topic })
     .from(webhookDeliveries)
     .where(and(isNull(webhookDeliveries.processedAt), isNull(webhookDeliveries.error), lt(webhookDeliveries.receivedAt, new Date(Date.now() - input.olderThanMs))))
     .orderBy(webhookDeliveries.receivedAt)
     .limit(input.limit);
   let queued = 0;
-  for (const { id } of stale) {
+  for (const { id, shopDomain, topic } of stale) {
     if (await deps.queue.getJob("ingestion", `webhook-${id}`)) continue;
-    await deps.jobs.enqueue("ingestion", "shopifyWebhook", { deliveryId: id }, { jobId: `webhook-${id}` });
+    const brandIds = servedBrandIds(await shopStoresOf(deps.db, shopDomain), topic);
+    await deps.jobs.enqueue("ingestion", "shopifyWebhook", { deliveryId: id, brandIds }, { jobId: `webhook-${id}` });
     queued++;
   }
   return queued;

@@ -1,4 +1,4 @@
-import { getDb } from "~/server/db/client";
+import { createDeps } from "~/server/deps";
 import { requireSignedIn, withHttp } from "~/server/http";
 import { requireBrandRole } from "~/server/services/brands/access";
 import { getDataRequestExport } from "~/server/services/compliance/compliance";
@@ -10,8 +10,9 @@ export const GET = withHttp("/api/data-requests", async (req: Request) => {
   const url = new URL(req.url);
   const id = url.pathname.split("/").pop() ?? "";
   const user = await requireSignedIn(req);
-  const membership = await requireBrandRole({ db: getDb() }, { userId: user.id, brand: url.searchParams.get("brand") ?? "", minRole: "owner", action: "download data requests" });
-  const row = await getDataRequestExport({ db: getDb() }, { brandId: membership.id, id });
+  const deps = createDeps();
+  const membership = await requireBrandRole(deps, { userId: user.id, brand: url.searchParams.get("brand") ?? "", minRole: "owner", action: "download data requests" });
+  const row = await getDataRequestExport(deps, { brandId: membership.id, id });
   return new Response(JSON.stringify(row.export, null, 2), {
     headers: { "content-type": "application/json", "content-disposition": `attachment; filename="data-request-${row.customerShopifyId}.json"`, "cache-control": "no-store" },
   });

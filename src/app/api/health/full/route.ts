@@ -1,7 +1,5 @@
-import { getSql } from "~/server/db/client";
-import { getEnv } from "~/server/env";
+import { createDeps } from "~/server/deps";
 import { denyMonitoringAccess, withHttp } from "~/server/http";
-import { getInfra } from "~/server/infra";
 import { checkFullHealth } from "~/server/services/system/health";
 
 export const dynamic = "force-dynamic";
@@ -10,6 +8,7 @@ export const dynamic = "force-dynamic";
 export const GET = withHttp("/api/health/full", async (req: Request) => {
   const denied = await denyMonitoringAccess(req);
   if (denied) return denied;
-  const health = await checkFullHealth({ sql: getSql(), infra: getInfra(), embeddedDatabase: getEnv().databaseEmbedded });
+  const { sql, infra, env } = createDeps();
+  const health = await checkFullHealth({ sql, infra, embeddedDatabase: env.databaseEmbedded });
   return Response.json(health, { status: health.status === "ok" ? 200 : 503, headers: { "cache-control": "no-store" } });
 });

@@ -1,5 +1,5 @@
+import { createDeps } from "~/server/deps";
 import { denyMonitoringAccess, withHttp } from "~/server/http";
-import { getInfra } from "~/server/infra";
 import { getAllQueuesHealth } from "~/server/services/queues/health";
 
 export const dynamic = "force-dynamic";
@@ -7,5 +7,5 @@ export const dynamic = "force-dynamic";
 export const GET = withHttp("/api/monitoring/queues", async (req: Request) => {
   const denied = await denyMonitoringAccess(req);
   if (denied) return denied;
-  return Response.json({ queues: await getAllQueuesHealth(getInfra(), { scope: "instance" }) }, { headers: { "cache-control": "no-store" } });
+  return Response.json({ queues: await getAllQueuesHealth(createDeps().infra, { scope: "instance" }) }, { headers: { "cache-control": "no-store" } });
 });

@@ -1,6 +1,5 @@
-import { getDb } from "~/server/db/client";
+import { createDeps } from "~/server/deps";
 import { denyMonitoringAccess, withHttp } from "~/server/http";
-import { getInfra } from "~/server/infra";
 import { getInstanceStats } from "~/server/services/system/stats";
 
 export const dynamic = "force-dynamic";
@@ -8,5 +7,6 @@ export const dynamic = "force-dynamic";
 export const GET = withHttp("/api/monitoring/stats", async (req: Request) => {
   const denied = await denyMonitoringAccess(req);
   if (denied) return denied;
-  return Response.json(await getInstanceStats({ db: getDb(), queue: getInfra().queue }), { headers: { "cache-control": "no-store" } });
+  const { db, infra } = createDeps();
+  return Response.json(await getInstanceStats({ db, queue: infra.queue }), { headers: { "cache-control": "no-store" } });
 });

@@ -1,10 +1,8 @@
 import { getSessionUser } from "~/server/auth";
-import { getDb } from "~/server/db/client";
-import { getEnv } from "~/server/env";
+import { createDeps } from "~/server/deps";
 import { isAppError } from "~/server/errors";
 import { withHttp } from "~/server/http";
 import { beginStoreConnect } from "~/server/services/stores/connect";
-import { getShopify } from "~/server/shopify/api";
 
 export const dynamic = "force-dynamic";
 
@@ -14,10 +12,10 @@ export const GET = withHttp("/api/shopify/install", async (req: Request) => {
   const brand = url.searchParams.get("brand") ?? "";
   const user = await getSessionUser(req.headers);
   if (!user) return Response.redirect(new URL(`/sign-in?next=${encodeURIComponent(`/${brand}/settings/stores`)}`, req.url), 302);
-  const env = getEnv();
+  const deps = createDeps();
   try {
     return await beginStoreConnect(
-      { db: getDb(), shopify: getShopify(), secret: env.BETTER_AUTH_SECRET!, emulatorUrl: env.SHOPIFY_EMULATOR_URL, appUrl: env.APP_URL },
+      { ...deps, secret: deps.env.BETTER_AUTH_SECRET!, emulatorUrl: deps.env.SHOPIFY_EMULATOR_URL, appUrl: deps.env.APP_URL },
       { userId: user.id, brand, shop: url.searchParams.get("shop") ?? "", request: req },
     );
   } catch (err) {

@@ -1,12 +1,9 @@
-import { getDb } from "~/server/db/client";
+import { createDeps } from "~/server/deps";
 import { isAppError } from "~/server/errors";
 import { withHttp } from "~/server/http";
-import { getInfra } from "~/server/infra";
-import { createJobProducer } from "~/server/jobs/queue";
 import { getLogger } from "~/server/logger";
 import { readBodyWithin } from "~/server/read-body";
 import { receiveShopifyWebhook, WEBHOOK_MAX_BYTES } from "~/server/services/webhooks/receive";
-import { getShopify } from "~/server/shopify/api";
 
 export const dynamic = "force-dynamic";
 
@@ -20,7 +17,7 @@ export const POST = withHttp("/api/webhooks/shopify", async (req: Request) => {
     throw err;
   }
   const answer = await receiveShopifyWebhook(
-    { db: getDb(), shopify: getShopify(), jobs: createJobProducer(getInfra().queue), log: getLogger().child({ route: "webhooks" }) },
+    createDeps({ log: getLogger().child({ route: "webhooks" }) }),
     { request: req, rawBody },
   );
   return Response.json(answer.body, { status: answer.status });

@@ -1,4 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { orderRowsFromNode } from "../node-rows";
+import type { OrderNode } from "../queries";
 import { ChunkRows, copyText, ENTITY_DEFS, MalformedLineError } from "./entities";
 
 const ORDERS = ENTITY_DEFS.orders;
@@ -64,5 +66,25 @@ describe("bulk result lines → COPY rows", () => {
     expect(rows.claimRoot(5)).toBe(true);
     expect(rows.claimRoot(6)).toBe(true);
     expect(rows.claimRoot(5)).toBe(false);
+  });
+
+  it("stages the production tables' own columns, named and typed as the Drizzle schema has them", () => {
+    const table = (entity: keyof typeof ENTITY_DEFS, key: string) => ENTITY_DEFS[entity].tables.find((t) => t.key === key)!;
+    const orders = table("orders", "orders");
+    expect(orders.target).toBe("shop_orders");
+    expect(orders.columns).toEqual([
+      ["shopify_id", "bigint"], ["name", "text"], ["email", "text"], ["phone", "text"], ["customer_shopify_id", "bigint"], ["currency", "text"],
+      ["subtotal", "numeric(20, 4)"], ["tax", "numeric(20, 4)"], ["discounts", "numeric(20, 4)"], ["total", "numeric(20, 4)"], ["refunded", "numeric(20, 4)"],
+      ["financial_status", "text"], ["fulfillment_status", "text"], ["cancelled_at", "timestamp with time zone"], ["processed_at", "timestamp with time zone"],
+      ["created_at", "timestamp with time zone"], ["updated_at", "timestamp with time zone"],
+    ]);
+    // ON CONFLICT names the table's primary key where it is the natural key, its unique index otherwise.
+    expect(table("orders", "lines")).toMatchObject({ target: "shop_line_items", conflictKey: "store_id, order_shopify_id, shopify_id" });
+    expect(table("products", "variants")).toMatchObject({ target: "shop_variants", conflictKey: "store_id, shopify_id" });
+    expect(orders.conflictKey).toBeUndefined();
+    // A mapped row has exactly the staged fields: nothing is dropped, nothing is left to default.
+    const rows = orderRowsFromNode(order as unknown as OrderNode);
+    expect(Object.keys(rows.order).sort()).toEqual([...orders.fields].sort());
+    expect(Object.keys(rows.refunds[0]!).sort()).toEqual([...table("orders", "refunds").fields].sort());
   });
 });

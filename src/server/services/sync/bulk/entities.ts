@@ -1,46 +1,56 @@
-import type { SyncEntity } from "../../../db/schema";
-import { sumAmounts } from "../../commerce/payloads";
-import {
-  amount,
-  CUSTOMER_FIELDS,
-  type CustomerNode,
-  fulfillment,
-  joinTags,
-  LINE_FIELDS,
-  type LineNode,
-  lower,
-  numericId,
-  ORDER_FIELDS,
-  type OrderNode,
-  PRODUCT_FIELDS,
-  type ProductNode,
-  VARIANT_FIELDS,
-  type VariantNode,
-} from "../queries";
+import { getTableColumns, getTableName } from "drizzle-orm";
+import { CasingCache } from "drizzle-orm/casing";
+import { getTableConfig, type PgTable } from "drizzle-orm/pg-core";
+import { type SyncEntity, shopCustomers, shopLineItems, shopOrders, shopProducts, shopRefunds, shopVariants } from "../../../db/schema";
+import { MalformedDataError } from "../../../errors";
+import { customerRowFromNode, lineItemRowFromNode, orderRowsFromNode, productRowsFromNode, variantRowFromNode } from "../node-rows";
+import { CUSTOMER_FIELDS, type CustomerNode, LINE_FIELDS, type LineNode, numericId, ORDER_FIELDS, type OrderNode, PRODUCT_FIELDS, type ProductNode, VARIANT_FIELDS, type VariantNode } from "../queries";
 
 /**
- * What a history sync does per entity: the bulk query, the staging tables (named like the
- * production columns they feed), how one JSONL line becomes staging rows, and how a chunk of
- * staged rows is promoted.
+ * What a history sync does per entity: the bulk query, the staging tables (one per production
+ * table it feeds, with that table's columns), how one JSONL line becomes staging rows (through the
+ * same node mappers as the paginated sync), and how a chunk of staged rows is promoted.
  */
 
-export type PgType = "bigint" | "integer" | "text" | "numeric" | "timestamptz";
 export interface TableDef {
-  /** Staging table suffix and the production table it feeds. */
+  /** Staging table suffix, and the name rows are added under. */
   key: string;
+  /** The production table it feeds. */
   target: string;
-  /** Columns (snake_case, as in production) after the leading `chunk integer`. */
-  columns: [name: string, type: PgType][];
+  /** Columns after the leading `chunk integer`: the production table's, as named and typed there (our own keys left out). */
+  columns: [name: string, type: string][];
+  /** The mapped row's property for each column, in the same order. */
+  fields: string[];
   /**
    * How promotion writes a row that exists: `newer` replaces it only when the staged
    * `updated_at` is newer (versioned records); `keep` leaves it (line items and refunds never
    * change once created); `parent` replaces it when its parent was written in this sync.
    */
   conflict: "newer" | "keep" | "parent";
-  /** The production table's key (what ON CONFLICT names); `store_id, shopify_id` unless told. */
+  /** The production table's key (what ON CONFLICT names): its primary key, or `store_id, shopify_id` (its unique index) when it has a uuid. */
   conflictKey?: string;
   /** For `parent`: the parent's table def key and our column naming the parent. */
   parent?: { key: string; column: string };
+}
+
+/** Columns that are ours rather than Shopify's: filled in at promotion (brand, store) or by default (id). */
+const OUR_KEYS = new Set(["id", "brandId", "storeId"]);
+/** Drizzle's own naming of our columns (the client runs with `casing: "snake_case"`). */
+const casing = new CasingCache("snake_case");
+
+/** A staging table mirroring `table`: the columns and key come from the Drizzle schema, never a list kept by hand. */
+function tableDef(key: string, table: PgTable, conflict: TableDef["conflict"], parent?: TableDef["parent"]): TableDef {
+  const cols = Object.entries(getTableColumns(table)).filter(([k]) => !OUR_KEYS.has(k));
+  const primaryKey = getTableConfig(table).primaryKeys[0];
+  return {
+    key,
+    target: getTableName(table),
+    columns: cols.map(([, c]) => [casing.getColumnCasing(c), c.getSQLType()]),
+    fields: cols.map(([k]) => k),
+    conflict,
+    conflictKey: primaryKey ? primaryKey.columns.map((c) => casing.getColumnCasing(c)).join(", ") : undefined,
+    parent,
+  };
 }
 
 /**
@@ -48,7 +58,7 @@ export interface TableDef {
  * so a chunk costs its size in bytes (outside the JS heap) rather than a rope of small strings.
  */
 export class ChunkRows {
-  private readonly buffers: Record<string, { buf: Buffer; used: number }> = {};
+  private readonly buffers: Record<string, { buf: Buffer; used: number; fields: string[] }> = {};
   roots = 0;
   children = 0;
   /** Root ids in this chunk: a chunk holds each root once, so promotion needs no dedupe. */
@@ -57,20 +67,25 @@ export class ChunkRows {
     readonly seq: number,
     tables: TableDef[],
   ) {
-    for (const t of tables) this.buffers[t.key] = { buf: Buffer.allocUnsafe(1 << 16), used: 0 };
+    for (const t of tables) this.buffers[t.key] = { buf: Buffer.allocUnsafe(1 << 16), used: 0, fields: t.fields };
   }
-  add(table: string, values: (string | number | null)[]): void {
-    let row = String(this.seq);
-    for (const v of values) row += `\t${v === null ? "\\N" : typeof v === "number" ? v : copyText(v)}`;
-    row += "\n";
+  /** Encodes a mapped row (rows.ts) into the table's COPY text, its fields in the table's column order. */
+  add(table: string, row: object): void {
     const b = this.buffers[table]!;
-    const need = b.used + Buffer.byteLength(row);
+    const values = row as Record<string, unknown>;
+    let text = String(this.seq);
+    for (const f of b.fields) {
+      const v = values[f];
+      text += `\t${v === null || v === undefined ? "\\N" : typeof v === "number" ? v : copyText(String(v))}`;
+    }
+    text += "\n";
+    const need = b.used + Buffer.byteLength(text);
     if (need > b.buf.length) {
       const grown = Buffer.allocUnsafe(Math.max(need, b.buf.length * 2));
       b.buf.copy(grown, 0, 0, b.used);
       b.buf = grown;
     }
-    b.used += b.buf.write(row, b.used);
+    b.used += b.buf.write(text, b.used);
   }
   /** Records a root id; false if the chunk already has it (the caller starts a new chunk). */
   claimRoot(id: number): boolean {
@@ -91,12 +106,12 @@ export function copyText(v: string): string {
 }
 
 /** A line that is not what the export promises: names the line and what is wrong. */
-export class MalformedLineError extends Error {
+export class MalformedLineError extends MalformedDataError {
   constructor(
     readonly line: number,
     detail: string,
   ) {
-    super(`Line ${line} of the bulk result is malformed: ${detail}`);
+    super(detail, `Line ${line} of the bulk result is malformed: ${detail}`);
     this.name = "MalformedLineError";
   }
 }
@@ -113,135 +128,78 @@ export interface EntityDef {
   deferred: string[];
 }
 
-const ts = (v: string | null | undefined) => v ?? null;
-
-function need(obj: Json, field: string, line: number): string {
-  const v = obj[field];
-  if (typeof v !== "string" || !v) throw new MalformedLineError(line, `${field} is missing`);
-  return v;
+/** The child's kind from its gid (`gid://shopify/LineItem/1` → `LineItem`). */
+function childKind(obj: Json): string {
+  const id = obj.id;
+  if (typeof id !== "string" || !id) throw new MalformedDataError("id is missing");
+  return id.slice("gid://shopify/".length, id.lastIndexOf("/"));
 }
 
-function childKind(obj: Json, line: number): string {
-  const id = need(obj, "id", line);
-  return id.slice("gid://shopify/".length, id.lastIndexOf("/"));
+/** A mapper's MalformedDataError, naming the line it came from. */
+function onLine(line: number, err: unknown): unknown {
+  return err instanceof MalformedDataError ? new MalformedLineError(line, err.detail) : err;
 }
 
 const ORDERS: EntityDef = {
   entity: "orders",
   bulkQuery: `{ orders { edges { node { ${ORDER_FIELDS} lineItems { edges { node { ${LINE_FIELDS} } } } } } } }`,
-  tables: [
-    {
-      key: "orders",
-      target: "shop_orders",
-      conflict: "newer",
-      columns: [
-        ["shopify_id", "bigint"], ["name", "text"], ["email", "text"], ["phone", "text"], ["customer_shopify_id", "bigint"], ["currency", "text"],
-        ["subtotal", "numeric"], ["tax", "numeric"], ["discounts", "numeric"], ["total", "numeric"], ["refunded", "numeric"],
-        ["financial_status", "text"], ["fulfillment_status", "text"], ["cancelled_at", "timestamptz"], ["processed_at", "timestamptz"],
-        ["created_at", "timestamptz"], ["updated_at", "timestamptz"],
-      ],
-    },
-    {
-      key: "lines",
-      target: "shop_line_items",
-      conflict: "keep",
-      conflictKey: "store_id, order_shopify_id, shopify_id",
-      columns: [["shopify_id", "bigint"], ["order_shopify_id", "bigint"], ["product_shopify_id", "bigint"], ["variant_shopify_id", "bigint"], ["title", "text"], ["sku", "text"], ["quantity", "integer"], ["price", "numeric"]],
-    },
-    { key: "refunds", target: "shop_refunds", conflict: "keep", conflictKey: "store_id, order_shopify_id, shopify_id", columns: [["shopify_id", "bigint"], ["order_shopify_id", "bigint"], ["amount", "numeric"], ["created_at", "timestamptz"]] },
-  ],
+  tables: [tableDef("orders", shopOrders, "newer"), tableDef("lines", shopLineItems, "keep"), tableDef("refunds", shopRefunds, "keep")],
   deferred: [],
   stage(obj, rows, line) {
-    const parent = obj.__parentId;
-    if (typeof parent === "string") {
-      if (childKind(obj, line) !== "LineItem") throw new MalformedLineError(line, `unexpected child ${String(obj.id)}`);
-      const l = obj as unknown as LineNode;
-      if (typeof l.quantity !== "number") throw new MalformedLineError(line, "quantity is missing");
-      rows.add("lines", [numericId(l.id), numericId(parent), l.product ? numericId(l.product.id) : null, l.variant ? numericId(l.variant.id) : null, l.title ?? null, l.sku ?? null, l.quantity, amount(l.originalUnitPriceSet) ?? "0"]);
-      rows.children++;
-      return;
+    try {
+      const parent = obj.__parentId;
+      if (typeof parent === "string") {
+        if (childKind(obj) !== "LineItem") throw new MalformedDataError(`unexpected child ${String(obj.id)}`);
+        rows.add("lines", lineItemRowFromNode(obj as unknown as LineNode, numericId(parent)));
+        rows.children++;
+        return;
+      }
+      const { order, refunds } = orderRowsFromNode(obj as unknown as OrderNode);
+      for (const r of refunds) rows.add("refunds", r);
+      rows.add("orders", order);
+      rows.roots++;
+    } catch (err) {
+      throw onLine(line, err);
     }
-    const o = obj as unknown as OrderNode;
-    const id = numericId(need(obj, "id", line));
-    need(obj, "updatedAt", line);
-    need(obj, "createdAt", line);
-    need(obj, "currencyCode", line);
-    if (!Array.isArray(o.refunds)) throw new MalformedLineError(line, "refunds is missing");
-    const refundAmounts = o.refunds.map((r) => amount(r.totalRefundedSet) ?? "0");
-    for (let k = 0; k < o.refunds.length; k++) rows.add("refunds", [numericId(o.refunds[k]!.id), id, refundAmounts[k]!, ts(o.refunds[k]!.createdAt)]);
-    rows.add("orders", [
-      id, o.name ?? null, o.email ?? null, o.phone ?? null, o.customer ? numericId(o.customer.id) : null, o.currencyCode,
-      amount(o.subtotalPriceSet), amount(o.totalTaxSet), amount(o.totalDiscountsSet), amount(o.totalPriceSet) ?? "0",
-      refundAmounts.length === 0 ? "0" : refundAmounts.length === 1 ? refundAmounts[0]! : sumAmounts(refundAmounts),
-      lower(o.displayFinancialStatus), fulfillment(o.displayFulfillmentStatus), ts(o.cancelledAt), ts(o.processedAt), o.createdAt, o.updatedAt,
-    ]);
-    rows.roots++;
   },
 };
 
 const CUSTOMERS: EntityDef = {
   entity: "customers",
   bulkQuery: `{ customers { edges { node { ${CUSTOMER_FIELDS} } } } }`,
-  tables: [
-    {
-      key: "customers",
-      target: "shop_customers",
-      conflict: "newer",
-      columns: [
-        ["shopify_id", "bigint"], ["email", "text"], ["phone", "text"], ["first_name", "text"], ["last_name", "text"], ["tags", "text"],
-        ["email_consent", "text"], ["sms_consent", "text"], ["created_at", "timestamptz"], ["updated_at", "timestamptz"],
-      ],
-    },
-  ],
+  tables: [tableDef("customers", shopCustomers, "newer")],
   deferred: [],
   stage(obj, rows, line) {
-    if (obj.__parentId !== undefined) throw new MalformedLineError(line, `unexpected child ${String(obj.id)}`);
-    const c = obj as unknown as CustomerNode;
-    const id = numericId(need(obj, "id", line));
-    need(obj, "updatedAt", line);
-    rows.add("customers", [
-      id, lower(c.email), c.phone ?? null, c.firstName ?? null, c.lastName ?? null, joinTags(c.tags ?? []),
-      lower(c.emailMarketingConsent?.marketingState), lower(c.smsMarketingConsent?.marketingState), ts(c.createdAt), c.updatedAt,
-    ]);
-    rows.roots++;
+    try {
+      if (obj.__parentId !== undefined) throw new MalformedDataError(`unexpected child ${String(obj.id)}`);
+      rows.add("customers", customerRowFromNode(obj as unknown as CustomerNode));
+      rows.roots++;
+    } catch (err) {
+      throw onLine(line, err);
+    }
   },
 };
 
 const PRODUCTS: EntityDef = {
   entity: "products",
   bulkQuery: `{ products { edges { node { ${PRODUCT_FIELDS} variants { edges { node { ${VARIANT_FIELDS} } } } } } } }`,
-  tables: [
-    {
-      key: "products",
-      target: "shop_products",
-      conflict: "newer",
-      columns: [["shopify_id", "bigint"], ["title", "text"], ["handle", "text"], ["vendor", "text"], ["product_type", "text"], ["status", "text"], ["tags", "text"], ["created_at", "timestamptz"], ["updated_at", "timestamptz"]],
-    },
-    {
-      key: "variants",
-      target: "shop_variants",
-      conflict: "parent",
-      parent: { key: "products", column: "product_shopify_id" },
-      columns: [["shopify_id", "bigint"], ["product_shopify_id", "bigint"], ["title", "text"], ["sku", "text"], ["price", "numeric"]],
-    },
-  ],
+  tables: [tableDef("products", shopProducts, "newer"), tableDef("variants", shopVariants, "parent", { key: "products", column: "product_shopify_id" })],
   // A variant may arrive before its product: variants are promoted once every product is.
   deferred: ["variants"],
   stage(obj, rows, line) {
-    const parent = obj.__parentId;
-    if (typeof parent === "string") {
-      if (childKind(obj, line) !== "ProductVariant") throw new MalformedLineError(line, `unexpected child ${String(obj.id)}`);
-      const v = obj as unknown as VariantNode;
-      rows.add("variants", [numericId(v.id), numericId(parent), v.title ?? null, v.sku ?? null, v.price ?? null]);
-      rows.children++;
-      return;
+    try {
+      const parent = obj.__parentId;
+      if (typeof parent === "string") {
+        if (childKind(obj) !== "ProductVariant") throw new MalformedDataError(`unexpected child ${String(obj.id)}`);
+        rows.add("variants", variantRowFromNode(obj as unknown as VariantNode, numericId(parent)));
+        rows.children++;
+        return;
+      }
+      rows.add("products", productRowsFromNode(obj as unknown as ProductNode).product);
+      rows.roots++;
+    } catch (err) {
+      throw onLine(line, err);
     }
-    const p = obj as unknown as ProductNode;
-    const id = numericId(need(obj, "id", line));
-    need(obj, "updatedAt", line);
-    need(obj, "title", line);
-    rows.add("products", [id, p.title, p.handle ?? null, p.vendor ?? null, p.productType ?? null, lower(p.status), joinTags(p.tags ?? []), ts(p.createdAt), p.updatedAt]);
-    rows.roots++;
   },
 };
 

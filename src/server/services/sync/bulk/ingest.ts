@@ -1,6 +1,7 @@
-import type { Sql } from "../../../db/client";
-import type { SyncPhase } from "../../../db/schema";
+import type { Db, Sql } from "../../../db/client";
+import type { ProgressTicker } from "../progress";
 import { numericId } from "../queries";
+import { promotedRoots, readChunks, recordPromotedChunk, recordStagedChunk, rewindStep, setPhase } from "../state";
 import { ChunkRows, type EntityDef, MalformedLineError } from "./entities";
 import { copyChunk, createStaging, discardChunksAfter, dropStaging, hasChunk, promoteChunk } from "./staging";
 
@@ -19,11 +20,10 @@ export interface IngestStep {
 }
 
 export interface IngestDeps {
+  db: Db;
   sql: Sql;
-  /** Called after each commit that changes the step's progress (callers throttle). */
-  onProgress?: () => void;
-  /** Moves the step to a phase (and records the time spent in the previous one). */
-  setPhase: (phase: SyncPhase) => Promise<void>;
+  /** Told after each commit that changes the step's progress (ticks) or phase (flushes). */
+  progress?: ProgressTicker;
   /** Result lines per chunk (CHUNK_LINES unless told). */
   chunkLines?: number;
 }
@@ -86,22 +86,17 @@ interface ResumePoint {
  * staged again.
  */
 async function resumePoint(sql: Sql, step: IngestStep, def: EntityDef): Promise<ResumePoint> {
-  const chunks = await sql<{ seq: number; endLine: string; endByte: string; promoted: boolean }[]>`
-    select seq, end_line as "endLine", end_byte as "endByte", promoted from sync_chunks where step_id = ${step.id} order by seq`;
+  const chunks = await readChunks(sql, step.id);
   let last = 0;
   while (last < chunks.length && chunks[last]!.promoted) last++;
   let done = chunks[last - 1];
   if (done && !(await hasChunk(sql, step.id, def, done.seq))) done = undefined;
   const seq = done?.seq ?? 0;
   await sql.begin(async (tx) => {
-    await tx`delete from sync_chunks where step_id = ${step.id} and seq > ${seq}`;
+    await rewindStep(tx, step.id, done);
     await discardChunksAfter(tx, step.id, def, seq);
-    const totals = await tx<{ roots: string }[]>`select coalesce(sum(roots), 0) as roots from sync_chunks where step_id = ${step.id}`;
-    await tx`update sync_steps set lines_staged = ${done ? Number(done.endLine) : 0}, bytes_staged = ${done ? Number(done.endByte) : 0},
-      roots_staged = ${Number(totals[0]!.roots)}, roots_promoted = ${Number(totals[0]!.roots)}, lines_promoted = ${done ? Number(done.endLine) : 0},
-      updated_at = now() where id = ${step.id}`;
   });
-  return { seq, line: done ? Number(done.endLine) : 0, byte: done ? Number(done.endByte) : 0 };
+  return { seq, line: done?.endLine ?? 0, byte: done?.endByte ?? 0 };
 }
 
 interface StagedChunk {
@@ -120,16 +115,20 @@ interface StagedChunk {
  */
 export async function ingestBulkResult(deps: IngestDeps, step: IngestStep, def: EntityDef, opts: { signal?: AbortSignal } = {}): Promise<{ roots: number; lines: number }> {
   const { sql } = deps;
+  const phase = async (to: "downloading" | "staging" | "promoting") => {
+    await setPhase(deps.db, step.id, to);
+    deps.progress?.flush();
+  };
   await createStaging(sql, step.id, def);
   const start = await resumePoint(sql, step, def);
-  await deps.setPhase("downloading");
+  await phase("downloading");
   const res = await fetch(step.resultUrl, { headers: start.byte ? { range: `bytes=${start.byte}-` } : {}, signal: opts.signal });
   if (res.status === 400 || res.status === 403 || res.status === 404 || res.status === 410) throw new ResultGoneError(res.status);
   if (!res.ok || !res.body) throw new Error(`Downloading the bulk result failed: HTTP ${res.status}`);
   // A server that ignores Range sends the whole file: skip what is already staged by counting lines.
   const skipLines = start.byte && res.status !== 206 ? start.line : 0;
   const chunkLines = deps.chunkLines ?? CHUNK_LINES;
-  await deps.setPhase("staging");
+  await phase("staging");
 
   const toStage = new Channel<{ rows: ChunkRows; firstLine: number; endLine: number; endByte: number }>(1);
   const toPromote = new Channel<StagedChunk>(AHEAD);
@@ -142,11 +141,9 @@ export async function ingestBulkResult(deps: IngestDeps, step: IngestStep, def: 
           // Safe to commit asynchronously: a chunk lost with a Postgres crash is staged again from the file.
           await tx`set local synchronous_commit = off`;
           await copyChunk(tx, step.id, def, c.rows);
-          await tx`insert into sync_chunks (step_id, seq, first_line, end_line, end_byte, roots, children)
-            values (${step.id}, ${c.rows.seq}, ${c.firstLine}, ${c.endLine}, ${c.endByte}, ${c.rows.roots}, ${c.rows.children})`;
-          await tx`update sync_steps set lines_staged = ${c.endLine}, bytes_staged = ${c.endByte}, roots_staged = roots_staged + ${c.rows.roots}, updated_at = now() where id = ${step.id}`;
+          await recordStagedChunk(tx, step.id, { seq: c.rows.seq, firstLine: c.firstLine, endLine: c.endLine, endByte: c.endByte, roots: c.rows.roots, children: c.rows.children });
         });
-        deps.onProgress?.();
+        deps.progress?.tick();
         await toPromote.put({ seq: c.rows.seq, roots: c.rows.roots, endLine: c.endLine });
       }
       toPromote.close();
@@ -166,8 +163,7 @@ export async function ingestBulkResult(deps: IngestDeps, step: IngestStep, def: 
           // Likewise: the chunk's promoted flag is lost with it, so it is promoted again.
           await tx`set local synchronous_commit = off`;
           await promoteChunk(tx, { stepId: step.id, def, tables: immediate, brandId: step.brandId, storeId: step.storeId, seq: c.seq });
-          await tx`update sync_chunks set promoted = true where step_id = ${step.id} and seq = ${c.seq}`;
-          await tx`update sync_steps set roots_promoted = roots_promoted + ${c.roots}, lines_promoted = greatest(lines_promoted, ${c.endLine}), updated_at = now() where id = ${step.id}`;
+          await recordPromotedChunk(tx, step.id, c);
         });
         return;
       } catch (err) {
@@ -179,7 +175,7 @@ export async function ingestBulkResult(deps: IngestDeps, step: IngestStep, def: 
     try {
       for (let c = await toPromote.take(); c; c = await toPromote.take()) {
         await promoteOne(c);
-        deps.onProgress?.();
+        deps.progress?.tick();
       }
     } catch (err) {
       toPromote.fail(err);
@@ -246,7 +242,7 @@ export async function ingestBulkResult(deps: IngestDeps, step: IngestStep, def: 
     await flush();
     toStage.close();
     await stager;
-    await deps.setPhase("promoting");
+    await phase("promoting");
     await promoter;
   } catch (err) {
     toStage.fail(err);
@@ -262,7 +258,7 @@ export async function ingestBulkResult(deps: IngestDeps, step: IngestStep, def: 
       await sql.begin((tx) => promoteChunk(tx, { stepId: step.id, def, tables: deferred, brandId: step.brandId, storeId: step.storeId, seq: s }));
     }
   }
-  return { roots: Number((await sql`select roots_promoted as n from sync_steps where id = ${step.id}`)[0]!.n), lines: line };
+  return { roots: await promotedRoots(sql, step.id), lines: line };
 }
 
 export { dropStaging };

@@ -1,3 +1,4 @@
+import { AppError } from "../../../errors";
 import type { costAwareClient } from "../graphql";
 
 /** Shopify's bulk operations, through the Admin GraphQL API. */
@@ -31,13 +32,13 @@ const COUNTS = `query Counts {
   productsCount(limit: null) { count precision }
 }`;
 
-/** Shopify refused to start the operation; `busy` when another one is still running (retry later). */
-export class BulkStartError extends Error {
+/** Shopify refused to start the operation; retryable when only `busy` (another one is still running). */
+export class BulkStartError extends AppError {
   constructor(
     message: string,
     readonly busy: boolean,
   ) {
-    super(message);
+    super("CONFLICT", message, { retryable: busy });
     this.name = "BulkStartError";
   }
 }

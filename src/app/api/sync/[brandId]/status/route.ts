@@ -1,4 +1,4 @@
-import { getDb } from "~/server/db/client";
+import { createDeps } from "~/server/deps";
 import { requireSignedIn, withHttp } from "~/server/http";
 import { requireBrandRole } from "~/server/services/brands/access";
 import { getSyncStatus } from "~/server/services/sync/status";
@@ -9,6 +9,7 @@ export const dynamic = "force-dynamic";
 export const GET = withHttp("/api/sync/status", async (req: Request) => {
   const brand = new URL(req.url).pathname.split("/").at(-2) ?? "";
   const user = await requireSignedIn(req);
-  const membership = await requireBrandRole({ db: getDb() }, { userId: user.id, brand, minRole: "analyst" });
-  return Response.json(await getSyncStatus({ db: getDb() }, { brandId: membership.id }), { headers: { "cache-control": "no-store" } });
+  const deps = createDeps();
+  const membership = await requireBrandRole(deps, { userId: user.id, brand, minRole: "analyst" });
+  return Response.json(await getSyncStatus(deps, { brandId: membership.id }), { headers: { "cache-control": "no-store" } });
 });
