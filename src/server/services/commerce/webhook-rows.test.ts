@@ -67,7 +67,7 @@ describe("webhook bodies (REST) → rows", () => {
 
   it("maps customers (email lowercased) and products (with variants under their product)", () => {
     const customer = customerRowFromWebhook({ id: 706405506, email: "Bob@Biller.com", first_name: "Bob", last_name: "Biller", tags: "", updated_at: "2021-12-31T19:00:00-05:00", email_marketing_consent: null });
-    expect(customer).toEqual({ shopifyId: 706405506, email: "bob@biller.com", phone: null, firstName: "Bob", lastName: "Biller", tags: "", emailConsent: null, smsConsent: null, createdAt: null, updatedAt: "2021-12-31T19:00:00-05:00" });
+    expect(customer).toEqual({ shopifyId: 706405506, email: "bob@biller.com", phone: null, firstName: "Bob", lastName: "Biller", tags: null, emailConsent: null, smsConsent: null, createdAt: null, updatedAt: "2021-12-31T19:00:00-05:00" });
     const product = productRowsFromWebhook({ id: 788032119, title: "Example T-Shirt", updated_at: "2021-12-31T19:00:00-05:00", variants: [{ id: 642667041, title: "", price: "19.99", sku: "example-shirt-s" }] });
     expect(product.variants).toEqual([{ shopifyId: 642667041, productShopifyId: 788032119, title: "", sku: "example-shirt-s", price: "19.99" }]);
     expect(product.product).toMatchObject({ shopifyId: 788032119, title: "Example T-Shirt", status: null, createdAt: null });
