@@ -23,7 +23,7 @@ export function FailedJobs() {
   const canManage = roleAtLeast(brand.role, "admin");
   const failed = useInfiniteQuery(trpc.queues.failed.infiniteQueryOptions({ brand: brand.slug, limit: 25 }, { getNextPageParam: (last) => last.next }));
   const rows = failed.data?.pages.flatMap((p) => p.jobs) ?? [];
-  const refresh = () => queryClient.invalidateQueries({ queryKey: trpc.queues.failed.queryKey() });
+  const refresh = () => queryClient.invalidateQueries({ queryKey: trpc.queues.failed.pathKey() });
   const retry = useMutation(trpc.queues.retry.mutationOptions({ onSuccess: refresh }));
   const discard = useMutation(trpc.queues.discard.mutationOptions({ onSuccess: refresh }));
 

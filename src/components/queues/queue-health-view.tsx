@@ -25,15 +25,15 @@ export function QueueHealthView({ queueNames }: { queueNames: readonly QueueName
   const [scope, setScope] = useState<"brand" | "instance">("brand");
   const live = useSubscription(trpc.queues.live.subscriptionOptions({ brand: brand.slug, scope }));
   const queues = live.data?.data;
-  const failedTotal = queues?.reduce((n, q) => n + q.counts.failed, 0);
-
-  // A change in failed counts means this brand's failed list may have changed too.
-  const lastFailed = useRef<number | undefined>(undefined);
+  // The failed list changes when a job fails (again) or leaves the failed set: the count and the
+  // newest failure's time together say so, even when a retried job fails again within one snapshot.
+  const failedSignal = queues ? `${queues.reduce((n, q) => n + q.counts.failed, 0)}:${Math.max(0, ...queues.map((q) => q.lastFailedAt ?? 0))}` : undefined;
+  const lastFailed = useRef<string | undefined>(undefined);
   useEffect(() => {
-    if (failedTotal === undefined || failedTotal === lastFailed.current) return;
-    lastFailed.current = failedTotal;
-    void queryClient.invalidateQueries({ queryKey: trpc.queues.failed.infiniteQueryKey() });
-  }, [failedTotal, queryClient, trpc]);
+    if (failedSignal === undefined || failedSignal === lastFailed.current) return;
+    lastFailed.current = failedSignal;
+    void queryClient.invalidateQueries({ queryKey: trpc.queues.failed.pathKey() });
+  }, [failedSignal, queryClient, trpc]);
 
   const connection =
     live.status === "error" ? (

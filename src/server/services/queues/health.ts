@@ -22,6 +22,8 @@ export interface QueueHealth {
   latency: LatencyStats;
   /** A state held more jobs than one scan reads: its brand count is a lower bound. */
   capped: boolean;
+  /** When the newest failure happened (epoch ms): a retried job failing again moves it, even when the count stays. */
+  lastFailedAt: number | null;
 }
 
 /**
@@ -60,11 +62,12 @@ export function latencyOf(jobs: JobRecord[]): LatencyStats {
 
 export async function getQueueHealth(deps: { queue: QueuePort }, input: { queue: QueueName; scope: QueueScope }): Promise<QueueHealth> {
   const filter: JobFilter | undefined = input.scope === "instance" ? undefined : input.scope;
-  const [{ capped, ...counts }, paused, series, recent] = await Promise.all([
+  const [{ capped, ...counts }, paused, series, recent, [newestFailure]] = await Promise.all([
     deps.queue.counts(input.queue, filter),
     deps.queue.isPaused(input.queue),
     deps.queue.throughput(input.queue, THROUGHPUT_MINUTES, filter),
     deps.queue.pageFinished(input.queue, "completed", { filter, limit: LATENCY_SAMPLE }),
+    deps.queue.pageFinished(input.queue, "failed", { filter, limit: 1 }),
   ]);
   return {
     name: input.queue,
@@ -74,6 +77,7 @@ export async function getQueueHealth(deps: { queue: QueuePort }, input: { queue:
     completedPerMinute: series.completed,
     failedPerMinute: series.failed,
     latency: latencyOf(recent),
+    lastFailedAt: newestFailure?.finishedAt ?? null,
     capped: Boolean(capped),
   };
 }
