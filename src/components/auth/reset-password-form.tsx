@@ -6,6 +6,7 @@ import { type FormEvent, useState } from "react";
 import { Alert } from "~/components/ui/alert";
 import { Button } from "~/components/ui/button";
 import { TextField } from "~/components/ui/field";
+import { NewPasswordField } from "./new-password-field";
 import { authClient } from "~/lib/auth-client";
 import { passwordSchema } from "~/lib/validation";
 
@@ -42,15 +43,7 @@ export function ResetPasswordForm({ token }: { token: string }) {
           It has expired or was already used. <Link className="font-semibold underline" href="/forgot-password">Ask for a new link</Link>.
         </Alert>
       ) : null}
-      <TextField
-        label="New password"
-        name="password"
-        type="password"
-        autoComplete="new-password"
-        error={errors.password}
-        hint="At least 10 characters, mixing letters with digits or symbols"
-        required
-      />
+      <NewPasswordField label="New password" error={errors.password} />
       <TextField label="Repeat the new password" name="confirm" type="password" autoComplete="new-password" error={errors.confirm} required />
       <Button type="submit" className="w-full" loading={pending}>
         Change password

@@ -7,6 +7,7 @@ import { z } from "zod";
 import { Alert } from "~/components/ui/alert";
 import { Button } from "~/components/ui/button";
 import { TextField } from "~/components/ui/field";
+import { NewPasswordField } from "./new-password-field";
 import { authClient } from "~/lib/auth-client";
 import { safeRedirectPath } from "~/lib/safe-redirect";
 import { emailSchema, fieldErrors, passwordSchema, personNameSchema } from "~/lib/validation";
@@ -50,15 +51,7 @@ export function SignUpForm({ next }: { next: string }) {
       {errors.form ? <Alert tone="error">{errors.form}</Alert> : null}
       <TextField label="Name" name="name" autoComplete="name" error={errors.name} required />
       <TextField label="Email" name="email" type="email" autoComplete="email" error={errors.email} required />
-      <TextField
-        label="Password"
-        name="password"
-        type="password"
-        autoComplete="new-password"
-        error={errors.password}
-        hint="At least 10 characters, mixing letters with digits or symbols"
-        required
-      />
+      <NewPasswordField error={errors.password} />
       <Button type="submit" className="w-full" loading={pending}>
         Create account
       </Button>
