@@ -86,14 +86,14 @@ async function main(): Promise<void> {
 
   const { getAuth } = await import("../src/server/auth");
   const { closeDb, getDb } = await import("../src/server/db/client");
-  const { retireDemoAdmin, seedDemo } = await import("../src/server/services/system/seed");
+  const { retireDemoAccount, seedDemo } = await import("../src/server/services/system/seed");
   const { listInstanceAdmins } = await import("../src/server/services/system/admins");
   const seedDeps = { db: getDb(), auth: getAuth() };
   const demoLogin = { email: env.DEMO_USER_EMAIL, password: DEMO_PASSWORD };
   // Only demo mode has a demo operator (a brand owner); elsewhere administrators are made with `npm run admin`.
   const demo = demoShopify ? await seedDemo(seedDeps, demoLogin) : undefined;
-  if (!demoShopify && (await retireDemoAdmin(seedDeps, demoLogin))) {
-    console.warn(`\n  ${demoLogin.email} still had the published demo password: it is no longer an instance administrator.\n  Change its password or remove the account.\n`);
+  if (!demoShopify && (await retireDemoAccount(seedDeps, demoLogin))) {
+    console.warn(`\n  ${demoLogin.email} still had the published demo password: the account is closed (no administrator role,\n  a random password, signed out everywhere). Its owner can choose a new password with "Forgot password?".\n`);
   }
   const noAdmin = (await listInstanceAdmins(seedDeps)).length === 0;
   await closeDb();

@@ -1,13 +1,13 @@
 import { spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import path from "node:path";
-import { eq } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { getAuth } from "~/server/auth";
 import { getDb } from "~/server/db/client";
 import { brands, memberships, user } from "~/server/db/schema";
 import { grantInstanceAdmin, listInstanceAdmins, revokeInstanceAdmin } from "~/server/services/system/admins";
-import { retireDemoAdmin, seedDemo } from "~/server/services/system/seed";
+import { retireDemoAccount, seedDemo } from "~/server/services/system/seed";
 import { createUser, servicesReady } from "../helpers/context";
 
 const root = path.resolve(import.meta.dirname, "../..");
@@ -90,17 +90,27 @@ describe.skipIf(!servicesReady)("the demo operator", () => {
     expect(await isAdmin(demo.email)).toBe(false);
   });
 
-  it("outside demo mode, loses an administrator role while it still has the published password", async () => {
+  it("outside demo mode, is closed while it still has the published password (administrator or not)", async () => {
     const demo = { email: email("old-demo"), password: "brandbase-demo" };
     await seedDemo(deps(), demo);
     await getDb().update(user).set({ isInstanceAdmin: true }).where(eq(user.email, demo.email));
-    expect(await retireDemoAdmin(deps(), demo)).toBe(true);
+    expect(await signsIn(demo.email, demo.password)).toBe(true);
+    expect(await retireDemoAccount(deps(), demo)).toBe(true);
     expect(await isAdmin(demo.email)).toBe(false);
+    // The published password no longer opens it, and its sessions are gone.
+    expect(await signsIn(demo.email, demo.password)).toBe(false);
+    const [{ n }] = (await getDb().execute(sql`select count(*)::int as n from "session" s join "user" u on u.id = s.user_id where u.email = ${demo.email}`)) as unknown as [{ n: number }];
+    expect(n).toBe(0);
+    // A plain owner with the published password is closed too (not only an administrator).
+    const plain = { email: email("plain-demo"), password: "brandbase-demo" };
+    await seedDemo(deps(), plain);
+    expect(await retireDemoAccount(deps(), plain)).toBe(true);
+    expect(await signsIn(plain.email, plain.password)).toBe(false);
 
     // An operator who changed that account's password and made it an administrator keeps it so.
     const changed = await createUser("changed-demo");
     await getDb().update(user).set({ isInstanceAdmin: true }).where(eq(user.id, changed.id));
-    expect(await retireDemoAdmin(deps(), { email: changed.email, password: "brandbase-demo" })).toBe(false);
+    expect(await retireDemoAccount(deps(), { email: changed.email, password: "brandbase-demo" })).toBe(false);
     expect(await isAdmin(changed.email)).toBe(true);
   });
 });

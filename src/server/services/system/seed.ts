@@ -1,7 +1,8 @@
+import { randomBytes } from "node:crypto";
 import { and, eq } from "drizzle-orm";
 import type { Auth } from "../../auth";
 import type { Db } from "../../db/client";
-import { account, brands, user } from "../../db/schema";
+import { account, brands, session, user } from "../../db/schema";
 import { createBrand } from "../brands/brands";
 
 export interface DemoAccount {
@@ -32,20 +33,26 @@ export async function seedDemo(deps: { db: Db; auth: Auth }, input: { email: str
 }
 
 /**
- * Outside demo mode nothing is seeded, but a database that once ran in demo mode (or under a version
- * that made the demo operator an instance administrator) may still hold that account with its
- * published password. Such an account loses the administrator role; returns whether it did.
+ * Outside demo mode nothing is seeded, but a database that once ran in demo mode may still hold the
+ * demo account with its published password — a login anyone can read in the README. Such an account
+ * is closed: no administrator role, its password replaced by a random one nobody knows, its sessions
+ * ended (its owner can still "Forgot password?" their way back). Returns whether it was closed.
  */
-export async function retireDemoAdmin(deps: { db: Db; auth: Auth }, input: { email: string; password: string }): Promise<boolean> {
+export async function retireDemoAccount(deps: { db: Db; auth: Auth }, input: { email: string; password: string }): Promise<boolean> {
   const [row] = await deps.db
     .select({ id: user.id, hash: account.password })
     .from(user)
     .innerJoin(account, and(eq(account.userId, user.id), eq(account.providerId, "credential")))
-    .where(and(eq(user.email, input.email), eq(user.isInstanceAdmin, true)))
+    .where(eq(user.email, input.email))
     .limit(1);
   if (!row?.hash) return false;
   const ctx = await deps.auth.$context;
   if (!(await ctx.password.verify({ hash: row.hash, password: input.password }))) return false;
-  await deps.db.update(user).set({ isInstanceAdmin: false }).where(eq(user.id, row.id));
+  const unusable = await ctx.password.hash(randomBytes(32).toString("base64url"));
+  await deps.db.transaction(async (tx) => {
+    await tx.update(user).set({ isInstanceAdmin: false }).where(eq(user.id, row.id));
+    await tx.update(account).set({ password: unusable }).where(and(eq(account.userId, row.id), eq(account.providerId, "credential")));
+    await tx.delete(session).where(eq(session.userId, row.id));
+  });
   return true;
 }
