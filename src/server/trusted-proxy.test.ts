@@ -28,8 +28,14 @@ describe("resolveClientOrigin", () => {
     expect(origin(1, undefined)).toMatchObject({ ip: "10.0.0.2" });
   });
 
-  it("takes the scheme from the first X-Forwarded-Proto value only behind a trusted proxy", () => {
-    expect(origin(1, "203.0.113.7", { proto: "https, http" }).proto).toBe("https");
+  it("takes the scheme the outermost trusted proxy wrote, not one a client put in front of it", () => {
+    // One trusted proxy that appends: the last value is its own, whatever the client sent first.
+    expect(origin(1, "203.0.113.7", { proto: "http, https" }).proto).toBe("https");
+    expect(origin(1, "203.0.113.7", { proto: "https, http" }).proto).toBe("http");
+    // Two trusted proxies: the outer one's entry, counted from the right.
+    expect(origin(2, "203.0.113.7, 10.0.0.9", { proto: "http, https, http" }).proto).toBe("https");
+    // A proxy that sets (not appends) the header: its single value.
+    expect(origin(2, "203.0.113.7, 10.0.0.9", { proto: "https" }).proto).toBe("https");
     expect(origin(1, "203.0.113.7", { proto: "gopher" }).proto).toBe("http");
   });
 });

@@ -49,7 +49,10 @@ export function resolveClientOrigin(input: {
     .filter(Boolean);
   const chain = [...forwarded, socketIp];
   const picked = chain[Math.max(0, chain.length - 1 - input.trustProxy)];
-  const proto = [input.forwardedProto ?? []].flat().join(",").split(",")[0]?.trim().toLowerCase();
+  // Like the address: a proxy that appends rather than sets the header leaves a client's own value in
+  // front, so the entry counted from the right by the trusted hops is the outermost trusted proxy's.
+  const protos = [input.forwardedProto ?? []].flat().join(",").split(",").map((p) => p.trim().toLowerCase()).filter(Boolean);
+  const proto = protos[Math.max(0, protos.length - input.trustProxy)];
   return {
     // A proxy that wrote something other than an address: the request counts as the proxy's own.
     ip: normalizeAddress(picked) ?? socketIp,

@@ -17,7 +17,9 @@ export interface TRPCContext extends AppDeps {
 
 export async function createTRPCContext(opts: { headers: Headers }): Promise<TRPCContext> {
   const user = await getSessionUser(opts.headers);
-  const requestId = opts.headers.get("x-request-id") ?? crypto.randomUUID();
+  // A caller's request id is kept only when it looks like one (it reaches every log line of the request).
+  const given = opts.headers.get("x-request-id");
+  const requestId = given && /^[\w.-]{8,64}$/.test(given) ? given : crypto.randomUUID();
   return { ...createDeps({ log: getLogger().child({ requestId, userId: user?.id }) }), user };
 }
 
