@@ -33,7 +33,11 @@ function takeLiveSlot(userId: string): () => void {
 export async function* liveSnapshots<T>(opts: {
   pubsub: PubSubPort;
   channel: string;
-  snapshot: () => Promise<T>;
+  /**
+   * The current state. `notBefore`: the time of the change this snapshot is for; a computation
+   * started at or after it is fresh enough to share (several viewers woken by one change).
+   */
+  snapshot: (notBefore: number) => Promise<T>;
   signal: AbortSignal | undefined;
   minIntervalMs?: number;
   heartbeatMs?: number;
@@ -44,11 +48,14 @@ export async function* liveSnapshots<T>(opts: {
   const minIntervalMs = opts.minIntervalMs ?? 250;
   const heartbeatMs = opts.heartbeatMs ?? getEnv().LIVE_HEARTBEAT_MS;
   let dirty = false;
+  /** When the first change not yet shown happened. */
+  let dirtyAt: number | undefined;
   let wake: (() => void) | undefined;
   let unsubscribe: () => Promise<void>;
   try {
     unsubscribe = await opts.pubsub.subscribe(opts.channel, () => {
       dirty = true;
+      dirtyAt ??= Date.now();
       wake?.();
     });
   } catch (err) {
@@ -72,7 +79,9 @@ export async function* liveSnapshots<T>(opts: {
     while (!opts.signal?.aborted) {
       dirty = false;
       const started = Date.now();
-      yield tracked(`${Date.now()}-${seq++}`, await opts.snapshot());
+      const notBefore = dirtyAt ?? started;
+      dirtyAt = undefined;
+      yield tracked(`${Date.now()}-${seq++}`, await opts.snapshot(notBefore));
       if (!dirty) await sleep(heartbeatMs);
       const since = Date.now() - started;
       if (since < minIntervalMs && !opts.signal?.aborted) await new Promise((r) => setTimeout(r, minIntervalMs - since));

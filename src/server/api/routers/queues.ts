@@ -1,5 +1,5 @@
 import { discardBrandJob, listBrandFailedJobs, retryBrandJob } from "../../services/queues/failed-jobs";
-import { getAllQueuesHealth, queueScopeFor } from "../../services/queues/health";
+import { getAllQueuesHealth, getQueuesHealthShared, queueScopeFor } from "../../services/queues/health";
 import { QUEUE_ACTIVITY_CHANNEL } from "../../services/queues/activity";
 import { setQueuePaused } from "../../services/queues/control";
 import { enqueueProbe } from "../../services/queues/probe";
@@ -21,7 +21,7 @@ export const queuesRouter = createTRPCRouter({
       return liveSnapshots({
         pubsub: ctx.infra.pubsub,
         channel: QUEUE_ACTIVITY_CHANNEL,
-        snapshot: () => getAllQueuesHealth(ctx.infra, { scope }),
+        snapshot: (notBefore) => getQueuesHealthShared(ctx.infra, { scope, notBefore }),
         signal,
         userId: ctx.user.id,
       });

@@ -97,8 +97,11 @@ export interface QueuePort {
   add(queue: string, name: string, data: unknown, opts?: EnqueueOptions): Promise<string>;
   addBulk(queue: string, jobs: { name: string; data: unknown; opts?: EnqueueOptions }[]): Promise<string[]>;
   work(queue: string, processor: JobProcessor, opts: WorkOptions): WorkerHandle;
-  /** Jobs per state; with a filter, that brand's only (`capped`: a state too large to scan fully, its count a lower bound). */
-  counts(queue: string, filter?: JobFilter): Promise<QueueCounts & { capped?: boolean }>;
+  /**
+   * Jobs per state; with a filter, that brand's only (`capped`: a state too large to scan fully, its
+   * count a lower bound). `lastFailedAt`: when the newest (matching) failure happened.
+   */
+  counts(queue: string, filter?: JobFilter): Promise<QueueCounts & { capped?: boolean; lastFailedAt?: number | null }>;
   isPaused(queue: string): Promise<boolean>;
   /** Newest first. */
   listJobs(queue: string, state: JobState, start: number, end: number): Promise<JobRecord[]>;

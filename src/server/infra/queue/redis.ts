@@ -9,7 +9,7 @@ import {
 } from "bullmq";
 import type { Redis } from "ioredis";
 import { createRedis, quitRedis } from "../redis";
-import { countJobs, finishTimes, pageFinishedIds } from "./redis-scan";
+import { countJobs, finishTimes, pageFinished } from "./redis-scan";
 import {
   type EnqueueOptions,
   type JobRecord,
@@ -197,18 +197,8 @@ export function createRedisQueue(options: { url: string; prefix: string; connect
     },
     work,
     async counts(queue, filter) {
-      if (filter) {
-        const { counts, capped } = await countJobs(connection, queueOf(queue), filter);
-        return { ...counts, capped };
-      }
-      const c = await queueOf(queue).getJobCounts("waiting", "prioritized", "active", "delayed", "completed", "failed");
-      return {
-        waiting: (c.waiting ?? 0) + (c.prioritized ?? 0),
-        active: c.active ?? 0,
-        delayed: c.delayed ?? 0,
-        completed: c.completed ?? 0,
-        failed: c.failed ?? 0,
-      };
+      const { counts, capped, lastFailedAt } = await countJobs(connection, queueOf(queue), filter);
+      return { ...counts, capped, lastFailedAt };
     },
     isPaused: (queue) => queueOf(queue).isPaused(),
     async listJobs(queue, state, start, end) {
@@ -219,13 +209,7 @@ export function createRedisQueue(options: { url: string; prefix: string; connect
       const job = await queueOf(queue).getJob(id);
       return job ? toRecord(job) : null;
     },
-    async pageFinished(queue, state, opts) {
-      const q = queueOf(queue);
-      const ids = await pageFinishedIds(connection, q, state, opts);
-      const jobs = await Promise.all(ids.map(({ id }) => q.getJob(id)));
-      // A job removed between the two reads is simply left out.
-      return jobs.filter((j): j is Job => Boolean(j)).map(toRecord);
-    },
+    pageFinished: (queue, state, opts) => pageFinished(connection, queueOf(queue), state, opts),
     async retry(queue, id) {
       const job = await queueOf(queue).getJob(id);
       if (!job) throw new Error(`Job ${id} not found in ${queue}`);

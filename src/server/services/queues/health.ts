@@ -62,12 +62,11 @@ export function latencyOf(jobs: JobRecord[]): LatencyStats {
 
 export async function getQueueHealth(deps: { queue: QueuePort }, input: { queue: QueueName; scope: QueueScope }): Promise<QueueHealth> {
   const filter: JobFilter | undefined = input.scope === "instance" ? undefined : input.scope;
-  const [{ capped, ...counts }, paused, series, recent, [newestFailure]] = await Promise.all([
+  const [{ capped, lastFailedAt, ...counts }, paused, series, recent] = await Promise.all([
     deps.queue.counts(input.queue, filter),
     deps.queue.isPaused(input.queue),
     deps.queue.throughput(input.queue, THROUGHPUT_MINUTES, filter),
     deps.queue.pageFinished(input.queue, "completed", { filter, limit: LATENCY_SAMPLE }),
-    deps.queue.pageFinished(input.queue, "failed", { filter, limit: 1 }),
   ]);
   return {
     name: input.queue,
@@ -77,13 +76,35 @@ export async function getQueueHealth(deps: { queue: QueuePort }, input: { queue:
     completedPerMinute: series.completed,
     failedPerMinute: series.failed,
     latency: latencyOf(recent),
-    lastFailedAt: newestFailure?.finishedAt ?? null,
+    lastFailedAt: lastFailedAt ?? null,
     capped: Boolean(capped),
   };
 }
 
 export async function getAllQueuesHealth(deps: { queue: QueuePort }, input: { scope: QueueScope }): Promise<QueueHealth[]> {
   return Promise.all(QUEUE_NAMES.map((queue) => getQueueHealth(deps, { queue, scope: input.scope })));
+}
+
+/** Computations by queue backend and scope: the newest one's start time and result. */
+const shared = new WeakMap<QueuePort, Map<string, { startedAt: number; result: Promise<QueueHealth[]> }>>();
+
+/**
+ * `getAllQueuesHealth` for live views: every viewer of a scope wakes on the same activity message,
+ * so one computation started at or after that change (`notBefore`) serves them all.
+ */
+export function getQueuesHealthShared(deps: { queue: QueuePort }, input: { scope: QueueScope; notBefore: number }): Promise<QueueHealth[]> {
+  const byScope = shared.get(deps.queue) ?? new Map<string, { startedAt: number; result: Promise<QueueHealth[]> }>();
+  shared.set(deps.queue, byScope);
+  const key = input.scope === "instance" ? "instance" : input.scope.brandId;
+  const last = byScope.get(key);
+  if (last && last.startedAt >= input.notBefore) return last.result;
+  const entry = { startedAt: Date.now(), result: getAllQueuesHealth(deps, { scope: input.scope }) };
+  byScope.set(key, entry);
+  // A failed computation is not shared with whoever asks next.
+  entry.result.catch(() => {
+    if (byScope.get(key) === entry) byScope.delete(key);
+  });
+  return entry.result;
 }
 
 /** The scope a caller asked for, if they may see it: the whole instance is for instance administrators only. */
