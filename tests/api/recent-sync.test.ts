@@ -107,6 +107,15 @@ describe.skipIf(!servicesReady)("recent sync", () => {
     await expectRecentEqualsShop("after reconciliation pulled in the new order");
     const [{ syncedThrough: after }] = (await getDb().select({ syncedThrough: stores.syncedThrough }).from(stores).where(eq(stores.id, storeId))) as [{ syncedThrough: Date }];
     expect(after.getTime()).toBeGreaterThan(before.getTime());
+    // Reconciliation folds the store's count deltas: one row per entity, still the exact counts.
+    const deltas = await getSql()<{ entity: string; delta: string }[]>`select entity, delta from store_count_deltas where store_id = ${storeId} order by entity`;
+    const [recount] = await getSql()<{ customers: string; orders: string; products: string }[]>`select
+      (select count(*) from shop_customers where store_id = ${storeId}) as customers,
+      (select count(*) from shop_orders where store_id = ${storeId}) as orders,
+      (select count(*) from shop_products where store_id = ${storeId}) as products`;
+    expect(deltas.map((d) => [d.entity, Number(d.delta)])).toEqual(
+      (["customers", "orders", "products"] as const).map((e) => [e, Number(recount![e])]).filter(([, n]) => n !== 0),
+    );
   });
 
   it("shows the synced orders on the overview (exact, gross and net) and pages through them", async () => {

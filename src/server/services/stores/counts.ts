@@ -8,30 +8,25 @@ export interface StoreCounts {
   products: number;
 }
 
-/** Past this many delta rows a store's deltas are folded into one per entity (the next read is one row each again). */
-const COMPACT_AFTER = 500;
-
 /**
  * Orders, customers and products per store, summed from the deltas the tables' triggers append
- * (see the `store_count_deltas` schema). Reading a busy store also folds its deltas, so a read
- * stays a handful of rows whatever the webhook traffic.
+ * (see the `store_count_deltas` schema). A read only reads: reconciliation (every few minutes per
+ * store) and the end of a history sync fold the deltas (`compactStoreCounts`), so a store has a
+ * few hundred rows at most between folds.
  */
 export async function storeCounts(deps: { db: Db }, input: { storeIds: string[] }): Promise<Map<string, StoreCounts>> {
   const out = new Map<string, StoreCounts>();
   if (input.storeIds.length === 0) return out;
   const rows = await deps.db
-    .select({ storeId: storeCountDeltas.storeId, entity: storeCountDeltas.entity, n: sql<string>`sum(${storeCountDeltas.delta})`, rows: sql<number>`count(*)::int` })
+    .select({ storeId: storeCountDeltas.storeId, entity: storeCountDeltas.entity, n: sql<string>`sum(${storeCountDeltas.delta})` })
     .from(storeCountDeltas)
     .where(inArray(storeCountDeltas.storeId, input.storeIds))
     .groupBy(storeCountDeltas.storeId, storeCountDeltas.entity);
-  const busy = new Set<string>();
   for (const r of rows) {
     const counts = out.get(r.storeId) ?? { orders: 0, customers: 0, products: 0 };
     counts[r.entity] = Number(r.n);
     out.set(r.storeId, counts);
-    if (r.rows > COMPACT_AFTER) busy.add(r.storeId);
   }
-  for (const storeId of busy) await compactStoreCounts(deps, { storeId });
   return out;
 }
 

@@ -9,6 +9,7 @@ import type { JobProducer } from "../../jobs/queue";
 import type { Logger } from "../../logger";
 import type { Shopify } from "../../shopify/api";
 import { requireBrandChild } from "../brands/access";
+import { compactStoreCounts } from "../stores/counts";
 import { requireConnectedStore } from "../stores/session";
 import { ENTITY_DEFS } from "./bulk/entities";
 import { dropStaging, ingestBulkResult, ResultGoneError } from "./bulk/ingest";
@@ -196,6 +197,7 @@ async function finishStep(deps: ShopifyDeps, step: Step, window: MoneyWindow | n
 async function settleRun(deps: ShopifyDeps, runId: string): Promise<void> {
   const run = await closeRun(deps.db, runId);
   if (run?.status !== "done") return;
+  await compactStoreCounts(deps, { storeId: run.storeId });
   try {
     await runCompletenessCheck(deps, { brandId: run.brandId, storeId: run.storeId, trigger: "history", window: await runMoneyWindow(deps.db, runId), windowLabel: "every order in the history export" });
   } catch (err) {

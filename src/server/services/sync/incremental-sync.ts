@@ -6,6 +6,7 @@ import type { Logger } from "../../logger";
 import type { Shopify } from "../../shopify/api";
 import type { OrderRows } from "../commerce/rows";
 import { type Store, writeCustomer, writeOrder, writeProduct } from "../commerce/write";
+import { compactStoreCounts } from "../stores/counts";
 import { type CompletenessDeps, type FetchedOrder, fetchedOrdersWindow, runCompletenessCheck } from "./completeness";
 import { storeClient } from "./graphql";
 import { customerRowFromNode, orderRowsFromNode, productRowsFromNode } from "./node-rows";
@@ -136,6 +137,8 @@ export async function runReconcile(deps: CompletenessDeps, input: { storeId: str
       return since;
     },
   });
+  // Fold the store's count deltas (webhooks add one per delivery) while we are here anyway.
+  await compactStoreCounts(deps, { storeId: input.storeId });
   const [store] = await deps.db.select({ brandId: stores.brandId }).from(stores).where(eq(stores.id, input.storeId));
   const [running] = await deps.db.select({ id: syncRuns.id }).from(syncRuns).where(and(eq(syncRuns.storeId, input.storeId), eq(syncRuns.status, "running")));
   if (store && !running) {
