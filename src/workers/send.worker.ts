@@ -1,7 +1,6 @@
-import { getDb } from "~/server/db/client";
-import { getEnv } from "~/server/env";
-import { getInfra } from "~/server/infra";
-import { createJobProducer, type QueueHandlers } from "~/server/jobs/queue";
+import { createDeps } from "~/server/deps";
+import { AppError } from "~/server/errors";
+import type { QueueHandlers } from "~/server/jobs/queue";
 import { runProbe } from "~/server/services/queues/probe";
 import { deliverMail } from "~/server/services/mail/deliver";
 import { requeueQueuedMail } from "~/server/services/mail/outbox";
@@ -11,13 +10,14 @@ import { getSmtpTransport } from "~/server/services/mail/smtp";
 export const sendHandlers: QueueHandlers<"send"> = {
   probe: runProbe,
   email: async (payload, ctx) => {
-    const url = getEnv().SMTP_URL;
-    // Only SMTP messages get a job; one queued before SMTP was switched off waits for it to return.
-    if (!url) throw new Error("SMTP_URL is not set in this worker; the message stays queued");
-    return deliverMail({ db: getDb(), transport: getSmtpTransport(url), log: ctx.log }, { messageId: payload.messageId, attempt: ctx.attempt });
+    const deps = createDeps({ log: ctx.log });
+    const url = deps.env.SMTP_URL;
+    // Only SMTP messages get a job; one queued while this worker lacks SMTP_URL waits (retried) for it.
+    if (!url) throw new AppError("SERVICE_UNAVAILABLE", "SMTP_URL is not set in this worker; the message stays queued");
+    return deliverMail({ ...deps, transport: getSmtpTransport(url) }, { messageId: payload.messageId, attempt: ctx.attempt });
   },
   requeueEmails: async (_payload, ctx) => {
-    const queue = getInfra().queue;
-    return { queued: await requeueQueuedMail({ db: getDb(), jobs: createJobProducer(queue), queue, log: ctx.log }, { olderThanMs: 60_000, limit: 500 }) };
+    const deps = createDeps({ log: ctx.log });
+    return { queued: await requeueQueuedMail({ ...deps, queue: deps.infra.queue }, { olderThanMs: 60_000, limit: 500 }) };
   },
 };

@@ -2,7 +2,7 @@ import { and, eq } from "drizzle-orm";
 import type { AnyPgColumn, PgTable } from "drizzle-orm/pg-core";
 import { type BrandRole, roleAtLeast } from "~/lib/roles";
 import type { Db, Tx } from "../../db/client";
-import { dataRequests, invitations, memberships, stores, syncRuns, syncSteps } from "../../db/schema";
+import { dataRequests, invitations, stores, syncSteps } from "../../db/schema";
 import { AppError } from "../../errors";
 import type { JobRecord, QueuePort } from "../../infra/queue/port";
 import { type BrandSummary, findMembership } from "./brands";
@@ -11,8 +11,8 @@ import { type BrandSummary, findMembership } from "./brands";
  * Tenancy in one place. Every entry point — tRPC procedures, HTTP routes, services, job
  * handlers — asks these two questions through these two functions:
  *   1. may this user act in this brand with at least this role? (`requireBrandRole`)
- *   2. does this child id (store, run, step, invitation, data request, member, job) belong to
- *      this brand? (`requireBrandChild`)
+ *   2. does this child id (store, sync step, invitation, data request, job) belong to this brand?
+ *      (`requireBrandChild`; a member is looked up, and locked, by the members service itself)
  * Another brand's child reads exactly like a missing one (NOT_FOUND), so ids never leak tenants.
  */
 
@@ -35,7 +35,6 @@ type BrandOwned = PgTable & { id: AnyPgColumn; brandId: AnyPgColumn };
 /** Child kinds stored in Postgres with their own `id` and `brand_id`. */
 const TABLES = {
   store: { table: stores, label: "store" },
-  syncRun: { table: syncRuns, label: "sync run" },
   syncStep: { table: syncSteps, label: "sync step" },
   invitation: { table: invitations, label: "invitation" },
   dataRequest: { table: dataRequests, label: "data request" },
@@ -46,8 +45,6 @@ type RowOf<K extends TableKind> = (typeof TABLES)[K]["table"]["$inferSelect"];
 
 export type ChildRef =
   | { kind: TableKind; id: string }
-  /** A member of the brand, by user id. */
-  | { kind: "member"; id: string }
   /** A job in one of the queues (its payload names the brand or brands it serves). */
   | { kind: "job"; queue: string; id: string };
 
@@ -66,7 +63,6 @@ function notFound(label: string): AppError {
 }
 
 export async function requireBrandChild<K extends TableKind>(deps: { db: Db | Tx }, input: { brandId: string; kind: K; id: string }): Promise<RowOf<K>>;
-export async function requireBrandChild(deps: { db: Db | Tx }, input: { brandId: string; kind: "member"; id: string }): Promise<{ userId: string; role: BrandRole }>;
 export async function requireBrandChild(deps: { queue: QueuePort }, input: { brandId: string; kind: "job"; queue: string; id: string }): Promise<JobRecord>;
 /**
  * The child when it belongs to the brand; NOT_FOUND when it does not exist or belongs to another
@@ -82,14 +78,6 @@ export async function requireBrandChild(
     return job;
   }
   const db = deps.db!;
-  if (input.kind === "member") {
-    const [member] = await db
-      .select({ userId: memberships.userId, role: memberships.role })
-      .from(memberships)
-      .where(and(eq(memberships.brandId, input.brandId), eq(memberships.userId, input.id)));
-    if (!member) throw notFound("member");
-    return member;
-  }
   const { table, label } = TABLES[input.kind];
   if (!UUID.test(input.id)) throw notFound(label);
   const t = table as BrandOwned;

@@ -1,7 +1,7 @@
 import { and, eq, sql } from "drizzle-orm";
 import type { Db } from "../../db/client";
 import { mailMessages } from "../../db/schema";
-import { PermanentJobError } from "../../infra/queue/port";
+import { AppError } from "../../errors";
 import type { Logger } from "../../logger";
 import { fillSecretLink } from "./compose";
 import { EMAIL_ATTEMPTS } from "./outbox";
@@ -56,7 +56,7 @@ export async function deliverMail(
 
   if (!claimed) {
     const [row] = await deps.db.select({ status: mailMessages.status }).from(mailMessages).where(eq(mailMessages.id, input.messageId)).limit(1);
-    if (!row) throw new PermanentJobError(`No mail message ${input.messageId}`);
+    if (!row) throw new AppError("NOT_FOUND", `No mail message ${input.messageId}`);
     if (row.status === "sent") return { outcome: "already-sent" };
     if (row.status === "failed") return { outcome: "already-failed" };
     if (row.status === "outbox") return { outcome: "not-for-smtp" };
@@ -66,7 +66,7 @@ export async function deliverMail(
       .set({ status: "failed", failedAt: new Date(), error: UNKNOWN_OUTCOME })
       .where(and(eq(mailMessages.id, input.messageId), eq(mailMessages.status, "sending")));
     log.warn("mail delivery outcome unknown; not resent");
-    throw new PermanentJobError(UNKNOWN_OUTCOME);
+    throw new AppError("CONFLICT", UNKNOWN_OUTCOME);
   }
 
   const body = fillSecretLink({ text: claimed.text, html: claimed.html }, claimed.secretLink);
@@ -89,7 +89,8 @@ export async function deliverMail(
       .set(permanent || last ? { status: "failed", failedAt: new Date(), error } : { status: "queued", error })
       .where(eq(mailMessages.id, input.messageId));
     log.warn({ permanent, attempt: input.attempt, error }, permanent || last ? "mail delivery failed" : "mail delivery failed; will retry");
-    if (permanent) throw new PermanentJobError(error, { cause: err });
+    // The SMTP server refused for good (5xx): not retryable. Anything else is retried by the queue.
+    if (permanent) throw new AppError("UNPROCESSABLE_CONTENT", error, { cause: err });
     throw err;
   }
   // Accepted: the secret link has done its job and nobody reading the table can use it now.
