@@ -140,6 +140,31 @@ function compareChildren<C extends { id: number }>(diffs: Difference[], parent: 
   }
 }
 
+/** Columns that are keys or ownership, not data from the shop (compared through the row's identity). */
+const IDENTITY = new Set(["id", "brand_id", "store_id", "shopify_id"]);
+const TABLES: [table: string, fields: Field<never>[], parentColumn?: string][] = [
+  ["shop_orders", ORDER as Field<never>[]],
+  ["shop_line_items", LINE as Field<never>[], "order_shopify_id"],
+  ["shop_refunds", REFUND as Field<never>[], "order_shopify_id"],
+  ["shop_customers", CUSTOMER as Field<never>[]],
+  ["shop_products", PRODUCT as Field<never>[]],
+  ["shop_variants", VARIANT as Field<never>[], "product_shopify_id"],
+];
+
+/**
+ * Every stored column has its expectation above: a column added to a table without one fails
+ * here, so "field by field" cannot silently skip it.
+ */
+async function assertEveryColumnCompared(): Promise<void> {
+  const columns = await getSql()<{ table: string; column: string }[]>`select table_name as table, column_name as column from information_schema.columns
+    where table_schema = 'public' and table_name in ${getSql()(TABLES.map(([t]) => t))}`;
+  for (const [table, fields, parentColumn] of TABLES) {
+    const compared = new Set([...fields.map(([c]) => c), ...(parentColumn ? [parentColumn] : [])]);
+    const uncompared = columns.filter((c) => c.table === table && !IDENTITY.has(c.column) && !compared.has(c.column)).map((c) => c.column);
+    if (uncompared.length) throw new Error(`${table} has columns the shop comparison does not check: ${uncompared.join(", ")} (add their expectations to tests/helpers/shop-equality.ts)`);
+  }
+}
+
 export interface Scope {
   orders?: (o: OrderRecord) => boolean;
   customers?: (c: CustomerRecord) => boolean;
@@ -152,6 +177,7 @@ export interface Scope {
  */
 export async function compareStoreWithShop(input: { storeId: string; emulatorUrl: string; shop: string; scope?: Scope }): Promise<Difference[]> {
   const { storeId, emulatorUrl, shop, scope = {} } = input;
+  await assertEveryColumnCompared();
   const diffs: Difference[] = [];
   const [orders, customers, products] = await Promise.all([
     shopRecords<OrderRecord>(emulatorUrl, shop, "orders"),
