@@ -44,7 +44,7 @@ describe("the logger keeps secrets out of log lines", () => {
         deep: { a: { b: { c: { d: { e: { token: SECRETS.token } } } } } },
         source: { writeKey: SECRETS.writeKey },
         app: { clientSecret: SECRETS.clientSecret },
-        headers: new Headers({ "set-cookie": SECRETS.cookie }),
+        response: { status: 200, headers: { "set-cookie": `bb_session=${SECRETS.cookie}; Path=/; HttpOnly` } },
       },
       "something failed",
     );
@@ -57,6 +57,7 @@ describe("the logger keeps secrets out of log lines", () => {
       service: "test",
       invitation: { id: "inv-1", email: "mate@example.test", inviteUrl: "[redacted]" },
       sessions: [{ shop: "a.myshopify.com", accessToken: "[redacted]" }],
+      response: { status: 200, headers: { "set-cookie": "[redacted]" } },
       err: { message: expect.stringContaining("refresh failed"), config: { headers: { Authorization: "[redacted]" } } },
     });
     expect(line.err.stack).toContain("logger.test.ts");

@@ -73,6 +73,10 @@ export function fetchedOrdersWindow(sql: Sql, storeId: string, orders: FetchedOr
   return compareWindow(sql, storeId, "jsonb_to_recordset($2::jsonb) AS f(shopify_id bigint, updated_at timestamptz, currency text, total numeric, refunded numeric)", [JSON.stringify(rows)]);
 }
 
+/**
+ * Our counts, counted: the check is the independent word on what we hold, so it does not read the
+ * maintained counts the pages use (store_count_deltas) — a drift there must not hide a drift here.
+ */
 export async function localCounts(sql: Sql, storeId: string): Promise<ShopCounts> {
   const [row] = await sql<{ orders: string; customers: string; products: string }[]>`select
     (select count(*) from shop_orders where store_id = ${storeId}) as orders,
