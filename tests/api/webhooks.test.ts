@@ -86,7 +86,7 @@ describe.skipIf(!servicesReady)("Shopify webhooks: receive, record, apply", () =
     await completeStoreConnect(deps, { userId: owner.id, request: new Request(callbackUrl, { headers: { cookie: cookieHeader(begin), "user-agent": CHROME_UA } }) });
     const subs = emulator.webhooks.list(emulator.state.shop(SHOP)!, API_KEY);
     expect(subs.map((s) => s.topic).sort()).toEqual(
-      ["APP_UNINSTALLED", "BULK_OPERATIONS_FINISH", "CUSTOMERS_CREATE", "CUSTOMERS_DELETE", "CUSTOMERS_UPDATE", "ORDERS_CANCELLED", "ORDERS_CREATE", "ORDERS_UPDATED", "PRODUCTS_CREATE", "PRODUCTS_DELETE", "PRODUCTS_UPDATE", "REFUNDS_CREATE"],
+      ["APP_UNINSTALLED", "BULK_OPERATIONS_FINISH", "CUSTOMERS_CREATE", "CUSTOMERS_DELETE", "CUSTOMERS_UPDATE", "ORDERS_CANCELLED", "ORDERS_CREATE", "ORDERS_DELETE", "ORDERS_UPDATED", "PRODUCTS_CREATE", "PRODUCTS_DELETE", "PRODUCTS_UPDATE", "REFUNDS_CREATE"],
     );
     expect(new Set(subs.map((s) => s.uri))).toEqual(new Set([`${APP_URL}/api/webhooks/shopify`]));
   });
