@@ -25,8 +25,11 @@ const API_SECRET = "webhook-test-secret-0123456789";
 let APP_URL = "";
 const SHOP = "hook-shop.myshopify.com";
 
-/** A delivery as Shopify sends it: raw JSON body, base64 HMAC-SHA256 with the app's secret. */
-function delivery(topic: string, body: unknown, opts: { eventId?: string; secret?: string; tamper?: boolean } = {}) {
+/**
+ * A delivery as Shopify sends it: raw JSON body, base64 HMAC-SHA256 with the app's secret.
+ * `triggeredAt`: the event's time on the shop's clock (the emulator's, for the changes it made).
+ */
+function delivery(topic: string, body: unknown, opts: { eventId?: string; secret?: string; tamper?: boolean; triggeredAt?: number } = {}) {
   const raw = JSON.stringify(body);
   const hmac = createHmac("sha256", opts.secret ?? API_SECRET).update(raw).digest("base64");
   const request = new Request(`${APP_URL}/api/webhooks/shopify`, {
@@ -40,7 +43,7 @@ function delivery(topic: string, body: unknown, opts: { eventId?: string; secret
       "x-shopify-api-version": "2026-10",
       "x-shopify-webhook-id": randomUUID(),
       "x-shopify-event-id": opts.eventId ?? randomUUID(),
-      "x-shopify-triggered-at": new Date().toISOString(),
+      "x-shopify-triggered-at": new Date(opts.triggeredAt ?? Date.now()).toISOString(),
     },
   });
   return { request, rawBody: opts.tamper ? raw.replace("1", "2") : raw };
@@ -127,7 +130,7 @@ describe.skipIf(!servicesReady)("Shopify webhooks: receive, record, apply", () =
     const shop = emulator.state.shop(SHOP)!;
     const apply = async (topic: string, body: unknown) => {
       const eventId = randomUUID();
-      await receive(delivery(topic, body, { eventId }));
+      await receive(delivery(topic, body, { eventId, triggeredAt: shop.store.eventTime() }));
       const [row] = await rows(eventId);
       await applyShopifyWebhook({ db: getDb(), log: getLogger() }, { deliveryId: row!.id });
     };
@@ -196,7 +199,7 @@ describe.skipIf(!servicesReady)("Shopify webhooks: receive, record, apply", () =
     const shop = emulator.state.shop(SHOP)!;
     const run = async (topic: string, body: unknown) => {
       const eventId = randomUUID();
-      await receive(delivery(topic, body, { eventId }));
+      await receive(delivery(topic, body, { eventId, triggeredAt: shop.store.eventTime() }));
       const [row] = await rows(eventId);
       return applyShopifyWebhook({ db: getDb(), log: getLogger() }, { deliveryId: row!.id });
     };
