@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { and, eq } from "drizzle-orm";
+import type postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getDb, getSql } from "~/server/db/client";
 import { shopCustomers, shopLineItems, shopOrders, shopProducts, shopRefunds, shopTombstones, shopVariants, stores, webhookDeliveries } from "~/server/db/schema";
@@ -237,7 +238,7 @@ describe.skipIf(!servicesReady)("deletions that stay deleted (tombstones)", () =
       const rows = new ChunkRows(seq, def.tables);
       fill(rows);
       await sql().begin((tx) => copyChunk(tx, stepId, def, rows));
-      return { promote: (tx: Parameters<Parameters<ReturnType<typeof sql>["begin"]>[0]>[0]) => promoteChunk(tx, { stepId, def, tables: def.tables, brandId, storeId, seq }) };
+      return { promote: (tx: postgres.TransactionSql) => promoteChunk(tx, { stepId, def, tables: def.tables, brandId, storeId, seq }) };
     }
     const customers = (ids: number[], updated: number) => (rows: ChunkRows) => {
       for (const id of ids) rows.add("customers", customerRowFromWebhook(customer(id, updated)));
