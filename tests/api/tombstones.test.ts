@@ -127,6 +127,7 @@ describe.skipIf(!servicesReady)("deletions that stay deleted (tombstones)", () =
     // this does not happen in practice; the rule is the same "newer wins" as for every update).
     await deliver("customers/update", customer(101, 40, { first_name: "Back" }), at(40));
     expect(await customerRow(101)).toMatchObject({ firstName: "Back", updatedAt: at(40) });
+    expect(await tombstone("customers", 101)).toBeUndefined(); // it exists again
     await deliver("customers/update", customer(101, 20, { first_name: "Late" }), at(20));
     expect(await customerRow(101)).toMatchObject({ firstName: "Back" });
     await expectCountsExact();
@@ -138,6 +139,7 @@ describe.skipIf(!servicesReady)("deletions that stay deleted (tombstones)", () =
     // The deletion at 30 arrives after the version of 40: that version stays, as it does when they arrive in order.
     await deliver("customers/delete", { id: 102 }, at(30));
     expect(await customerRow(102)).toMatchObject({ firstName: "Newer", updatedAt: at(40) });
+    expect(await tombstone("customers", 102)).toBeUndefined();
     await expectCountsExact();
   });
 
@@ -248,10 +250,14 @@ describe.skipIf(!servicesReady)("deletions that stay deleted (tombstones)", () =
       // Into rows the store does not have: promotion's plain INSERT.
       const fresh = await stage(ENTITY_DEFS.customers, customers([601, 602, 603], 10));
       await deliver("customers/delete", { id: 602 }, at(30));
+      // Deleted before the version the export read (so that version is Shopify's newer word): promoted, and its tombstone cleared.
+      await deliver("customers/delete", { id: 603 }, at(5));
       await sql().begin((tx) => fresh.promote(tx));
       expect((await customerRow(601))?.updatedAt).toEqual(at(10));
       expect(await customerRow(602)).toBeUndefined();
-      expect(await customerRow(603)).toBeDefined();
+      expect(await tombstone("customers", 602)).toMatchObject({ deletedAt: at(30) });
+      expect(await customerRow(603)).toMatchObject({ updatedAt: at(10) });
+      expect(await tombstone("customers", 603)).toBeUndefined();
 
       // Over a stored row (a webhook was first): the plain INSERT fails and the chunk is upserted.
       await deliver("customers/create", customer(611, 5), at(5));
@@ -269,7 +275,7 @@ describe.skipIf(!servicesReady)("deletions that stay deleted (tombstones)", () =
       await deliver("customers/redact", { shop_domain: shopDomain, customer: { id: 701 }, orders_to_redact: [] }, at(30));
       const refund = { id: 7021, order_id: 702, created_at: T(8), transactions: [{ amount: "1.00", kind: "refund" }] };
       const chunk = await stage(ENTITY_DEFS.orders, (rows) => {
-        for (const body of [order(702, 10, { refunds: [refund] }), order(703, 10, { customer: { id: 701 } }), order(704, 10)]) {
+        for (const body of [order(702, 10, { refunds: [refund] }), order(703, 10, { customer: { id: 701 } }), order(704, 10), order(705, 10)]) {
           const r = orderRowsFromWebhook(body);
           rows.add("orders", r.order);
           for (const l of r.lines) rows.add("lines", l);
@@ -277,6 +283,7 @@ describe.skipIf(!servicesReady)("deletions that stay deleted (tombstones)", () =
         }
       });
       await deliver("orders/delete", { id: 702 }, at(30));
+      await deliver("orders/delete", { id: 705 }, at(5)); // before the version read: that version comes in, lines and all
       await sql().begin((tx) => chunk.promote(tx));
       expect(await orderRow(702)).toBeUndefined();
       expect(await lines(702)).toHaveLength(0);
@@ -284,6 +291,9 @@ describe.skipIf(!servicesReady)("deletions that stay deleted (tombstones)", () =
       expect(await orderRow(703)).toMatchObject({ email: null, phone: null, total: "20.0000" });
       expect(await lines(703)).toHaveLength(1);
       expect(await orderRow(704)).toMatchObject({ email: "buyer@example.com", phone: "+15550100" });
+      expect(await orderRow(705)).toBeDefined();
+      expect(await lines(705)).toHaveLength(1);
+      expect(await tombstone("orders", 705)).toBeUndefined();
       await expectCountsExact();
     });
 

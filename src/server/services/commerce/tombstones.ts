@@ -1,6 +1,6 @@
-import { and, eq, getTableName, gte, or, sql } from "drizzle-orm";
+import { and, eq, getTableName, or, sql } from "drizzle-orm";
 import type { Tx } from "../../db/client";
-import { shopCustomers, shopOrders, shopProducts, shopTombstones } from "../../db/schema";
+import { shopTombstones } from "../../db/schema";
 
 /**
  * Deletions that stay deleted. A deleted record leaves a tombstone `(store, entity, shopify id,
@@ -8,7 +8,9 @@ import { shopCustomers, shopOrders, shopProducts, shopTombstones } from "../../d
  * (`write.ts`), the history sync's promotion (`sync/bulk/staging.ts`) — refuses a version whose
  * `updated_at` is not newer than `deleted_at`: a late or reordered delivery, an export or a page read
  * before the deletion. A version newer than the deletion is written (the usual "newer wins" rule;
- * Shopify never reuses ids, so it would be Shopify's own word that the record exists again).
+ * Shopify never reuses ids, so it would be Shopify's own word that the record exists again) and
+ * clears the tombstone: a `deleted` tombstone exists exactly while the record does not, which is
+ * what lets promotion keep a deleted order's lines and refunds out with a plain anti-join.
  *
  * `customers/redact` leaves `redacted` tombstones: the customer is refused like a deleted one, and an
  * order of that customer (or named by the request) that is not newer than the redaction is written
@@ -23,9 +25,8 @@ export const ORDER_CONTACT_COLUMNS = ["email", "phone"] as const;
 
 const LOCK_KEY: Record<RecordEntity, number> = { orders: 1, customers: 2, products: 3 };
 
-/** Table names, for the set-based SQL of promotion. */
+/** The table's name, for the set-based SQL of promotion. */
 export const TOMBSTONES = getTableName(shopTombstones);
-export const RECORD_TABLES: Record<RecordEntity, string> = { orders: getTableName(shopOrders), customers: getTableName(shopCustomers), products: getTableName(shopProducts) };
 
 /**
  * The transaction-scoped lock that orders deletions against writes of one store's records of one
@@ -67,7 +68,12 @@ export async function writeTombstones(tx: Tx, storeId: string, entity: RecordEnt
 }
 
 /** What the tombstones say about one incoming version of a record. */
-export type Verdict = "write" | "refuse" | "withoutContacts";
+export interface Verdict {
+  /** `refuse`: a tombstone is as new or newer; `withoutContacts`: an order redacted (itself or its customer) no earlier than this version. */
+  action: "write" | "refuse" | "withoutContacts";
+  /** The record's `deleted` tombstone is older than this version: writing it clears the tombstone (clearTombstone). */
+  supersedes: boolean;
+}
 
 /**
  * Whether a version updated at `updatedAt` may be written: refused when the record's own tombstone
@@ -83,15 +89,24 @@ export async function tombstoneVerdict(
   const own = and(eq(t.entity, input.entity), eq(t.shopifyId, input.shopifyId));
   const customer = input.customerShopifyId ? and(eq(t.entity, "customers"), eq(t.shopifyId, input.customerShopifyId), eq(t.reason, "redacted")) : undefined;
   const found = await tx
-    .select({ entity: t.entity, reason: t.reason })
+    .select({ entity: t.entity, reason: t.reason, deletedAt: t.deletedAt })
     .from(t)
-    .where(and(eq(t.storeId, input.storeId), gte(t.deletedAt, new Date(input.updatedAt)), customer ? or(own, customer) : own));
-  if (!found.length) return "write";
-  const refused = found.some((f) => f.entity === input.entity && (input.entity !== "orders" || f.reason === "deleted"));
-  return refused ? "refuse" : "withoutContacts";
+    .where(and(eq(t.storeId, input.storeId), customer ? or(own, customer) : own));
+  const version = new Date(input.updatedAt).getTime();
+  const covering = found.filter((f) => f.deletedAt.getTime() >= version);
+  const supersedes = found.some((f) => f.entity === input.entity && f.reason === "deleted" && f.deletedAt.getTime() < version);
+  if (!covering.length) return { action: "write", supersedes };
+  const refused = covering.some((f) => f.entity === input.entity && (input.entity !== "orders" || f.reason === "deleted"));
+  return { action: refused ? "refuse" : "withoutContacts", supersedes };
 }
 
-/** Whether the order was deleted (a refund for it must not bring back part of it). */
+/** The record was written in a version newer than its deletion: it exists again. */
+export async function clearTombstone(tx: Tx, storeId: string, entity: RecordEntity, shopifyId: number): Promise<void> {
+  const t = shopTombstones;
+  await tx.delete(t).where(and(eq(t.storeId, storeId), eq(t.entity, entity), eq(t.shopifyId, shopifyId), eq(t.reason, "deleted")));
+}
+
+/** Whether the order is deleted (a refund for it must not bring back part of it). */
 export async function orderDeleted(tx: Tx, storeId: string, orderShopifyId: number): Promise<boolean> {
   const t = shopTombstones;
   const [found] = await tx
@@ -100,3 +115,18 @@ export async function orderDeleted(tx: Tx, storeId: string, orderShopifyId: numb
     .where(and(eq(t.storeId, storeId), eq(t.entity, "orders"), eq(t.shopifyId, orderShopifyId), eq(t.reason, "deleted")));
   return Boolean(found);
 }
+
+/** Which tombstones a promotion of `entity` must look at: none at all in a store that never saw a deletion (the usual first sync). */
+export interface PromotionGuards {
+  /** The store has tombstones of the entity. */
+  own: boolean;
+  /** For orders: the store has redacted customers. */
+  redactedCustomers: boolean;
+}
+
+/**
+ * Read under the promotion's shared lock (RECORD_LOCK_SQL), which no deletion or redaction of the
+ * entity can commit through: the answer holds for the whole chunk transaction.
+ */
+export const PROMOTION_GUARDS_SQL = `SELECT EXISTS (SELECT 1 FROM ${TOMBSTONES} WHERE store_id = $1::uuid AND entity = $2) AS own,
+  $2 = 'orders' AND EXISTS (SELECT 1 FROM ${TOMBSTONES} WHERE store_id = $1::uuid AND entity = 'customers' AND reason = 'redacted') AS "redactedCustomers"`;

@@ -1,9 +1,9 @@
-import { and, eq, getTableColumns, inArray, lte, notExists, or, sql } from "drizzle-orm";
+import { and, eq, getTableColumns, inArray, lte, or, sql } from "drizzle-orm";
 import type { PgTable } from "drizzle-orm/pg-core";
 import type { Tx } from "../../db/client";
 import { shopCustomers, shopLineItems, shopOrders, shopProducts, shopRefunds, shopTombstones, shopVariants } from "../../db/schema";
 import type { CustomerRow, OrderRows, ProductRows, RefundRow } from "./rows";
-import { lockRecords, ORDER_CONTACT_COLUMNS, orderDeleted, type RecordEntity, tombstoneVerdict, writeTombstones } from "./tombstones";
+import { clearTombstone, lockRecords, ORDER_CONTACT_COLUMNS, orderDeleted, type RecordEntity, tombstoneVerdict, type Verdict, writeTombstones } from "./tombstones";
 
 /**
  * Writes mapped rows (rows.ts) one record at a time, as webhooks and the paginated sync deliver
@@ -60,15 +60,32 @@ async function upsertNewer(tx: Tx, table: PgTable & { storeId: never; shopifyId:
 /** An order's contact details as customers/redact leaves them. */
 const withoutContacts = Object.fromEntries(ORDER_CONTACT_COLUMNS.map((c) => [c, null])) as Record<(typeof ORDER_CONTACT_COLUMNS)[number], null>;
 
+/**
+ * Writes a record's row unless its tombstone, or the stored row, is as new or newer; an order
+ * redacted no earlier than this version loses its contact details. Returns whether it wrote.
+ */
+async function writeRecord<R extends { shopifyId: number; updatedAt: string }>(
+  tx: Tx,
+  store: Store,
+  entity: RecordEntity,
+  table: PgTable,
+  row: R,
+  customerShopifyId?: number | null,
+): Promise<boolean> {
+  await lockRecords(tx, store.id, entity, "write");
+  const verdict: Verdict = await tombstoneVerdict(tx, { storeId: store.id, entity, shopifyId: row.shopifyId, updatedAt: row.updatedAt, customerShopifyId });
+  if (verdict.action === "refuse") return false;
+  const written = verdict.action === "withoutContacts" ? { ...row, ...withoutContacts } : row;
+  const wrote = await upsertNewer(tx, table as never, values(table, store, written));
+  if (wrote && verdict.supersedes) await clearTombstone(tx, store.id, entity, row.shopifyId);
+  return wrote;
+}
+
 /** Writes an order with its lines and refunds, unless what is stored, or its tombstone, is as new or newer. */
 export async function writeOrder(tx: Tx, store: Store, rows: OrderRows): Promise<boolean> {
-  await lockRecords(tx, store.id, "orders", "write");
-  const { shopifyId: orderId, updatedAt, customerShopifyId } = rows.order;
-  const verdict = await tombstoneVerdict(tx, { storeId: store.id, entity: "orders", shopifyId: orderId, updatedAt, customerShopifyId });
-  if (verdict === "refuse") return false;
-  const order = verdict === "withoutContacts" ? { ...rows.order, ...withoutContacts } : rows.order;
-  const wrote = await upsertNewer(tx, shopOrders as never, values(shopOrders, store, order));
+  const wrote = await writeRecord(tx, store, "orders", shopOrders, rows.order, rows.order.customerShopifyId);
   if (!wrote) return false; // an older version of the order: its lines and refunds are older too
+  const orderId = rows.order.shopifyId;
   await tx.delete(shopLineItems).where(and(eq(shopLineItems.storeId, store.id), eq(shopLineItems.orderShopifyId, orderId)));
   if (rows.lines.length) await tx.insert(shopLineItems).values(rows.lines.map((l) => values(shopLineItems, store, l) as typeof shopLineItems.$inferInsert));
   await tx.delete(shopRefunds).where(and(eq(shopRefunds.storeId, store.id), eq(shopRefunds.orderShopifyId, orderId)));
@@ -94,36 +111,34 @@ export async function writeRefund(tx: Tx, store: Store, refund: RefundRow): Prom
 }
 
 /** Writes a customer, unless what is stored, or its tombstone, is as new or newer. */
-export async function writeCustomer(tx: Tx, store: Store, row: CustomerRow): Promise<boolean> {
-  await lockRecords(tx, store.id, "customers", "write");
-  if ((await tombstoneVerdict(tx, { storeId: store.id, entity: "customers", shopifyId: row.shopifyId, updatedAt: row.updatedAt })) === "refuse") return false;
-  return upsertNewer(tx, shopCustomers as never, values(shopCustomers, store, row));
+export function writeCustomer(tx: Tx, store: Store, row: CustomerRow): Promise<boolean> {
+  return writeRecord(tx, store, "customers", shopCustomers, row);
 }
 
 /** Writes a product with its variants, unless what is stored, or its tombstone, is as new or newer. */
 export async function writeProduct(tx: Tx, store: Store, rows: ProductRows): Promise<boolean> {
-  await lockRecords(tx, store.id, "products", "write");
-  const productId = rows.product.shopifyId;
-  if ((await tombstoneVerdict(tx, { storeId: store.id, entity: "products", shopifyId: productId, updatedAt: rows.product.updatedAt })) === "refuse") return false;
-  const wrote = await upsertNewer(tx, shopProducts as never, values(shopProducts, store, rows.product));
+  const wrote = await writeRecord(tx, store, "products", shopProducts, rows.product);
   if (!wrote) return false;
+  const productId = rows.product.shopifyId;
   await tx.delete(shopVariants).where(and(eq(shopVariants.storeId, store.id), eq(shopVariants.productShopifyId, productId)));
   if (rows.variants.length) await tx.insert(shopVariants).values(rows.variants.map((v) => values(shopVariants, store, v) as typeof shopVariants.$inferInsert));
   return true;
 }
 
 /**
- * Shopify deleted the record at `deletedAt`: its tombstone is written and the stored row removed,
- * with its children — unless the stored version is newer than the deletion (the same rule a write
- * follows, so the outcome does not depend on the order deliveries arrive in).
+ * Shopify deleted the record at `deletedAt`: the stored row goes, with its children, and its
+ * tombstone is written — unless the stored version is newer than the deletion, which it then does
+ * not apply to (the rule a write follows, so the outcome does not depend on the order deliveries
+ * arrive in).
  */
 async function deleteRecord(tx: Tx, store: Store, entity: RecordEntity, shopifyId: number, deletedAt: Date): Promise<void> {
   await lockRecords(tx, store.id, entity, "delete");
-  await writeTombstones(tx, store.id, entity, [shopifyId], deletedAt, "deleted");
   const root = ROOTS[entity];
-  await tx.delete(root.table).where(and(eq(root.table.storeId, store.id), eq(root.table.shopifyId, shopifyId), lte(root.table.updatedAt, deletedAt)));
-  const parentGone = notExists(tx.select({ one: sql`1` }).from(root.table).where(and(eq(root.table.storeId, store.id), eq(root.table.shopifyId, shopifyId))));
-  for (const child of root.children) await tx.delete(child.table).where(and(eq(child.table.storeId, store.id), eq(child.parent, shopifyId), parentGone));
+  const key = and(eq(root.table.storeId, store.id), eq(root.table.shopifyId, shopifyId));
+  const [gone] = await tx.delete(root.table).where(and(key, lte(root.table.updatedAt, deletedAt))).returning({ shopifyId: root.table.shopifyId });
+  if (!gone && (await tx.select({ shopifyId: root.table.shopifyId }).from(root.table).where(key)).length) return;
+  await writeTombstones(tx, store.id, entity, [shopifyId], deletedAt, "deleted");
+  for (const child of root.children) await tx.delete(child.table).where(and(eq(child.table.storeId, store.id), eq(child.parent, shopifyId)));
 }
 
 const ROOTS = {

@@ -1,7 +1,7 @@
 import { finished } from "node:stream/promises";
 import type postgres from "postgres";
 import type { Sql } from "../../../db/client";
-import { ORDER_CONTACT_COLUMNS, RECORD_LOCK_SQL, RECORD_TABLES, recordLockKey, TOMBSTONES } from "../../commerce/tombstones";
+import { ORDER_CONTACT_COLUMNS, PROMOTION_GUARDS_SQL, type PromotionGuards, RECORD_LOCK_SQL, recordLockKey, TOMBSTONES } from "../../commerce/tombstones";
 import type { ChunkRows, EntityDef, TableDef } from "./entities";
 
 /**
@@ -57,36 +57,56 @@ export async function hasChunk(sql: Sql, stepId: string, def: EntityDef, seq: nu
  * The chunk's rows as promotion writes them (after `$1` brand, `$2` store; `$3` is the chunk), less
  * what tombstones keep out (commerce/tombstones.ts): a record deleted no earlier than its staged
  * version — the export was read before the deletion — and the lines and refunds of a deleted order;
- * an order redacted with its customer no earlier than its staged version comes without contact
- * details. Anti-joins on the store's tombstones, set-based like the rest of promotion.
+ * an order redacted (itself or its customer) no earlier than its staged version comes without
+ * contact details. Anti-joins on the store's tombstones, set-based like the rest of promotion, and
+ * only those the store has any tombstones for (`guards`): a store without deletions promotes as if
+ * tombstones did not exist.
  */
-function promotionSource(stepId: string, t: TableDef): { columns: string; from: string } {
+function promotionSource(stepId: string, t: TableDef, guards: PromotionGuards): { columns: string; from: string } {
   const stage = `${stagingTable(stepId, t)} s`;
   const names = t.columns.map(([c]) => c);
   const plain = { columns: names.map((c) => `s.${c}`).join(", "), from: `${stage} WHERE s.chunk = $3` };
   const guard = t.tombstones;
   if (!guard) return plain;
   if ("deletedParent" in guard) {
-    const orphans = `SELECT d.shopify_id FROM ${TOMBSTONES} d WHERE d.store_id = $2::uuid AND d.entity = '${guard.deletedParent}' AND d.reason = 'deleted'
-      AND NOT EXISTS (SELECT 1 FROM ${RECORD_TABLES[guard.deletedParent]} p WHERE p.store_id = $2::uuid AND p.shopify_id = d.shopify_id)`;
-    return { columns: plain.columns, from: `${plain.from} AND s.${guard.column} NOT IN (${orphans})` };
+    if (!guards.own) return plain;
+    // A deleted order has a `deleted` tombstone exactly while it is not stored.
+    const parentDeleted = `SELECT 1 FROM ${TOMBSTONES} d WHERE d.store_id = $2::uuid AND d.entity = '${guard.deletedParent}' AND d.reason = 'deleted' AND d.shopify_id = s.${guard.column}`;
+    return { columns: plain.columns, from: `${plain.from} AND NOT EXISTS (${parentDeleted})` };
   }
   const covers = (alias: string, entity: string, id: string) => `${alias}.store_id = $2::uuid AND ${alias}.entity = '${entity}' AND ${alias}.shopify_id = ${id} AND ${alias}.deleted_at >= s.updated_at`;
   if (guard.record !== "orders") {
+    if (!guards.own) return plain;
     return { columns: plain.columns, from: `${plain.from} AND NOT EXISTS (SELECT 1 FROM ${TOMBSTONES} d WHERE ${covers("d", guard.record, "s.shopify_id")})` };
   }
   // Orders: refused when deleted; without contact details when the order or its customer was redacted.
+  if (!guards.own && !guards.redactedCustomers) return plain;
+  const joins: string[] = [];
+  const redacted: string[] = [];
+  let where = "";
+  if (guards.own) {
+    joins.push(`LEFT JOIN ${TOMBSTONES} o ON ${covers("o", "orders", "s.shopify_id")}`);
+    redacted.push("o.reason IS NOT NULL");
+    where = " AND (o.reason IS NULL OR o.reason = 'redacted')";
+  }
+  if (guards.redactedCustomers) {
+    joins.push(`LEFT JOIN ${TOMBSTONES} c ON ${covers("c", "customers", "s.customer_shopify_id")} AND c.reason = 'redacted'`);
+    redacted.push("c.reason IS NOT NULL");
+  }
   const contacts = new Set<string>(ORDER_CONTACT_COLUMNS);
   return {
-    columns: names.map((c) => (contacts.has(c) ? `CASE WHEN o.reason IS NULL AND c.reason IS NULL THEN s.${c} END` : `s.${c}`)).join(", "),
-    from: `${stage}
-      LEFT JOIN ${TOMBSTONES} o ON ${covers("o", "orders", "s.shopify_id")}
-      LEFT JOIN ${TOMBSTONES} c ON ${covers("c", "customers", "s.customer_shopify_id")} AND c.reason = 'redacted'
-      WHERE s.chunk = $3 AND (o.reason IS NULL OR o.reason = 'redacted')`,
+    columns: names.map((c) => (contacts.has(c) ? `CASE WHEN ${redacted.join(" OR ")} THEN NULL ELSE s.${c} END` : `s.${c}`)).join(", "),
+    from: `${stage} ${joins.join(" ")} WHERE s.chunk = $3${where}`,
   };
 }
 
-function promoteSql(stepId: string, def: EntityDef, t: TableDef): string {
+/** Staged versions newer than their record's deletion: the record exists again, so its tombstone goes (`$1` store, `$2` chunk). */
+function supersededSql(stepId: string, t: TableDef, entity: string): string {
+  return `DELETE FROM ${TOMBSTONES} d USING ${stagingTable(stepId, t)} s
+    WHERE s.chunk = $2 AND d.store_id = $1::uuid AND d.entity = '${entity}' AND d.reason = 'deleted' AND d.shopify_id = s.shopify_id AND d.deleted_at < s.updated_at`;
+}
+
+function promoteSql(stepId: string, def: EntityDef, t: TableDef, guards: PromotionGuards): string {
   const names = t.columns.map(([c]) => c);
   const cols = names.join(", ");
   const insert = `INSERT INTO ${t.target} (brand_id, store_id, ${cols})`;
@@ -96,12 +116,12 @@ function promoteSql(stepId: string, def: EntityDef, t: TableDef): string {
     .join(", ");
   if (t.conflict === "keep") {
     // Line items and refunds never change once created: a row already there is the same row.
-    const source = promotionSource(stepId, t);
+    const source = promotionSource(stepId, t, guards);
     return `${insert} SELECT $1::uuid, $2::uuid, ${source.columns} FROM ${source.from} ON CONFLICT (${t.conflictKey ?? "store_id, shopify_id"}) DO NOTHING`;
   }
   if (t.conflict === "newer") {
     // A chunk holds each root once (see ingest); across chunks and against webhooks the guard decides.
-    const source = promotionSource(stepId, t);
+    const source = promotionSource(stepId, t, guards);
     return `${insert} SELECT $1::uuid, $2::uuid, ${source.columns} FROM ${source.from}
       ON CONFLICT (store_id, shopify_id) DO UPDATE SET ${update} WHERE ${t.target}.updated_at < excluded.updated_at`;
   }
@@ -118,9 +138,9 @@ function promoteSql(stepId: string, def: EntityDef, t: TableDef): string {
 }
 
 /** The chunk's rows as new rows, with no conflict handling: fails on the first row that exists. */
-function insertSql(stepId: string, t: TableDef): string {
+function insertSql(stepId: string, t: TableDef, guards: PromotionGuards): string {
   const cols = t.columns.map(([c]) => c).join(", ");
-  const source = promotionSource(stepId, t);
+  const source = promotionSource(stepId, t, guards);
   return `INSERT INTO ${t.target} (brand_id, store_id, ${cols}) SELECT $1::uuid, $2::uuid, ${source.columns} FROM ${source.from}`;
 }
 
@@ -136,18 +156,27 @@ const UNIQUE_VIOLATION = "23505";
  */
 export async function promoteChunk(tx: postgres.TransactionSql, input: { stepId: string; def: EntityDef; tables: TableDef[]; brandId: string; storeId: string; seq: number }): Promise<void> {
   await tx.unsafe(RECORD_LOCK_SQL.write, [input.storeId, recordLockKey(input.def.entity)]);
+  const guarded = input.tables.some((t) => t.tombstones);
+  const [guards] = guarded ? ((await tx.unsafe(PROMOTION_GUARDS_SQL, [input.storeId, input.def.entity])) as unknown as PromotionGuards[]) : [NO_GUARDS];
   // Staging tables have no statistics: make sure the planner reads the chunk through its index.
   await tx.unsafe("SET LOCAL enable_seqscan = off");
   const params = [input.brandId, input.storeId, input.seq];
   for (const t of input.tables) {
-    if (t.conflict !== "parent") {
-      try {
-        await tx.savepoint((sp) => sp.unsafe(insertSql(input.stepId, t), params));
-        continue;
-      } catch (err) {
-        if ((err as { code?: string }).code !== UNIQUE_VIOLATION) throw err;
-      }
-    }
-    await tx.unsafe(promoteSql(input.stepId, input.def, t), params);
+    await promoteTable(tx, input, t, guards!, params);
+    if (guards!.own && t.tombstones && "record" in t.tombstones) await tx.unsafe(supersededSql(input.stepId, t, t.tombstones.record), [input.storeId, input.seq]);
   }
+}
+
+const NO_GUARDS: PromotionGuards = { own: false, redactedCustomers: false };
+
+async function promoteTable(tx: postgres.TransactionSql, input: { stepId: string; def: EntityDef }, t: TableDef, guards: PromotionGuards, params: unknown[]): Promise<void> {
+  if (t.conflict !== "parent") {
+    try {
+      await tx.savepoint((sp) => sp.unsafe(insertSql(input.stepId, t, guards), params as never[]));
+      return;
+    } catch (err) {
+      if ((err as { code?: string }).code !== UNIQUE_VIOLATION) throw err;
+    }
+  }
+  await tx.unsafe(promoteSql(input.stepId, input.def, t, guards), params as never[]);
 }
