@@ -29,7 +29,7 @@ const SHOP = "hook-shop.myshopify.com";
  * A delivery as Shopify sends it: raw JSON body, base64 HMAC-SHA256 with the app's secret.
  * `triggeredAt`: the event's time on the shop's clock (the emulator's, for the changes it made).
  */
-function delivery(topic: string, body: unknown, opts: { eventId?: string; secret?: string; tamper?: boolean; triggeredAt?: number } = {}) {
+function delivery(topic: string, body: unknown, opts: { eventId?: string; secret?: string; tamper?: boolean; triggeredAt?: number | string } = {}) {
   const raw = JSON.stringify(body);
   const hmac = createHmac("sha256", opts.secret ?? API_SECRET).update(raw).digest("base64");
   const request = new Request(`${APP_URL}/api/webhooks/shopify`, {
@@ -43,7 +43,7 @@ function delivery(topic: string, body: unknown, opts: { eventId?: string; secret
       "x-shopify-api-version": "2026-10",
       "x-shopify-webhook-id": randomUUID(),
       "x-shopify-event-id": opts.eventId ?? randomUUID(),
-      "x-shopify-triggered-at": new Date(opts.triggeredAt ?? Date.now()).toISOString(),
+      "x-shopify-triggered-at": typeof opts.triggeredAt === "string" ? opts.triggeredAt : new Date(opts.triggeredAt ?? Date.now()).toISOString(),
     },
   });
   return { request, rawBody: opts.tamper ? raw.replace("1", "2") : raw };
@@ -118,6 +118,14 @@ describe.skipIf(!servicesReady)("Shopify webhooks: receive, record, apply", () =
     const recorded = await rows(eventId);
     expect(recorded).toHaveLength(1);
     expect(recorded[0]).toMatchObject({ shopDomain: SHOP, topic: "orders/create", payload: { name: "#1002" }, processedAt: null });
+    // X-Shopify-Triggered-At (outside the HMAC) is kept as a time, and one that is no time is dropped, not fatal.
+    const at = "2026-11-30T10:00:00.123Z";
+    const dated = randomUUID();
+    await receive(delivery("orders/create", { id: 5000000000002 }, { eventId: dated, triggeredAt: at }));
+    expect((await rows(dated))[0]!.triggeredAt).toEqual(new Date(at));
+    const undated = randomUUID();
+    expect(await receive(delivery("orders/create", { id: 5000000000003 }, { eventId: undated, triggeredAt: "yesterday-ish" }))).toEqual({ status: 200, body: { received: true } });
+    expect((await rows(undated))[0]!.triggeredAt).toBeNull();
     const job = await infra.queue.getJob("ingestion", `webhook-${recorded[0]!.id}`);
     expect(job).toMatchObject({ name: "shopifyWebhook", data: { deliveryId: recorded[0]!.id } });
 

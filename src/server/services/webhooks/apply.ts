@@ -31,9 +31,18 @@ export async function applyShopifyWebhook(deps: ApplyDeps, input: { deliveryId: 
   }
 }
 
-/** When Shopify triggered the delivery (`X-Shopify-Triggered-At`), or, without that header, when we received it: never earlier than the event. */
-function triggeredAt(delivery: Delivery): Date {
-  return delivery.triggeredAt ?? delivery.receivedAt;
+/** How far a delivery's triggered time may be ahead of our receiving it (clock skew) before it is not believed. */
+const TRIGGERED_AHEAD_MS = 5 * 60_000;
+
+/**
+ * When Shopify triggered the delivery (`X-Shopify-Triggered-At`), or, without that header, when we
+ * received it (never earlier than the event). The header is outside the HMAC: a time well after we
+ * received the delivery is not Shopify's, and would date a deletion or redaction into the future
+ * (refusing versions Shopify sent after it), so the receive time stands in for it.
+ */
+function triggeredAt(delivery: Pick<Delivery, "triggeredAt" | "receivedAt">): Date {
+  const { triggeredAt: at, receivedAt } = delivery;
+  return at && at.getTime() <= receivedAt.getTime() + TRIGGERED_AHEAD_MS ? at : receivedAt;
 }
 
 async function applyDelivery(deps: ApplyDeps, delivery: Delivery): Promise<{ applied: boolean; reason?: string }> {
