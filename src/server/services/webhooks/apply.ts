@@ -31,18 +31,15 @@ export async function applyShopifyWebhook(deps: ApplyDeps, input: { deliveryId: 
   }
 }
 
-/** How far a delivery's triggered time may be ahead of our receiving it (clock skew) before it is not believed. */
-const TRIGGERED_AHEAD_MS = 5 * 60_000;
-
 /**
  * When Shopify triggered the delivery (`X-Shopify-Triggered-At`), or, without that header, when we
- * received it (never earlier than the event). The header is outside the HMAC: a time well after we
- * received the delivery is not Shopify's, and would date a deletion or redaction into the future
- * (refusing versions Shopify sent after it), so the receive time stands in for it.
+ * received it (never earlier than the event): the time of a deletion or redaction, for its tombstone.
+ * The header is outside the HMAC; it is believed as it is, since a wrong time could only make the
+ * deletion of a record Shopify really deleted (the body is signed) more final — Shopify never
+ * sends a version of it again.
  */
 function triggeredAt(delivery: Pick<Delivery, "triggeredAt" | "receivedAt">): Date {
-  const { triggeredAt: at, receivedAt } = delivery;
-  return at && at.getTime() <= receivedAt.getTime() + TRIGGERED_AHEAD_MS ? at : receivedAt;
+  return delivery.triggeredAt ?? delivery.receivedAt;
 }
 
 async function applyDelivery(deps: ApplyDeps, delivery: Delivery): Promise<{ applied: boolean; reason?: string }> {
