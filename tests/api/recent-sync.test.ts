@@ -5,6 +5,7 @@ import { getDb, getSql } from "~/server/db/client";
 import { shopCustomers, shopLineItems, shopOrders, shopProducts, stores } from "~/server/db/schema";
 import type { Infra } from "~/server/infra";
 import { getLogger } from "~/server/logger";
+import { applyDataWebhook } from "~/server/services/commerce/apply";
 import { listStores } from "~/server/services/stores/connect";
 import { runReconcile, runRecentSync } from "~/server/services/sync/incremental-sync";
 import { getShopify } from "~/server/shopify/api";
@@ -116,6 +117,28 @@ describe.skipIf(!servicesReady)("recent sync", () => {
     expect(deltas.map((d) => [d.entity, Number(d.delta)])).toEqual(
       (["customers", "orders", "products"] as const).map((e) => [e, Number(recount![e])]).filter(([, n]) => n !== 0),
     );
+  });
+
+  it("reconciles without bringing back a customer deleted after its page was read", async () => {
+    const shop = emulator.state.shop(SHOP)!;
+    // A customer changed on Shopify (inside reconciliation's window), then deleted. Reconciliation
+    // reads a page with the customer on it just before the deletion, and writes it just after the
+    // customers/delete webhook was applied: here the shop still serves the customer while the
+    // deletion is applied first, with Shopify's time just after the change.
+    const index = Array.from({ length: shop.store.customerSlots }, (_, i) => i).find((i) => {
+      const c = shop.store.customer(i);
+      return c && !shop.store.customerHasOrders(c.id);
+    })!;
+    const changed = emulator.effects.updateCustomer(shop, shop.store.customer(index)!.id, { lastName: "Deleted Soon" });
+    const deletedAt = new Date(changed.updatedAt + 1_000);
+    await applyDataWebhook({ db: getDb() }, { shopDomain: SHOP, topic: "customers/delete", body: { id: changed.id }, triggeredAt: deletedAt });
+    const result = await runReconcile(await syncDeps(infra), { storeId, lookbackHours: 24 });
+    expect(result.customers).toBeGreaterThanOrEqual(1); // the page did carry it
+    expect(await getDb().select().from(shopCustomers).where(and(eq(shopCustomers.storeId, storeId), eq(shopCustomers.shopifyId, changed.id)))).toHaveLength(0);
+
+    // The deletion on Shopify's side: the store equals the shop again.
+    emulator.effects.deleteCustomer(shop, changed.id);
+    await expectRecentEqualsShop("after reconciliation over a deleted customer");
   });
 
   it("shows the synced orders on the overview (exact, gross and net) and pages through them", async () => {

@@ -25,8 +25,11 @@ const API_SECRET = "webhook-test-secret-0123456789";
 let APP_URL = "";
 const SHOP = "hook-shop.myshopify.com";
 
-/** A delivery as Shopify sends it: raw JSON body, base64 HMAC-SHA256 with the app's secret. */
-function delivery(topic: string, body: unknown, opts: { eventId?: string; secret?: string; tamper?: boolean } = {}) {
+/**
+ * A delivery as Shopify sends it: raw JSON body, base64 HMAC-SHA256 with the app's secret.
+ * `triggeredAt`: the event's time on the shop's clock (the emulator's, for the changes it made).
+ */
+function delivery(topic: string, body: unknown, opts: { eventId?: string; secret?: string; tamper?: boolean; triggeredAt?: number | string } = {}) {
   const raw = JSON.stringify(body);
   const hmac = createHmac("sha256", opts.secret ?? API_SECRET).update(raw).digest("base64");
   const request = new Request(`${APP_URL}/api/webhooks/shopify`, {
@@ -40,7 +43,7 @@ function delivery(topic: string, body: unknown, opts: { eventId?: string; secret
       "x-shopify-api-version": "2026-10",
       "x-shopify-webhook-id": randomUUID(),
       "x-shopify-event-id": opts.eventId ?? randomUUID(),
-      "x-shopify-triggered-at": new Date().toISOString(),
+      "x-shopify-triggered-at": typeof opts.triggeredAt === "string" ? opts.triggeredAt : new Date(opts.triggeredAt ?? Date.now()).toISOString(),
     },
   });
   return { request, rawBody: opts.tamper ? raw.replace("1", "2") : raw };
@@ -86,7 +89,7 @@ describe.skipIf(!servicesReady)("Shopify webhooks: receive, record, apply", () =
     await completeStoreConnect(deps, { userId: owner.id, request: new Request(callbackUrl, { headers: { cookie: cookieHeader(begin), "user-agent": CHROME_UA } }) });
     const subs = emulator.webhooks.list(emulator.state.shop(SHOP)!, API_KEY);
     expect(subs.map((s) => s.topic).sort()).toEqual(
-      ["APP_UNINSTALLED", "BULK_OPERATIONS_FINISH", "CUSTOMERS_CREATE", "CUSTOMERS_DELETE", "CUSTOMERS_UPDATE", "ORDERS_CANCELLED", "ORDERS_CREATE", "ORDERS_UPDATED", "PRODUCTS_CREATE", "PRODUCTS_DELETE", "PRODUCTS_UPDATE", "REFUNDS_CREATE"],
+      ["APP_UNINSTALLED", "BULK_OPERATIONS_FINISH", "CUSTOMERS_CREATE", "CUSTOMERS_DELETE", "CUSTOMERS_UPDATE", "ORDERS_CANCELLED", "ORDERS_CREATE", "ORDERS_DELETE", "ORDERS_UPDATED", "PRODUCTS_CREATE", "PRODUCTS_DELETE", "PRODUCTS_UPDATE", "REFUNDS_CREATE"],
     );
     expect(new Set(subs.map((s) => s.uri))).toEqual(new Set([`${APP_URL}/api/webhooks/shopify`]));
   });
@@ -115,6 +118,14 @@ describe.skipIf(!servicesReady)("Shopify webhooks: receive, record, apply", () =
     const recorded = await rows(eventId);
     expect(recorded).toHaveLength(1);
     expect(recorded[0]).toMatchObject({ shopDomain: SHOP, topic: "orders/create", payload: { name: "#1002" }, processedAt: null });
+    // X-Shopify-Triggered-At (outside the HMAC) is kept as a time, and one that is no time is dropped, not fatal.
+    const at = "2026-11-30T10:00:00.123Z";
+    const dated = randomUUID();
+    await receive(delivery("orders/create", { id: 5000000000002 }, { eventId: dated, triggeredAt: at }));
+    expect((await rows(dated))[0]!.triggeredAt).toEqual(new Date(at));
+    const undated = randomUUID();
+    expect(await receive(delivery("orders/create", { id: 5000000000003 }, { eventId: undated, triggeredAt: "yesterday-ish" }))).toEqual({ status: 200, body: { received: true } });
+    expect((await rows(undated))[0]!.triggeredAt).toBeNull();
     const job = await infra.queue.getJob("ingestion", `webhook-${recorded[0]!.id}`);
     expect(job).toMatchObject({ name: "shopifyWebhook", data: { deliveryId: recorded[0]!.id } });
 
@@ -127,7 +138,7 @@ describe.skipIf(!servicesReady)("Shopify webhooks: receive, record, apply", () =
     const shop = emulator.state.shop(SHOP)!;
     const apply = async (topic: string, body: unknown) => {
       const eventId = randomUUID();
-      await receive(delivery(topic, body, { eventId }));
+      await receive(delivery(topic, body, { eventId, triggeredAt: shop.store.eventTime() }));
       const [row] = await rows(eventId);
       await applyShopifyWebhook({ db: getDb(), log: getLogger() }, { deliveryId: row!.id });
     };
@@ -196,7 +207,7 @@ describe.skipIf(!servicesReady)("Shopify webhooks: receive, record, apply", () =
     const shop = emulator.state.shop(SHOP)!;
     const run = async (topic: string, body: unknown) => {
       const eventId = randomUUID();
-      await receive(delivery(topic, body, { eventId }));
+      await receive(delivery(topic, body, { eventId, triggeredAt: shop.store.eventTime() }));
       const [row] = await rows(eventId);
       return applyShopifyWebhook({ db: getDb(), log: getLogger() }, { deliveryId: row!.id });
     };

@@ -93,6 +93,19 @@ describe("ShopStore", () => {
     expect(store.orderById(created.id)!.updatedAt).toBeGreaterThan(END);
   });
 
+  it("dates events no earlier than the changes they report, when a burst of mutations runs ahead of the clock", () => {
+    const clock = END + DAY + 250; // a clock that stands still: every mutation in the same second
+    const store = new ShopStore(spec(), () => clock);
+    expect(store.eventTime()).toBe(clock);
+    const loner = createCustomer(store, { lastName: "Loner" });
+    const changed = [0, 1, 2].map(() => updateOrder(store, store.order(7).id, { note: "again" }).updatedAt);
+    expect(changed[2]).toBeGreaterThan(clock); // stamped strictly in order, so ahead of the clock
+    expect(store.eventTime()).toBe(changed[2]);
+    // A deletion is stamped too: its event comes after every change before it.
+    deleteCustomer(store, loner.id);
+    expect(store.eventTime()).toBeGreaterThan(changed[2]!);
+  });
+
   it("finds orders updated in a window, including ones mutated long after they were created", () => {
     let clock = END + DAY;
     const store = new ShopStore(spec(), () => (clock += 1000));

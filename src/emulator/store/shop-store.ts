@@ -116,6 +116,15 @@ export class ShopStore {
     return this.lastStamp;
   }
 
+  /**
+   * The shop's current time for an event (a webhook's X-Shopify-Triggered-At): its clock, or the last
+   * mutation's stamp when a burst of mutations has run the stamps ahead of the clock — so an event is
+   * never earlier than the change it reports (a deletion never before the update it follows).
+   */
+  eventTime(): number {
+    return Math.max(this.clock(), this.lastStamp);
+  }
+
   // ---- orders -------------------------------------------------------------------------------
 
   get orderTotal(): number {

@@ -84,7 +84,7 @@ export class WebhookService {
       clientId,
       topic,
       uri,
-      triggeredAt: new Date(this.state.clock()).toISOString(),
+      triggeredAt: new Date(shop.store.eventTime()).toISOString(),
       state: "pending",
       attempts: [],
     };

@@ -121,6 +121,30 @@ export const shopRefunds = pgTable(
 );
 
 /**
+ * A record Shopify deleted (`customers/delete`, `products/delete`, `orders/delete`) or asked us to
+ * erase (`customers/redact`: the customer, and the customer's orders' contact details), so it cannot
+ * come back: a delivery that arrives late or out of order, an export or a page read before the
+ * deletion. Every writer of the three tables refuses a version whose `updated_at` is not newer than
+ * `deletedAt` (Shopify's time of the deletion: the delivery's `X-Shopify-Triggered-At`, or when we
+ * received it); for an order redacted with its customer, such a version is written without the
+ * contact details instead. Written in the transaction of the deletion, by `commerce/write.ts`.
+ */
+export const shopTombstones = pgTable(
+  "shop_tombstones",
+  {
+    storeId: uuid()
+      .notNull()
+      .references(() => stores.id, { onDelete: "cascade" }),
+    entity: text({ enum: ["orders", "customers", "products"] }).notNull(),
+    shopifyId: bigint({ mode: "number" }).notNull(),
+    deletedAt: timestamp({ withTimezone: true }).notNull(),
+    /** `deleted`: no version up to `deletedAt` is written; `redacted` (customers/redact): orders are written without contact details, customers not at all. */
+    reason: text({ enum: ["deleted", "redacted"] }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.storeId, t.entity, t.shopifyId] })],
+);
+
+/**
  * How many orders, customers and products each store holds, kept current as rows land: statement
  * triggers on the three tables (migration `store_counts_triggers`) append one signed delta per
  * store and statement — whichever writer it was (promotion, webhooks, reconciliation, redaction) —

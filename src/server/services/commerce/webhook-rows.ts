@@ -90,7 +90,7 @@ export function productRowsFromWebhook(body: unknown, topic = "products/update")
   };
 }
 
-/** customers/delete, products/delete: the id of what was deleted. */
+/** orders/delete, customers/delete, products/delete: the id of what was deleted. */
 export function deletedIdFromWebhook(body: unknown, topic: string): number {
   return parseBody(deletedBody, body, topic).id;
 }

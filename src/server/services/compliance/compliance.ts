@@ -2,7 +2,8 @@ import { and, eq, inArray, or, sql } from "drizzle-orm";
 import type { Db, Tx } from "../../db/client";
 import { MalformedDataError } from "../../errors";
 import { requireBrandChild } from "../brands/access";
-import { dataRequests, shopCustomers, shopifySession, shopLineItems, shopOrders, shopProducts, shopRefunds, shopVariants, stores, webhookDeliveries } from "../../db/schema";
+import { dataRequests, shopCustomers, shopifySession, shopLineItems, shopOrders, stores, webhookDeliveries } from "../../db/schema";
+import { eraseStoreRecords, redactCustomerRecords } from "../commerce/write";
 
 // Shopify's three mandatory compliance webhooks (SPEC C4). Their bodies are Shopify's:
 //   customers/data_request { shop_domain, customer: { id, email, phone }, orders_requested: [ids], data_request: { id } }
@@ -52,17 +53,17 @@ export async function recordDataRequest(deps: { db: Db }, input: { shopDomain: s
   return made;
 }
 
-/** Erases the customer's personal data everywhere we keep it: profile, orders' contact details, raw webhook bodies. */
-export async function redactCustomer(deps: { db: Db }, input: { shopDomain: string; body: CustomerRef }): Promise<void> {
+/**
+ * Erases the customer's personal data everywhere we keep it: profile, orders' contact details, raw
+ * webhook bodies. `redactedAt` is when Shopify asked: a delivery about the customer or their orders
+ * sent before it, arriving later, is kept from bringing the data back (commerce/tombstones.ts).
+ */
+export async function redactCustomer(deps: { db: Db }, input: { shopDomain: string; body: CustomerRef; redactedAt: Date }): Promise<void> {
   const customerId = customerIdOf(input.body);
   const orderIds = input.body.orders_to_redact ?? [];
   await deps.db.transaction(async (tx) => {
-    for (const store of await storesOf(tx, input.shopDomain)) {
-      await tx.delete(shopCustomers).where(and(eq(shopCustomers.storeId, store.id), eq(shopCustomers.shopifyId, customerId)));
-      await tx
-        .update(shopOrders)
-        .set({ email: null, phone: null })
-        .where(and(eq(shopOrders.storeId, store.id), orderIds.length ? or(eq(shopOrders.customerShopifyId, customerId), inArray(shopOrders.shopifyId, orderIds)) : eq(shopOrders.customerShopifyId, customerId)));
+    for (const store of (await storesOf(tx, input.shopDomain)).sort((a, b) => a.id.localeCompare(b.id))) {
+      await redactCustomerRecords(tx, store, { customerId, orderIds, redactedAt: input.redactedAt });
       await tx.delete(dataRequests).where(and(eq(dataRequests.storeId, store.id), eq(dataRequests.customerShopifyId, String(customerId))));
     }
     // Raw bodies that carried the customer (their own topics, or as an order's customer).
@@ -81,9 +82,8 @@ export async function redactShop(deps: { db: Db }, input: { shopDomain: string }
   await deps.db.transaction(async (tx) => {
     const ids = (await storesOf(tx, input.shopDomain)).map((s) => s.id);
     if (ids.length) {
-      for (const table of [shopLineItems, shopRefunds, shopOrders, shopVariants, shopProducts, shopCustomers, dataRequests]) {
-        await tx.delete(table).where(inArray(table.storeId, ids));
-      }
+      await eraseStoreRecords(tx, ids);
+      await tx.delete(dataRequests).where(inArray(dataRequests.storeId, ids));
       await tx.update(stores).set({ status: "uninstalled", sessionId: null, statusChangedAt: new Date() }).where(inArray(stores.id, ids));
     }
     await tx.delete(shopifySession).where(eq(shopifySession.shop, input.shopDomain));

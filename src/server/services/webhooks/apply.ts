@@ -31,6 +31,17 @@ export async function applyShopifyWebhook(deps: ApplyDeps, input: { deliveryId: 
   }
 }
 
+/**
+ * When Shopify triggered the delivery (`X-Shopify-Triggered-At`), or, without that header, when we
+ * received it (never earlier than the event): the time of a deletion or redaction, for its tombstone.
+ * The header is outside the HMAC; it is believed as it is, since a wrong time could only make the
+ * deletion of a record Shopify really deleted (the body is signed) more final — Shopify never
+ * sends a version of it again.
+ */
+function triggeredAt(delivery: Pick<Delivery, "triggeredAt" | "receivedAt">): Date {
+  return delivery.triggeredAt ?? delivery.receivedAt;
+}
+
 async function applyDelivery(deps: ApplyDeps, delivery: Delivery): Promise<{ applied: boolean; reason?: string }> {
   if (delivery.topic === "app/uninstalled") {
     const affected = await deps.db.select({ id: stores.id }).from(stores).where(and(eq(stores.shopDomain, delivery.shopDomain), eq(stores.status, "connected")));
@@ -60,7 +71,7 @@ async function applyDelivery(deps: ApplyDeps, delivery: Delivery): Promise<{ app
 
   const compliance: Record<string, () => Promise<unknown>> = {
     "customers/data_request": () => recordDataRequest(deps, { shopDomain: delivery.shopDomain, body: delivery.payload as never }),
-    "customers/redact": () => redactCustomer(deps, { shopDomain: delivery.shopDomain, body: delivery.payload as never }),
+    "customers/redact": () => redactCustomer(deps, { shopDomain: delivery.shopDomain, body: delivery.payload as never, redactedAt: triggeredAt(delivery) }),
     "shop/redact": () => redactShop(deps, { shopDomain: delivery.shopDomain }),
   };
   if (Object.hasOwn(compliance, delivery.topic)) {
@@ -72,7 +83,7 @@ async function applyDelivery(deps: ApplyDeps, delivery: Delivery): Promise<{ app
   }
 
   if (isDataTopic(delivery.topic)) {
-    await applyDataWebhook(deps, { shopDomain: delivery.shopDomain, topic: delivery.topic, body: delivery.payload });
+    await applyDataWebhook(deps, { shopDomain: delivery.shopDomain, topic: delivery.topic, body: delivery.payload, triggeredAt: triggeredAt(delivery) });
     await markDeliveryProcessed(deps, { deliveryId: delivery.id });
     return { applied: true };
   }

@@ -101,7 +101,8 @@ export async function receiveShopifyWebhook(
     return { status: 200, body: { ignored: true } };
   }
   const eventId = headers.get("x-shopify-event-id") ?? check.webhookId;
-  const triggeredAt = headers.get("x-shopify-triggered-at");
+  // Dates a deletion (tombstones): a header that is no time is dropped (the receive time stands in), never a reason to refuse the delivery.
+  const triggered = new Date(headers.get("x-shopify-triggered-at") ?? Number.NaN);
   const topic = headers.get("x-shopify-topic") ?? String(check.topic);
   const [row] = await deps.db
     .insert(webhookDeliveries)
@@ -111,7 +112,7 @@ export async function receiveShopifyWebhook(
       webhookId: check.webhookId,
       eventId,
       apiVersion: check.apiVersion,
-      triggeredAt: triggeredAt ? new Date(triggeredAt) : null,
+      triggeredAt: Number.isNaN(triggered.getTime()) ? null : triggered,
       payload: toStorableJson(payload),
     })
     .onConflictDoNothing()

@@ -3,6 +3,7 @@ import { CasingCache } from "drizzle-orm/casing";
 import { getTableConfig, type PgTable } from "drizzle-orm/pg-core";
 import { type SyncEntity, shopCustomers, shopLineItems, shopOrders, shopProducts, shopRefunds, shopVariants } from "../../../db/schema";
 import { MalformedDataError } from "../../../errors";
+import type { RecordEntity } from "../../commerce/tombstones";
 import { customerRowFromNode, lineItemRowFromNode, orderRowsFromNode, productRowsFromNode, variantRowFromNode } from "../node-rows";
 import { CUSTOMER_FIELDS, type CustomerNode, LINE_FIELDS, type LineNode, numericId, ORDER_FIELDS, type OrderNode, PRODUCT_FIELDS, type ProductNode, VARIANT_FIELDS, type VariantNode } from "../queries";
 
@@ -31,6 +32,8 @@ export interface TableDef {
   conflictKey?: string;
   /** For `parent`: the parent's table def key and our column naming the parent. */
   parent?: { key: string; column: string };
+  /** Which tombstones keep staged rows out (commerce/tombstones.ts); see `promotionSource` in staging.ts. */
+  tombstones?: { record: RecordEntity } | { deletedParent: RecordEntity; column: string };
 }
 
 /** Columns that are ours rather than Shopify's: filled in at promotion (brand, store) or by default (id). */
@@ -39,7 +42,7 @@ const OUR_KEYS = new Set(["id", "brandId", "storeId"]);
 const casing = new CasingCache("snake_case");
 
 /** A staging table mirroring `table`: the columns and key come from the Drizzle schema, never a list kept by hand. */
-function tableDef(key: string, table: PgTable, conflict: TableDef["conflict"], parent?: TableDef["parent"]): TableDef {
+function tableDef(key: string, table: PgTable, conflict: TableDef["conflict"], more: Pick<TableDef, "parent" | "tombstones"> = {}): TableDef {
   const cols = Object.entries(getTableColumns(table)).filter(([k]) => !OUR_KEYS.has(k));
   const primaryKey = getTableConfig(table).primaryKeys[0];
   return {
@@ -49,7 +52,7 @@ function tableDef(key: string, table: PgTable, conflict: TableDef["conflict"], p
     fields: cols.map(([k]) => k),
     conflict,
     conflictKey: primaryKey ? primaryKey.columns.map((c) => casing.getColumnCasing(c)).join(", ") : undefined,
-    parent,
+    ...more,
   };
 }
 
@@ -143,7 +146,11 @@ function onLine(line: number, err: unknown): unknown {
 const ORDERS: EntityDef = {
   entity: "orders",
   bulkQuery: `{ orders { edges { node { ${ORDER_FIELDS} lineItems { edges { node { ${LINE_FIELDS} } } } } } } }`,
-  tables: [tableDef("orders", shopOrders, "newer"), tableDef("lines", shopLineItems, "keep"), tableDef("refunds", shopRefunds, "keep")],
+  tables: [
+    tableDef("orders", shopOrders, "newer", { tombstones: { record: "orders" } }),
+    tableDef("lines", shopLineItems, "keep", { tombstones: { deletedParent: "orders", column: "order_shopify_id" } }),
+    tableDef("refunds", shopRefunds, "keep", { tombstones: { deletedParent: "orders", column: "order_shopify_id" } }),
+  ],
   deferred: [],
   stage(obj, rows, line) {
     try {
@@ -167,7 +174,7 @@ const ORDERS: EntityDef = {
 const CUSTOMERS: EntityDef = {
   entity: "customers",
   bulkQuery: `{ customers { edges { node { ${CUSTOMER_FIELDS} } } } }`,
-  tables: [tableDef("customers", shopCustomers, "newer")],
+  tables: [tableDef("customers", shopCustomers, "newer", { tombstones: { record: "customers" } })],
   deferred: [],
   stage(obj, rows, line) {
     try {
@@ -183,7 +190,11 @@ const CUSTOMERS: EntityDef = {
 const PRODUCTS: EntityDef = {
   entity: "products",
   bulkQuery: `{ products { edges { node { ${PRODUCT_FIELDS} variants { edges { node { ${VARIANT_FIELDS} } } } } } } }`,
-  tables: [tableDef("products", shopProducts, "newer"), tableDef("variants", shopVariants, "parent", { key: "products", column: "product_shopify_id" })],
+  // Variants need no tombstone of their own: they are written only under the stored product this sync read.
+  tables: [
+    tableDef("products", shopProducts, "newer", { tombstones: { record: "products" } }),
+    tableDef("variants", shopVariants, "parent", { parent: { key: "products", column: "product_shopify_id" } }),
+  ],
   // A variant may arrive before its product: variants are promoted once every product is.
   deferred: ["variants"],
   stage(obj, rows, line) {

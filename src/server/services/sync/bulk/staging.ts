@@ -1,6 +1,7 @@
 import { finished } from "node:stream/promises";
 import type postgres from "postgres";
 import type { Sql } from "../../../db/client";
+import { ORDER_CONTACT_COLUMNS, PROMOTION_GUARDS_SQL, type PromotionGuards, RECORD_LOCK_SQL, recordLockKey, TOMBSTONES } from "../../commerce/tombstones";
 import type { ChunkRows, EntityDef, TableDef } from "./entities";
 
 /**
@@ -52,10 +53,62 @@ export async function hasChunk(sql: Sql, stepId: string, def: EntityDef, seq: nu
   return Boolean(row?.present);
 }
 
-function promoteSql(stepId: string, def: EntityDef, t: TableDef): string {
+/**
+ * The chunk's rows as promotion writes them (after `$1` brand, `$2` store; `$3` is the chunk), less
+ * what tombstones keep out (commerce/tombstones.ts): a record deleted no earlier than its staged
+ * version — the export was read before the deletion — and the lines and refunds of a deleted order;
+ * an order redacted (itself or its customer) no earlier than its staged version comes without
+ * contact details. Anti-joins on the store's tombstones, set-based like the rest of promotion, and
+ * only those the store has any tombstones for (`guards`): a store without deletions promotes as if
+ * tombstones did not exist.
+ */
+function promotionSource(stepId: string, t: TableDef, guards: PromotionGuards): { columns: string; from: string } {
+  const stage = `${stagingTable(stepId, t)} s`;
+  const names = t.columns.map(([c]) => c);
+  const plain = { columns: names.map((c) => `s.${c}`).join(", "), from: `${stage} WHERE s.chunk = $3` };
+  const guard = t.tombstones;
+  if (!guard) return plain;
+  if ("deletedParent" in guard) {
+    if (!guards.own) return plain;
+    // A deleted order has a `deleted` tombstone exactly while it is not stored.
+    const parentDeleted = `SELECT 1 FROM ${TOMBSTONES} d WHERE d.store_id = $2::uuid AND d.entity = '${guard.deletedParent}' AND d.reason = 'deleted' AND d.shopify_id = s.${guard.column}`;
+    return { columns: plain.columns, from: `${plain.from} AND NOT EXISTS (${parentDeleted})` };
+  }
+  const covers = (alias: string, entity: string, id: string) => `${alias}.store_id = $2::uuid AND ${alias}.entity = '${entity}' AND ${alias}.shopify_id = ${id} AND ${alias}.deleted_at >= s.updated_at`;
+  if (guard.record !== "orders") {
+    if (!guards.own) return plain;
+    return { columns: plain.columns, from: `${plain.from} AND NOT EXISTS (SELECT 1 FROM ${TOMBSTONES} d WHERE ${covers("d", guard.record, "s.shopify_id")})` };
+  }
+  // Orders: refused when deleted; without contact details when the order or its customer was redacted.
+  if (!guards.own && !guards.redactedCustomers) return plain;
+  const joins: string[] = [];
+  const redacted: string[] = [];
+  let where = "";
+  if (guards.own) {
+    joins.push(`LEFT JOIN ${TOMBSTONES} o ON ${covers("o", "orders", "s.shopify_id")}`);
+    redacted.push("o.reason IS NOT NULL");
+    where = " AND (o.reason IS NULL OR o.reason = 'redacted')";
+  }
+  if (guards.redactedCustomers) {
+    joins.push(`LEFT JOIN ${TOMBSTONES} c ON ${covers("c", "customers", "s.customer_shopify_id")} AND c.reason = 'redacted'`);
+    redacted.push("c.reason IS NOT NULL");
+  }
+  const contacts = new Set<string>(ORDER_CONTACT_COLUMNS);
+  return {
+    columns: names.map((c) => (contacts.has(c) ? `CASE WHEN ${redacted.join(" OR ")} THEN NULL ELSE s.${c} END` : `s.${c}`)).join(", "),
+    from: `${stage} ${joins.join(" ")} WHERE s.chunk = $3${where}`,
+  };
+}
+
+/** Staged versions newer than their record's deletion: the record exists again, so its tombstone goes (`$1` store, `$2` chunk). */
+function supersededSql(stepId: string, t: TableDef, entity: string): string {
+  return `DELETE FROM ${TOMBSTONES} d USING ${stagingTable(stepId, t)} s
+    WHERE s.chunk = $2 AND d.store_id = $1::uuid AND d.entity = '${entity}' AND d.reason = 'deleted' AND d.shopify_id = s.shopify_id AND d.deleted_at < s.updated_at`;
+}
+
+function promoteSql(stepId: string, def: EntityDef, t: TableDef, guards: PromotionGuards): string {
   const names = t.columns.map(([c]) => c);
   const cols = names.join(", ");
-  const stage = stagingTable(stepId, t);
   const insert = `INSERT INTO ${t.target} (brand_id, store_id, ${cols})`;
   const update = names
     .filter((c) => c !== "shopify_id")
@@ -63,14 +116,17 @@ function promoteSql(stepId: string, def: EntityDef, t: TableDef): string {
     .join(", ");
   if (t.conflict === "keep") {
     // Line items and refunds never change once created: a row already there is the same row.
-    return `${insert} SELECT $1::uuid, $2::uuid, ${cols} FROM ${stage} WHERE chunk = $3 ON CONFLICT (${t.conflictKey ?? "store_id, shopify_id"}) DO NOTHING`;
+    const source = promotionSource(stepId, t, guards);
+    return `${insert} SELECT $1::uuid, $2::uuid, ${source.columns} FROM ${source.from} ON CONFLICT (${t.conflictKey ?? "store_id, shopify_id"}) DO NOTHING`;
   }
   if (t.conflict === "newer") {
     // A chunk holds each root once (see ingest); across chunks and against webhooks the guard decides.
-    return `${insert} SELECT $1::uuid, $2::uuid, ${cols} FROM ${stage} WHERE chunk = $3
+    const source = promotionSource(stepId, t, guards);
+    return `${insert} SELECT $1::uuid, $2::uuid, ${source.columns} FROM ${source.from}
       ON CONFLICT (store_id, shopify_id) DO UPDATE SET ${update} WHERE ${t.target}.updated_at < excluded.updated_at`;
   }
   // `parent`: written when the stored parent is the version this sync read (a newer one brought its own children).
+  const stage = stagingTable(stepId, t);
   const parent = def.tables.find((p) => p.key === t.parent!.key)!;
   const stagedParents = `(SELECT DISTINCT ON (shopify_id) shopify_id, updated_at FROM ${stagingTable(stepId, parent)} ORDER BY shopify_id, updated_at DESC)`;
   const childCols = names.map((c) => `c.${c}`).join(", ");
@@ -82,9 +138,10 @@ function promoteSql(stepId: string, def: EntityDef, t: TableDef): string {
 }
 
 /** The chunk's rows as new rows, with no conflict handling: fails on the first row that exists. */
-function insertSql(stepId: string, t: TableDef): string {
+function insertSql(stepId: string, t: TableDef, guards: PromotionGuards): string {
   const cols = t.columns.map(([c]) => c).join(", ");
-  return `INSERT INTO ${t.target} (brand_id, store_id, ${cols}) SELECT $1::uuid, $2::uuid, ${cols} FROM ${stagingTable(stepId, t)} WHERE chunk = $3`;
+  const source = promotionSource(stepId, t, guards);
+  return `INSERT INTO ${t.target} (brand_id, store_id, ${cols}) SELECT $1::uuid, $2::uuid, ${source.columns} FROM ${source.from}`;
 }
 
 const UNIQUE_VIOLATION = "23505";
@@ -94,21 +151,32 @@ const UNIQUE_VIOLATION = "23505";
  * first sync is rows the store does not have yet, so a plain INSERT is tried first (in a
  * savepoint): it skips ON CONFLICT's speculative insertion, about a third of the cost. The first
  * row that exists (a webhook or the recent sync was there first, or this is a re-sync) undoes it,
- * and the chunk is upserted with the updated_at guard instead.
+ * and the chunk is upserted with the updated_at guard instead. Deletions of the entity wait for the
+ * chunk's transaction, and a chunk promoted after one sees its tombstone (RECORD_LOCK_SQL).
  */
 export async function promoteChunk(tx: postgres.TransactionSql, input: { stepId: string; def: EntityDef; tables: TableDef[]; brandId: string; storeId: string; seq: number }): Promise<void> {
+  await tx.unsafe(RECORD_LOCK_SQL.write, [input.storeId, recordLockKey(input.def.entity)]);
+  const guarded = input.tables.some((t) => t.tombstones);
+  const [guards] = guarded ? ((await tx.unsafe(PROMOTION_GUARDS_SQL, [input.storeId, input.def.entity])) as unknown as PromotionGuards[]) : [NO_GUARDS];
   // Staging tables have no statistics: make sure the planner reads the chunk through its index.
   await tx.unsafe("SET LOCAL enable_seqscan = off");
   const params = [input.brandId, input.storeId, input.seq];
   for (const t of input.tables) {
-    if (t.conflict !== "parent") {
-      try {
-        await tx.savepoint((sp) => sp.unsafe(insertSql(input.stepId, t), params));
-        continue;
-      } catch (err) {
-        if ((err as { code?: string }).code !== UNIQUE_VIOLATION) throw err;
-      }
-    }
-    await tx.unsafe(promoteSql(input.stepId, input.def, t), params);
+    await promoteTable(tx, input, t, guards!, params);
+    if (guards!.own && t.tombstones && "record" in t.tombstones) await tx.unsafe(supersededSql(input.stepId, t, t.tombstones.record), [input.storeId, input.seq]);
   }
+}
+
+const NO_GUARDS: PromotionGuards = { own: false, redactedCustomers: false };
+
+async function promoteTable(tx: postgres.TransactionSql, input: { stepId: string; def: EntityDef }, t: TableDef, guards: PromotionGuards, params: unknown[]): Promise<void> {
+  if (t.conflict !== "parent") {
+    try {
+      await tx.savepoint((sp) => sp.unsafe(insertSql(input.stepId, t, guards), params as never[]));
+      return;
+    } catch (err) {
+      if ((err as { code?: string }).code !== UNIQUE_VIOLATION) throw err;
+    }
+  }
+  await tx.unsafe(promoteSql(input.stepId, input.def, t, guards), params as never[]);
 }
