@@ -69,7 +69,10 @@ test("forgot password: the reset email is in the outbox, its link sets a new pas
   await expect(user).toHaveURL(/\/brands$/);
   await user.getByRole("button", { name: "Sign out" }).click();
 
+  await expect(user).toHaveURL(/\/sign-in$/);
   await user.getByRole("link", { name: "Forgot password?" }).click();
+  // The sign-in page has an Email field too: fill only once the forgot-password page is there.
+  await expect(user.getByRole("heading", { name: "Forgot your password?" })).toBeVisible();
   await user.getByLabel("Email").fill(email);
   await user.getByRole("button", { name: "Send reset link" }).click();
   await expect(user.getByText(`If an account uses ${email}, we have emailed it a link`)).toBeVisible();

@@ -13,6 +13,7 @@ import { requireBrandChild, requireBrandRole } from "../brands/access";
 import { isHttpsRequest, withSecureAttribute } from "../../trusted-proxy";
 import { startHistorySync, stopHistorySync } from "../sync/history";
 import { storeCounts } from "./counts";
+import { mayBecome } from "./status-rules";
 
 /** Carries who started a connection, for which brand and shop, from the install redirect to the callback. */
 export const CONNECT_COOKIE = "bb_shopify_connect";
@@ -185,7 +186,7 @@ export const reconcileScheduleId = (storeId: string) => `reconcile-${storeId}`;
 /** Marks the store disconnected and stops its reconciliation; its tokens are deleted unless another brand still uses that shop. */
 export async function disconnectStore(deps: { db: Db; storage: SessionStorage; jobs?: JobProducer }, input: { brandId: string; storeId: string }): Promise<void> {
   const store = await requireBrandChild(deps, { brandId: input.brandId, kind: "store", id: input.storeId });
-  await deps.db.update(stores).set({ status: "disconnected", statusChangedAt: new Date() }).where(eq(stores.id, store.id));
+  await deps.db.update(stores).set({ status: "disconnected", statusChangedAt: new Date() }).where(and(eq(stores.id, store.id), mayBecome("disconnected")));
   await stopHistorySync(deps, { storeId: store.id, reason: "The store was disconnected" });
   await deps.jobs?.unschedule("sync", reconcileScheduleId(store.id));
   if (!store.sessionId) return;

@@ -1,11 +1,12 @@
 import type { Session } from "@shopify/shopify-api";
 import type { SessionStorage } from "@shopify/shopify-app-session-storage";
-import { eq } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import type { Db } from "../../db/client";
 import { getInfra } from "../../infra";
 import type { LockPort } from "../../infra/lock/port";
 import { stores } from "../../db/schema";
 import { AppError } from "../../errors";
+import { mayBecome } from "./status-rules";
 import type { Shopify } from "../../shopify/api";
 
 /** Refresh this long before an expiring token runs out. */
@@ -17,7 +18,8 @@ const REFRESH_MARGIN_MS = 5 * 60 * 1000;
  */
 /** Shopify no longer accepts the store's access: it shows as "needs re-authorization" (banner, reconnect) and the caller stops. */
 export async function markNeedsReauth(deps: { db: Db }, input: { store: { id: string; shopDomain: string }; why: string }): Promise<never> {
-  await deps.db.update(stores).set({ status: "needs_reauth", statusChangedAt: new Date() }).where(eq(stores.id, input.store.id));
+  // An uninstalled or disconnected store keeps its state (mayBecome): the 401 is explained by it.
+  await deps.db.update(stores).set({ status: "needs_reauth", statusChangedAt: new Date() }).where(and(eq(stores.id, input.store.id), mayBecome("needs_reauth")));
   throw new AppError("CONFLICT", `${input.store.shopDomain} needs to be re-authorized: ${input.why}`);
 }
 

@@ -7,6 +7,7 @@ import type { JobProducer } from "../../jobs/queue";
 import { applyDataWebhook, isDataTopic } from "../commerce/apply";
 import { recordDataRequest, redactCustomer, redactShop } from "../compliance/compliance";
 import { reconcileScheduleId } from "../stores/connect";
+import { mayBecome } from "../stores/status-rules";
 import { onBulkOperationFinished, stopHistorySync } from "../sync/history";
 import { markDeliveryProcessed } from "./receive";
 
@@ -44,14 +45,15 @@ function triggeredAt(delivery: Pick<Delivery, "triggeredAt" | "receivedAt">): Da
 
 async function applyDelivery(deps: ApplyDeps, delivery: Delivery): Promise<{ applied: boolean; reason?: string }> {
   if (delivery.topic === "app/uninstalled") {
-    const affected = await deps.db.select({ id: stores.id }).from(stores).where(and(eq(stores.shopDomain, delivery.shopDomain), eq(stores.status, "connected")));
-    await deps.db.transaction(async (tx) => {
-      await tx
+    const affected = await deps.db.transaction(async (tx) => {
+      const moved = await tx
         .update(stores)
         .set({ status: "uninstalled", statusChangedAt: new Date() })
-        .where(and(eq(stores.shopDomain, delivery.shopDomain), eq(stores.status, "connected")));
+        .where(and(eq(stores.shopDomain, delivery.shopDomain), mayBecome("uninstalled")))
+        .returning({ id: stores.id });
       // Shopify has revoked the tokens: keeping them would only be a liability.
       await tx.delete(shopifySession).where(eq(shopifySession.shop, delivery.shopDomain));
+      return moved;
     });
     for (const s of affected) {
       await deps.jobs?.unschedule("sync", reconcileScheduleId(s.id));
