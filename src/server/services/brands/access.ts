@@ -2,7 +2,7 @@ import { and, eq } from "drizzle-orm";
 import type { AnyPgColumn, PgTable } from "drizzle-orm/pg-core";
 import { type BrandRole, roleAtLeast } from "~/lib/roles";
 import type { Db, Tx } from "../../db/client";
-import { dataRequests, invitations, stores, syncSteps } from "../../db/schema";
+import { dataRequests, invitations, stores, syncRuns, syncSteps } from "../../db/schema";
 import { AppError } from "../../errors";
 import type { JobRecord, QueuePort } from "../../infra/queue/port";
 import { type BrandSummary, findMembership } from "./brands";
@@ -35,6 +35,7 @@ type BrandOwned = PgTable & { id: AnyPgColumn; brandId: AnyPgColumn };
 /** Child kinds stored in Postgres with their own `id` and `brand_id`. */
 const TABLES = {
   store: { table: stores, label: "store" },
+  syncRun: { table: syncRuns, label: "sync run" },
   syncStep: { table: syncSteps, label: "sync step" },
   invitation: { table: invitations, label: "invitation" },
   dataRequest: { table: dataRequests, label: "data request" },

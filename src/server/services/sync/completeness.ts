@@ -5,14 +5,19 @@ import type { PubSubPort } from "../../infra/pubsub/port";
 import type { Logger } from "../../logger";
 import type { Shopify } from "../../shopify/api";
 import { type ShopCounts, shopCounts } from "./bulk/operation";
+import { PRIORITY } from "../../shopify/budget";
 import { storeClient } from "./graphql";
+import { orderRowsFromNode } from "./node-rows";
+import { ORDER_FIELDS, type OrderNode } from "./queries";
 import { announceSync } from "./progress";
 
 /**
  * The completeness check: our counts against the shop's own (`ordersCount` etc.), and the money of
- * a window of orders (those a sync just read) against ours for the same orders. An order changed in
- * the shop after it was read is left out of both sides (and counted), so a webhook arriving mid-check
- * is not a false alarm.
+ * a window of orders (those a sync just read, or those an operator's check reads) against ours for
+ * the same orders, per currency; an order we hold in an older version than the shop's is stale and
+ * fails the check too. An order changed in the shop after it was read is left out of both sides
+ * (and counted), so a webhook arriving mid-check is not a false alarm. The check records what its
+ * window covered, in words, and the page says exactly that.
  */
 
 export interface MoneyWindow {
@@ -23,7 +28,7 @@ export interface MoneyWindow {
 /** `source` is a relation with shopify_id, updated_at, currency, total and refunded: what the shop sent. */
 async function compareWindow(sql: Sql, storeId: string, source: string, params: unknown[]): Promise<MoneyWindow> {
   const rows = await sql.unsafe<
-    { currency: string; shopOrders: string; shopTotal: string | null; shopRefunded: string | null; localOrders: string; localTotal: string | null; localRefunded: string | null; changed: string }[]
+    { currency: string; shopOrders: string; shopTotal: string | null; shopRefunded: string | null; localOrders: string; localTotal: string | null; localRefunded: string | null; stale: string; changed: string }[]
   >(
     `WITH s AS (SELECT DISTINCT ON (shopify_id) shopify_id, updated_at, currency, total, refunded FROM ${source} ORDER BY shopify_id, updated_at DESC)
      SELECT s.currency,
@@ -33,6 +38,7 @@ async function compareWindow(sql: Sql, storeId: string, source: string, params: 
        count(o.shopify_id) FILTER (WHERE o.updated_at <= s.updated_at) AS "localOrders",
        sum(o.total) FILTER (WHERE o.updated_at <= s.updated_at) AS "localTotal",
        sum(o.refunded) FILTER (WHERE o.updated_at <= s.updated_at) AS "localRefunded",
+       count(*) FILTER (WHERE o.updated_at < s.updated_at) AS stale,
        count(*) FILTER (WHERE o.updated_at > s.updated_at) AS changed
      FROM s LEFT JOIN shop_orders o ON o.store_id = $1::uuid AND o.shopify_id = s.shopify_id
      GROUP BY s.currency ORDER BY s.currency`,
@@ -49,6 +55,7 @@ async function compareWindow(sql: Sql, storeId: string, source: string, params: 
       currency: r.currency,
       shop: { orders: Number(r.shopOrders), total: fixed(r.shopTotal), refunded: fixed(r.shopRefunded) },
       local: { orders: Number(r.localOrders), total: fixed(r.localTotal), refunded: fixed(r.localRefunded) },
+      stale: Number(r.stale),
     })),
     changedSince: rows.reduce((n, r) => n + Number(r.changed), 0),
   };
@@ -88,7 +95,7 @@ export async function localCounts(sql: Sql, storeId: string): Promise<ShopCounts
 export function assess(shop: ShopCounts, local: ShopCounts, window: MoneyWindow): { ok: boolean; counts: EntityCheck[] } {
   const counts: EntityCheck[] = (["orders", "customers", "products"] as const).map((entity) => ({ entity, shop: shop[entity], local: local[entity] }));
   const countsOk = counts.every((c) => c.shop === c.local);
-  const moneyOk = window.money.every((m) => m.shop.orders === m.local.orders && m.shop.total === m.local.total && m.shop.refunded === m.local.refunded);
+  const moneyOk = window.money.every((m) => m.shop.orders === m.local.orders && m.shop.total === m.local.total && m.shop.refunded === m.local.refunded && !m.stale);
   return { ok: countsOk && moneyOk, counts };
 }
 
@@ -106,6 +113,55 @@ export async function recordCheck(
 
 export type CheckTrigger = "history" | "reconcile" | "manual";
 
+const MANUAL_ORDERS = `query CheckOrders($cursor: String, $q: String!) {
+  orders(first: 50, after: $cursor, query: $q, sortKey: UPDATED_AT, reverse: true) { nodes { ${ORDER_FIELDS} } pageInfo { hasNextPage endCursor } }
+}`;
+
+/** What an operator's check reads: orders updated in the last `days`, at most `maxOrders` of them (newest first). */
+export interface ManualWindow {
+  days: number;
+  maxOrders: number;
+}
+
+const day = (d: Date) => d.toISOString().slice(0, 10);
+
+/**
+ * "Check again": the shop's counts now against ours, and the money (and freshness) of the orders
+ * updated in the last `days` — read from Shopify page by page, newest first, at most `maxOrders`
+ * — against ours for the same orders. Recorded with a label that says exactly that.
+ */
+export async function runManualCheck(deps: CompletenessDeps, input: { brandId: string; storeId: string; window: ManualWindow; signal?: AbortSignal }) {
+  const { request } = await storeClient(deps, { storeId: input.storeId, signal: input.signal, priority: PRIORITY.interactive });
+  const since = new Date(Date.now() - input.window.days * 86_400_000);
+  const q = `updated_at:>='${since.toISOString().replace(/\.\d{3}Z$/, "Z")}'`;
+  const fetched: FetchedOrder[] = [];
+  let cursor: string | null = null;
+  let more = false;
+  do {
+    const data: { orders: { nodes: OrderNode[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } } } = await request(MANUAL_ORDERS, { cursor, q });
+    for (const node of data.orders.nodes) {
+      if (fetched.length >= input.window.maxOrders) {
+        more = true;
+        break;
+      }
+      const { order } = orderRowsFromNode(node, []);
+      fetched.push({ id: order.shopifyId, updatedAt: order.updatedAt, currency: order.currency, total: order.total, refunded: order.refunded });
+    }
+    cursor = data.orders.pageInfo.hasNextPage && !more ? data.orders.pageInfo.endCursor : null;
+    if (cursor && fetched.length >= input.window.maxOrders) more = true;
+  } while (cursor && !more);
+  const shop = await shopCounts(request);
+  const window = await fetchedOrdersWindow(deps.sql, input.storeId, fetched);
+  const span = `updated in the last ${input.window.days} days (since ${day(since)})`;
+  const windowLabel = more
+    ? `the ${fetched.length.toLocaleString("en-US")} most recently updated orders ${span}; older ones in that span were not read`
+    : `all ${fetched.length.toLocaleString("en-US")} orders ${span}`;
+  const check = await recordCheck(deps.sql, { brandId: input.brandId, storeId: input.storeId, trigger: "manual", shop, window, windowLabel });
+  announceSync(deps, input.brandId);
+  if (!check.ok) deps.log.warn({ storeId: input.storeId, trigger: "manual", counts: check.counts, money: check.money }, "completeness check found a drift");
+  return { ...check, window: windowLabel };
+}
+
 export interface CompletenessDeps {
   db: Db;
   sql: Sql;
@@ -122,9 +178,9 @@ export interface CompletenessDeps {
  */
 export async function runCompletenessCheck(
   deps: CompletenessDeps,
-  input: { brandId: string; storeId: string; trigger: CheckTrigger; window: MoneyWindow; windowLabel: string; signal?: AbortSignal },
+  input: { brandId: string; storeId: string; trigger: Exclude<CheckTrigger, "manual">; window: MoneyWindow; windowLabel: string; signal?: AbortSignal },
 ) {
-  const { request } = await storeClient(deps, { storeId: input.storeId, signal: input.signal });
+  const { request } = await storeClient(deps, { storeId: input.storeId, signal: input.signal, priority: input.trigger === "reconcile" ? PRIORITY.background : PRIORITY.sync });
   const shop = await shopCounts(request);
   const check = await recordCheck(deps.sql, { ...input, shop });
   announceSync(deps, input.brandId);

@@ -4,6 +4,7 @@ import type { Db } from "../../db/client";
 import { stores, syncRuns } from "../../db/schema";
 import type { Logger } from "../../logger";
 import type { Shopify } from "../../shopify/api";
+import { PRIORITY, type Priority } from "../../shopify/budget";
 import type { OrderRows } from "../commerce/rows";
 import { type Store, writeCustomer, writeOrder, writeProduct } from "../commerce/write";
 import { compactStoreCounts } from "../stores/counts";
@@ -56,9 +57,12 @@ type SyncDeps = { db: Db; shopify: Shopify; storage: SessionStorage; log: Logger
  * Shopify's cost budget, each page committed on its own; on success the store's `syncedThrough`
  * moves to when this run started. Used right after connecting (the last days) and by reconciliation.
  */
-export async function runIncrementalSync(deps: SyncDeps, input: { storeId: string; since: (store: { syncedThrough: Date | null }) => Date; signal?: AbortSignal }): Promise<SyncResult> {
+export async function runIncrementalSync(
+  deps: SyncDeps,
+  input: { storeId: string; since: (store: { syncedThrough: Date | null }) => Date; priority: Priority; signal?: AbortSignal },
+): Promise<SyncResult> {
   const startedAt = new Date();
-  const { store, request } = await storeClient(deps, { storeId: input.storeId, signal: input.signal });
+  const { store, request } = await storeClient(deps, { storeId: input.storeId, signal: input.signal, priority: input.priority });
   const target: Store = { id: store.id, brandId: store.brandId };
   const since = input.since(store).toISOString().replace(/\.\d{3}Z$/, "Z");
   const q = `updated_at:>='${since}'`;
@@ -118,7 +122,7 @@ export async function runIncrementalSync(deps: SyncDeps, input: { storeId: strin
 
 /** Right after connecting: the last `days`, so the dashboard has data within seconds. */
 export function runRecentSync(deps: SyncDeps, input: { storeId: string; days?: number; signal?: AbortSignal }): Promise<SyncResult> {
-  return runIncrementalSync(deps, { ...input, since: () => new Date(Date.now() - (input.days ?? 3) * 86_400_000) });
+  return runIncrementalSync(deps, { ...input, priority: PRIORITY.sync, since: () => new Date(Date.now() - (input.days ?? 3) * 86_400_000) });
 }
 
 /**
@@ -129,8 +133,10 @@ export function runRecentSync(deps: SyncDeps, input: { storeId: string; days?: n
 export async function runReconcile(deps: CompletenessDeps, input: { storeId: string; lookbackHours: number; signal?: AbortSignal }): Promise<SyncResult> {
   const lookback = input.lookbackHours * 3_600_000;
   let from = "";
+  // Background work: the recent sync and an operator's check take the shop's budget first.
   const result = await runIncrementalSync(deps, {
     ...input,
+    priority: PRIORITY.background,
     since: (store) => {
       const since = new Date((store.syncedThrough?.getTime() ?? Date.now()) - lookback);
       from = since.toISOString();
