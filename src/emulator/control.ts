@@ -86,6 +86,7 @@ export function registerControlApi(router: Router, deps: Deps): void {
     res.end(batch);
   });
   router.on("GET", "/_emulator/shops/:shop/deliveries", guard((p) => shopOf(p.shop!).deliveries));
+  router.on("GET", "/_emulator/shops/:shop/api-stats", guard((p) => shopOf(p.shop!).apiStats));
   router.on("GET", "/_emulator/shops/:shop/faults", guard((p) => shopOf(p.shop!).faults));
   router.on("PUT", "/_emulator/shops/:shop/faults", guard((p, b) => {
     const shop = shopOf(p.shop!);

@@ -90,6 +90,8 @@ export interface ShopState {
   faults: Faults;
   /** Per app: leaky bucket of query cost. */
   buckets: Map<string, Bucket>;
+  /** Admin GraphQL calls answered, and how many of them THROTTLED because the bucket was short (not forced by a fault). */
+  apiStats: { calls: number; throttled: number };
   bulkOperations: BulkOperationState[];
   /** Per app. */
   webhooks: Map<string, WebhookSubscription[]>;
@@ -159,6 +161,7 @@ export class EmulatorState {
       installedApps: new Set(),
       faults: { ...NO_FAULTS },
       buckets: new Map(),
+      apiStats: { calls: 0, throttled: 0 },
       bulkOperations: [],
       webhooks: new Map(),
       deliveries: [],

@@ -187,7 +187,7 @@ export const reconcileScheduleId = (storeId: string) => `reconcile-${storeId}`;
 export async function disconnectStore(deps: { db: Db; storage: SessionStorage; jobs?: JobProducer }, input: { brandId: string; storeId: string }): Promise<void> {
   const store = await requireBrandChild(deps, { brandId: input.brandId, kind: "store", id: input.storeId });
   await deps.db.update(stores).set({ status: "disconnected", statusChangedAt: new Date() }).where(and(eq(stores.id, store.id), mayBecome("disconnected")));
-  await stopHistorySync(deps, { storeId: store.id, reason: "The store was disconnected" });
+  await stopHistorySync(deps, { storeId: store.id, reason: `Stopped: ${store.shopDomain} was disconnected from Brandbase.` });
   await deps.jobs?.unschedule("sync", reconcileScheduleId(store.id));
   if (!store.sessionId) return;
   const [other] = await deps.db

@@ -57,7 +57,7 @@ async function applyDelivery(deps: ApplyDeps, delivery: Delivery): Promise<{ app
     });
     for (const s of affected) {
       await deps.jobs?.unschedule("sync", reconcileScheduleId(s.id));
-      await stopHistorySync(deps, { storeId: s.id, reason: "The app was uninstalled from the shop" });
+      await stopHistorySync(deps, { storeId: s.id, reason: `Stopped: the Brandbase app was uninstalled from ${delivery.shopDomain}.` });
     }
     await markDeliveryProcessed(deps, { deliveryId: delivery.id });
     deps.log.warn({ shop: delivery.shopDomain }, "app uninstalled: store marked uninstalled");
