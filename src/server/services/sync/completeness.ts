@@ -7,8 +7,7 @@ import type { Shopify } from "../../shopify/api";
 import { type ShopCounts, shopCounts } from "./bulk/operation";
 import { PRIORITY } from "../../shopify/budget";
 import { storeClient } from "./graphql";
-import { orderRowsFromNode } from "./node-rows";
-import { ORDER_FIELDS, type OrderNode } from "./queries";
+import { amount, type Money, numericId } from "./queries";
 import { announceSync } from "./progress";
 
 /**
@@ -113,9 +112,22 @@ export async function recordCheck(
 
 export type CheckTrigger = "history" | "reconcile" | "manual";
 
+// Lean on purpose (a few points per order): Shopify's own order-level totals, so the check does not
+// lean on our mapping of refunds either.
 const MANUAL_ORDERS = `query CheckOrders($cursor: String, $q: String!) {
-  orders(first: 50, after: $cursor, query: $q, sortKey: UPDATED_AT, reverse: true) { nodes { ${ORDER_FIELDS} } pageInfo { hasNextPage endCursor } }
+  orders(first: 100, after: $cursor, query: $q, sortKey: UPDATED_AT, reverse: true) {
+    nodes { id updatedAt currencyCode totalPriceSet { shopMoney { amount } } totalRefundedSet { shopMoney { amount } } }
+    pageInfo { hasNextPage endCursor }
+  }
 }`;
+
+interface CheckedOrderNode {
+  id: string;
+  updatedAt: string;
+  currencyCode: string;
+  totalPriceSet: Money;
+  totalRefundedSet: Money;
+}
 
 /** What an operator's check reads: orders updated in the last `days`, at most `maxOrders` of them (newest first). */
 export interface ManualWindow {
@@ -138,14 +150,13 @@ export async function runManualCheck(deps: CompletenessDeps, input: { brandId: s
   let cursor: string | null = null;
   let more = false;
   do {
-    const data: { orders: { nodes: OrderNode[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } } } = await request(MANUAL_ORDERS, { cursor, q });
+    const data: { orders: { nodes: CheckedOrderNode[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } } } = await request(MANUAL_ORDERS, { cursor, q });
     for (const node of data.orders.nodes) {
       if (fetched.length >= input.window.maxOrders) {
         more = true;
         break;
       }
-      const { order } = orderRowsFromNode(node, []);
-      fetched.push({ id: order.shopifyId, updatedAt: order.updatedAt, currency: order.currency, total: order.total, refunded: order.refunded });
+      fetched.push({ id: numericId(node.id), updatedAt: node.updatedAt, currency: node.currencyCode, total: amount(node.totalPriceSet) ?? "0", refunded: amount(node.totalRefundedSet) ?? "0" });
     }
     cursor = data.orders.pageInfo.hasNextPage && !more ? data.orders.pageInfo.endCursor : null;
     if (cursor && fetched.length >= input.window.maxOrders) more = true;

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from "node:timers/promises";
 import type { Session } from "@shopify/shopify-api";
 import type { SessionStorage } from "@shopify/shopify-app-session-storage";
 import type { Db } from "../../db/client";
@@ -17,6 +18,9 @@ const isThrottled = (err: unknown) =>
   JSON.stringify((err as { body?: unknown }).body ?? "").includes('"THROTTLED"') || (err as { response?: { code?: number } }).response?.code === 429;
 
 const costOf = (err: unknown) => (err as { body?: { extensions?: { cost?: Cost } } }).body?.extensions?.cost;
+
+/** Quick retries of a request Shopify answered with a 5xx, before the job is left to retry later. */
+const SERVER_ERROR_RETRIES = 2;
 
 /** How long a request keeps waiting out throttling before the job gives up (and is retried later). */
 const THROTTLE_PATIENCE_MS = 10 * 60_000;
@@ -42,11 +46,13 @@ export function costAwareClient(shopify: Shopify, session: Session, opts: Client
   const priority = opts.priority ?? PRIORITY.sync;
   return async function request<T>(query: string, variables: Record<string, unknown> = {}): Promise<T> {
     const started = Date.now();
+    let serverErrors = 0;
     for (let attempt = 0; ; attempt++) {
       const grant = await budget.acquire(budget.expectedCost(query), priority, opts.signal);
       let status: ThrottleStatus | undefined;
       try {
-        const res = await client.request<T>(query, { variables, retries: 2 });
+        // No retries inside the library (its last error would hide the status): ours below.
+        const res = await client.request<T>(query, { variables, retries: 0 });
         const cost = res.extensions?.cost as Cost | undefined;
         if (cost) {
           budget.learnCost(query, cost.requestedQueryCost);
@@ -59,7 +65,17 @@ export function costAwareClient(shopify: Shopify, session: Session, opts: Client
           budget.learnCost(query, cost.requestedQueryCost);
           status = cost.throttleStatus;
         }
-        if (!isThrottled(err)) throw err;
+        if (!isThrottled(err)) {
+          const code = (err as { response?: { code?: number } }).response?.code;
+          if (code === undefined || code < 500) throw err;
+          // A server error is usually a blip: two quick tries more, then the job retries later.
+          serverErrors++;
+          if (serverErrors > SERVER_ERROR_RETRIES) {
+            throw new AppError("SERVICE_UNAVAILABLE", `Shopify answered with a server error (HTTP ${code}) ${serverErrors} times in a row`, { cause: err });
+          }
+          await sleep(1_000 * serverErrors, undefined, { signal: opts.signal });
+          continue;
+        }
         if (!cost) {
           // A 429 without a report: treat the bucket as empty for a moment.
           const retryAfter = Number((err as { response?: { headers?: Record<string, string | string[]> } }).response?.headers?.["retry-after"] ?? 1);
