@@ -43,8 +43,11 @@ export interface Grant {
   settle(status: ThrottleStatus | undefined): void;
 }
 
-/** Used for a query whose cost we have not seen yet. */
-const FIRST_GUESS = 50;
+/**
+ * Used for a query whose cost we have not seen yet: Shopify's single-query maximum, so a first call
+ * never overdraws the bucket (after it, Shopify's own figure for that query is used).
+ */
+const FIRST_GUESS = 1_000;
 
 export class ShopBudget {
   private available: number | null = null;
