@@ -139,7 +139,7 @@ export async function runReconcile(deps: CompletenessDeps, input: { storeId: str
     priority: PRIORITY.background,
     since: (store) => {
       const since = new Date((store.syncedThrough?.getTime() ?? Date.now()) - lookback);
-      from = since.toISOString();
+      from = `${since.toISOString().slice(0, 16).replace("T", " ")} UTC`;
       return since;
     },
   });
