@@ -4,6 +4,7 @@ import type { JobHandler, QueueHandlers } from "~/server/jobs/queue";
 import { requireBrandChild } from "~/server/services/brands/access";
 import { runProbe } from "~/server/services/queues/probe";
 import { runManualCheck } from "~/server/services/sync/completeness";
+import { repairDeletions } from "~/server/services/sync/deletions";
 import { pollBulkStep, runBulkStep } from "~/server/services/sync/history";
 import { runReconcile, runRecentSync } from "~/server/services/sync/incremental-sync";
 
@@ -42,6 +43,7 @@ export const syncHandlers: QueueHandlers<"sync"> = {
   bulk_customers: ownJobsOnly(bulkStep),
   bulk_products: ownJobsOnly(bulkStep),
   bulk_poll: ownJobsOnly((payload, ctx) => pollBulkStep(createDeps({ log: ctx.log }), { stepId: payload.stepId, signal: ctx.signal })),
+  repairDeletions: ownJobsOnly((payload, ctx) => repairDeletions(createDeps({ log: ctx.log }), { storeId: payload.storeId, entity: payload.entity, signal: ctx.signal })),
   completenessCheck: ownJobsOnly((payload, ctx) => {
     const deps = createDeps({ log: ctx.log });
     return runManualCheck(deps, { brandId: payload.brandId, storeId: payload.storeId, window: { days: payload.days, maxOrders: deps.env.CHECK_MAX_ORDERS }, signal: ctx.signal });

@@ -162,7 +162,7 @@ export function createRedisQueue(options: { url: string; prefix: string; connect
       const final = err instanceof UnrecoverableError || job.attemptsMade >= (job.opts.attempts ?? 1);
       // A failure that will be retried is a warning (a passing condition); only the last one is an error.
       if (final) opts.log.error({ queue: queueName, job: job.name, jobId: job.id, err, final }, "job failed");
-      else opts.log.warn({ queue: queueName, job: job.name, jobId: job.id, attempt: job.attemptsMade, of: job.opts.attempts, err: { message: err.message, name: err.name } }, "job attempt failed; it will be retried");
+      else opts.log.warn({ queue: queueName, job: job.name, jobId: job.id, attempt: job.attemptsMade, of: job.opts.attempts, err }, "job attempt failed; it will be retried");
       opts.onEvent?.({ type: "failed", queue: queueName, jobId: job.id ?? "", error: err.message, final });
     });
     worker.on("error", (err) => opts.log.error({ queue: queueName, err }, "worker error"));

@@ -1,11 +1,13 @@
 import type { SessionStorage } from "@shopify/shopify-app-session-storage";
 import type { Db, Sql } from "../../db/client";
 import type { EntityCheck, MoneyCheck } from "../../db/schema";
+import type { JobProducer } from "../../jobs/queue";
 import type { PubSubPort } from "../../infra/pubsub/port";
 import type { Logger } from "../../logger";
 import type { Shopify } from "../../shopify/api";
 import { type ShopCounts, shopCounts } from "./bulk/operation";
 import { PRIORITY } from "../../shopify/budget";
+import { requestDeletionRepairs } from "./deletions";
 import { storeClient } from "./graphql";
 import { amount, type Money, numericId } from "./queries";
 import { announceSync } from "./progress";
@@ -112,6 +114,14 @@ export async function recordCheck(
 
 export type CheckTrigger = "history" | "reconcile" | "manual";
 
+/** Announces a recorded check; a drift is logged, and records we hold beyond the shop's count are queued for a deletion repair. */
+async function afterCheck(deps: CompletenessDeps, input: { brandId: string; storeId: string; trigger: CheckTrigger }, check: { ok: boolean; counts: EntityCheck[]; money: MoneyCheck[] }) {
+  announceSync(deps, input.brandId);
+  if (check.ok) return;
+  deps.log.warn({ storeId: input.storeId, trigger: input.trigger, counts: check.counts, money: check.money }, "completeness check found a drift");
+  if (deps.jobs) await requestDeletionRepairs({ jobs: deps.jobs }, { brandId: input.brandId, storeId: input.storeId, counts: check.counts });
+}
+
 // Lean on purpose (a few points per order): Shopify's own order-level totals, so the check does not
 // lean on our mapping of refunds either.
 const MANUAL_ORDERS = `query CheckOrders($cursor: String, $q: String!) {
@@ -168,12 +178,13 @@ export async function runManualCheck(deps: CompletenessDeps, input: { brandId: s
     ? `the ${fetched.length.toLocaleString("en-US")} most recently updated orders ${span}; older ones in that span were not read`
     : `all ${fetched.length.toLocaleString("en-US")} orders ${span}`;
   const check = await recordCheck(deps.sql, { brandId: input.brandId, storeId: input.storeId, trigger: "manual", shop, window, windowLabel });
-  announceSync(deps, input.brandId);
-  if (!check.ok) deps.log.warn({ storeId: input.storeId, trigger: "manual", counts: check.counts, money: check.money }, "completeness check found a drift");
+  await afterCheck(deps, { ...input, trigger: "manual" }, check);
   return { ...check, window: windowLabel };
 }
 
 export interface CompletenessDeps {
+  /** To queue a deletion repair when a check finds us holding more than the shop. */
+  jobs?: JobProducer;
   db: Db;
   sql: Sql;
   shopify: Shopify;
@@ -194,7 +205,6 @@ export async function runCompletenessCheck(
   const { request } = await storeClient(deps, { storeId: input.storeId, signal: input.signal, priority: input.trigger === "reconcile" ? PRIORITY.background : PRIORITY.sync });
   const shop = await shopCounts(request);
   const check = await recordCheck(deps.sql, { ...input, shop });
-  announceSync(deps, input.brandId);
-  if (!check.ok) deps.log.warn({ storeId: input.storeId, trigger: input.trigger, counts: check.counts, money: check.money }, "completeness check found a drift");
+  await afterCheck(deps, input, check);
   return check;
 }
