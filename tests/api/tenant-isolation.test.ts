@@ -170,7 +170,9 @@ describe.skipIf(!servicesReady)("child ids of another brand", () => {
       const processor = createQueueProcessor("sync", syncHandlers);
       const ctx = { jobId: `cross-${name}`, attempt: 1, signal: new AbortController().signal, log: getLogger() };
       const rowsBefore = await brandRowsDigest();
-      const error = await processor({ id: ctx.jobId, name, data: { brandId: brandA.id, storeId: idsOfB.storeId, stepId: idsOfB.stepId }, attemptsMade: 0 }, ctx).then(
+      // Every field a sync payload may need, valid: only the store (and step) belong to brand B.
+      const data = { brandId: brandA.id, storeId: idsOfB.storeId, stepId: idsOfB.stepId, entity: "orders" };
+      const error = await processor({ id: ctx.jobId, name, data, attemptsMade: 0 }, ctx).then(
         () => null,
         (err: unknown) => err,
       );
