@@ -120,7 +120,7 @@ export function OrdersView() {
             <div className="flex flex-wrap items-center justify-between gap-2 text-sm text-slate-600">
               <p aria-live="polite" data-testid="orders-total">
                 <span className="font-medium text-slate-900">{formatUnits(firstPage.total ?? 0, "order")}</span>
-                {filtered ? " match these filters" : " in all"}
+                {filtered ? ((firstPage.total ?? 0) === 1 ? " matches these filters" : " match these filters") : " in all"}
                 {rows.length < (firstPage.total ?? 0) ? ` · ${formatUnits(rows.length, "order")} shown` : ""}
               </p>
               <TimeZoneNote timeZone={timeZone} source={firstPage.timeZoneSource} />

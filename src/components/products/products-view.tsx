@@ -84,7 +84,7 @@ export function ProductsView() {
           {total !== undefined && total !== null ? (
             <p className="text-sm text-slate-600" aria-live="polite" data-testid="products-total">
               <span className="font-medium text-slate-900">{formatUnits(total, "product")}</span>
-              {params.q ? ` match “${params.q}”` : ""}
+              {params.q ? `${total === 1 ? " matches" : " match"} “${params.q}”` : ""}
             </p>
           ) : null}
           <div className={products.isPlaceholderData ? "opacity-70" : undefined} aria-busy={products.isFetching}>
