@@ -62,6 +62,13 @@ test("Overview: every figure says its currency, days are the shop's (its time zo
   if (currencies.length > 1) await expect(content.getByText(`Orders in ${currencies[1]![0]}`, { exact: true })).toBeVisible();
   await page.getByRole("group", { name: "Period" }).getByRole("button", { name: "7 days" }).click();
   await expect(content.getByText("Returning", { exact: true })).toBeVisible();
+  if (SHOTS) {
+    await page.setViewportSize({ width: 390, height: 844 });
+    await shot(page, "overview-390");
+    await page.goto(`/${owner.brand}/orders`);
+    await expect(page.getByTestId("orders-total")).toBeVisible();
+    await shot(page, "orders-390");
+  }
 });
 
 test("Orders: a new order sent by webhook appears without a reload; search, the cancelled filter and the URL survive a reload; the order page", async ({ page }) => {

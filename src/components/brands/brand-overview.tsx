@@ -170,14 +170,14 @@ function CustomersCard({ customers }: { customers: Customers }) {
 
 function Segmented<T extends string>({ label, value, options, onChange }: { label: string; value: T; options: { value: T; label: string }[]; onChange: (v: T) => void }) {
   return (
-    <div className="inline-flex flex-wrap rounded-md shadow-sm ring-1 ring-slate-300" role="group" aria-label={label}>
+    <div className="inline-flex max-w-full overflow-x-auto rounded-md shadow-sm ring-1 ring-slate-300" role="group" aria-label={label}>
       {options.map((o) => (
         <button
           key={o.value}
           type="button"
           aria-pressed={o.value === value}
           onClick={() => onChange(o.value)}
-          className={cn("px-3 py-1.5 text-sm first:rounded-l-md last:rounded-r-md", o.value === value ? "bg-indigo-600 text-white" : "bg-white text-slate-700 hover:bg-slate-50")}
+          className={cn("shrink-0 whitespace-nowrap px-3 py-1.5 text-sm first:rounded-l-md last:rounded-r-md", o.value === value ? "bg-indigo-600 text-white" : "bg-white text-slate-700 hover:bg-slate-50")}
         >
           {o.label}
         </button>

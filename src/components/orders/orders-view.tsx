@@ -109,8 +109,10 @@ export function OrdersView() {
       <PageHeader title="Orders" description="Orders synced from your stores, newest first, in each store's currency." />
       <Card>
         <CardBody className="space-y-4">
-          <div className="grid gap-3 sm:grid-cols-2 lg:grid-cols-5">
-            <TextField label="Search" type="search" placeholder="Order name or email" value={search} onChange={(e) => setSearch(e.target.value)} maxLength={100} />
+          <div className="grid grid-cols-2 gap-3 lg:grid-cols-5">
+            <div className="col-span-2 lg:col-span-1">
+              <TextField label="Search" type="search" placeholder="Order name or email" value={search} onChange={(e) => setSearch(e.target.value)} maxLength={100} />
+            </div>
             <SelectField label="Payment status" value={filters.status} onChange={(e) => setFilters({ status: e.target.value })} options={STATUSES.map((s) => ({ value: s, label: s ? s.replace("_", " ") : "Any" }))} />
             <SelectField label="Cancelled" value={filters.cancelled} onChange={(e) => setFilters({ cancelled: e.target.value })} options={CANCELLED} />
             <TextField label="From" type="date" value={filters.from} onChange={(e) => setFilters({ from: e.target.value })} />
