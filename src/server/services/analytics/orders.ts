@@ -97,7 +97,7 @@ export interface TimelineEvent {
 export async function getOrder(deps: { db: Db }, input: { brandId: string; orderId: string }) {
   const order = await requireBrandChild(deps, { brandId: input.brandId, kind: "order", id: input.orderId });
   const byOrder = (t: typeof shopLineItems | typeof shopRefunds) => and(eq(t.storeId, order.storeId), eq(t.orderShopifyId, order.shopifyId));
-  const [lines, refunds, customerRows, storeRows, context] = await Promise.all([
+  const [lines, refunds, customerRows, storeRows, context, [exact]] = await Promise.all([
     deps.db
       .select({ shopifyId: shopLineItems.shopifyId, title: shopLineItems.title, sku: shopLineItems.sku, quantity: shopLineItems.quantity, price: shopLineItems.price, productShopifyId: shopLineItems.productShopifyId, lineTotal: sql<string>`(${shopLineItems.price} * ${shopLineItems.quantity})::numeric(20,2)::text` })
       .from(shopLineItems)
@@ -123,6 +123,8 @@ export async function getOrder(deps: { db: Db }, input: { brandId: string; order
           .limit(1),
     deps.db.select({ shopDomain: stores.shopDomain }).from(stores).where(eq(stores.id, order.storeId)).limit(1),
     getShopContext(deps, { brandId: input.brandId }),
+    // Net is exact decimal arithmetic: Postgres does it, not floats.
+    deps.db.select({ net: sql<string>`(${shopOrders.total} - ${shopOrders.refunded})::numeric(20,2)::text` }).from(shopOrders).where(eq(shopOrders.id, order.id)),
   ]);
 
   const timeline: TimelineEvent[] = [{ kind: "created", at: order.createdAt }];
@@ -147,7 +149,7 @@ export async function getOrder(deps: { db: Db }, input: { brandId: string; order
       total: order.total,
       refunded: order.refunded,
       /** Exact: the total less what was refunded. */
-      net: (await deps.db.execute<{ net: string }>(sql`select (${order.total}::numeric - ${order.refunded}::numeric)::numeric(20,2)::text as net`))[0]!.net,
+      net: exact?.net ?? null,
       financialStatus: order.financialStatus,
       fulfillmentStatus: order.fulfillmentStatus,
       cancelledAt: order.cancelledAt,
