@@ -48,11 +48,11 @@ test("connecting a store syncs its whole history live: the widget runs to done, 
   await page.getByRole("navigation", { name: "Brand" }).getByRole("link", { name: "Overview" }).click();
   await page.getByRole("group", { name: "Period" }).getByRole("button", { name: "All time" }).click();
   const content = page.getByRole("main");
-  await expect(content.getByText("Orders", { exact: true }).locator("..")).toContainText(main.orders.toLocaleString("en"));
-  await expect(content.getByText("Net of refunds", { exact: true }).locator("..")).toContainText(money(main.net, mainCurrency));
+  await expect(content.getByText(`Orders in ${mainCurrency}`, { exact: true }).locator("..")).toContainText(main.orders.toLocaleString("en"));
+  await expect(content.getByText(`Net of refunds (${mainCurrency})`, { exact: true }).locator("..")).toContainText(money(main.net, mainCurrency));
   for (const [currency, m] of currencies.slice(1)) {
-    const row = content.getByRole("listitem").filter({ hasText: currency });
-    await expect(row).toContainText(`${m.orders} orders`);
+    const row = content.getByRole("list", { name: "Sales per currency" }).getByRole("listitem").filter({ hasText: currency });
+    await expect(row).toContainText(`${m.orders.toLocaleString("en")} orders`);
     await expect(row).toContainText(`${money(m.net, currency)} net`);
   }
 

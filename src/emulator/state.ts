@@ -82,9 +82,13 @@ export interface Bucket {
   updatedAt: number;
 }
 
+export const DEFAULT_SHOP_TIMEZONE = "America/New_York";
+
 export interface ShopState {
   domain: string;
   name: string;
+  /** Shopify's `shop.ianaTimezone`. */
+  ianaTimezone: string;
   store: ShopStore;
   installedApps: Set<string>;
   faults: Faults;
@@ -152,11 +156,13 @@ export class EmulatorState {
     this.apps.set(app.clientId, app);
   }
 
-  addShop(input: { domain: string; name?: string; spec: StoreSpec }): ShopState {
+  addShop(input: { domain: string; name?: string; ianaTimezone?: string; spec: StoreSpec }): ShopState {
     const domain = normalizeShopDomain(input.domain);
     const shop: ShopState = {
       domain,
       name: input.name ?? domain.replace(/\.myshopify\.com$/, "").replace(/-/g, " ").replace(/\b\w/g, (c) => c.toUpperCase()),
+      // Not UTC unless asked: a shop's days are rarely UTC days, and tests should see the difference.
+      ianaTimezone: input.ianaTimezone ?? DEFAULT_SHOP_TIMEZONE,
       store: new ShopStore(input.spec, this.clock),
       installedApps: new Set(),
       faults: { ...NO_FAULTS },

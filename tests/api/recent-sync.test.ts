@@ -145,7 +145,10 @@ describe.skipIf(!servicesReady)("recent sync", () => {
     const saved = await getDb().select().from(shopOrders).where(eq(shopOrders.storeId, storeId));
     const caller = callerFor(owner, infra);
     const overview = await caller.analytics.overview({ brand: brandSlug, days: 30 });
-    const inPeriod = saved.filter((o) => o.createdAt.getTime() >= Date.now() - 30 * DAY);
+    // 30 days: today and the 29 before, counted in the shop's time zone (from its local midnight).
+    expect(overview.period.from.getTime()).toBeGreaterThan(Date.now() - 31 * DAY);
+    expect(overview.period.from.getTime()).toBeLessThanOrEqual(Date.now() - 29 * DAY);
+    const inPeriod = saved.filter((o) => o.createdAt >= overview.period.from && o.createdAt < overview.period.to);
     const count = overview.totals.reduce((n, t) => n + t.orders, 0);
     expect(count).toBe(inPeriod.length);
     for (const t of overview.totals) {
@@ -156,9 +159,9 @@ describe.skipIf(!servicesReady)("recent sync", () => {
     }
     expect(overview.topProducts.length).toBeGreaterThan(0);
     // One point per day of the period (zeros included), adding up to the main currency's total.
-    expect(overview.daily.length).toBe(31);
+    expect(overview.daily.length).toBe(30);
     const dailyCents = overview.daily.reduce((n, d) => n + Math.round(Number(d.gross) * 100), 0);
-    expect(dailyCents).toBe(Math.round(Number(overview.totals[0]!.gross) * 100));
+    expect(dailyCents).toBe(Math.round(Number(overview.selected!.gross) * 100));
 
     const seen: string[] = [];
     let cursor: { createdAt: Date; id: string } | null = null;
@@ -176,7 +179,7 @@ describe.skipIf(!servicesReady)("recent sync", () => {
     emulator.effects.updateProduct(shop, shop.store.products[4]!.id, { title: "Alpaca Scarf" });
     await runReconcile(await syncDeps(infra), { storeId, lookbackHours: 24 });
     const products: string[] = [];
-    let productCursor: { title: string; id: string } | null = null;
+    let productCursor: number | null = null;
     do {
       const page: Awaited<ReturnType<typeof caller.analytics.products>> = await caller.analytics.products({ brand: brandSlug, limit: 3, cursor: productCursor });
       products.push(...page.products.map((p) => p.title));

@@ -4,6 +4,8 @@ import { shopifySession, stores, webhookDeliveries } from "../../db/schema";
 import { isRetryable } from "../../errors";
 import type { Logger } from "../../logger";
 import type { JobProducer } from "../../jobs/queue";
+import type { PubSubPort } from "../../infra/pubsub/port";
+import { announceShopData } from "../commerce/announce";
 import { applyDataWebhook, isDataTopic } from "../commerce/apply";
 import { recordDataRequest, redactCustomer, redactShop } from "../compliance/compliance";
 import { reconcileScheduleId } from "../stores/connect";
@@ -12,7 +14,19 @@ import { onBulkOperationFinished, stopHistorySync } from "../sync/history";
 import { markDeliveryProcessed } from "./receive";
 
 type Delivery = typeof webhookDeliveries.$inferSelect;
-type ApplyDeps = { db: Db; log: Logger; jobs?: JobProducer };
+/** `pubsub`: where committed data changes are announced to live pages (absent: nothing is announced). */
+type ApplyDeps = { db: Db; log: Logger; jobs?: JobProducer; pubsub?: PubSubPort };
+
+/** Tells the live pages of every brand with this shop that its data changed (after the commit). */
+async function announceApplied(deps: ApplyDeps, shopDomain: string): Promise<void> {
+  if (!deps.pubsub) return;
+  try {
+    await announceShopData({ db: deps.db, pubsub: deps.pubsub }, { shopDomain });
+  } catch (err) {
+    // The data is in: a missed announcement only delays the pages until their next heartbeat.
+    deps.log.warn({ shop: shopDomain, err }, "data change not announced");
+  }
+}
 
 /**
  * Applies one recorded webhook. Idempotent: a processed delivery is skipped, and data upserts never
@@ -80,6 +94,7 @@ async function applyDelivery(deps: ApplyDeps, delivery: Delivery): Promise<{ app
     await compliance[delivery.topic]!();
     // customers/redact may have deleted this very delivery (it names the customer): marking is then a no-op.
     await markDeliveryProcessed(deps, { deliveryId: delivery.id });
+    await announceApplied(deps, delivery.shopDomain);
     deps.log.warn({ shop: delivery.shopDomain, topic: delivery.topic }, "compliance request applied");
     return { applied: true };
   }
@@ -87,6 +102,7 @@ async function applyDelivery(deps: ApplyDeps, delivery: Delivery): Promise<{ app
   if (isDataTopic(delivery.topic)) {
     await applyDataWebhook(deps, { shopDomain: delivery.shopDomain, topic: delivery.topic, body: delivery.payload, triggeredAt: triggeredAt(delivery) });
     await markDeliveryProcessed(deps, { deliveryId: delivery.id });
+    await announceApplied(deps, delivery.shopDomain);
     return { applied: true };
   }
 
