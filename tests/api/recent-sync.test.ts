@@ -59,7 +59,7 @@ describe.skipIf(!servicesReady)("recent sync", () => {
   it("brings in exactly the last three days, refreshing the expiring token first", async () => {
     const tokenBefore = (await getSql()`select access_token from shopify_session where shop = ${SHOP}`)[0]!.access_token as string;
     since = Math.floor((Date.now() - 3 * DAY) / 1000) * 1000;
-    const result = await runRecentSync({ db: getDb(), shopify: getShopify(), storage: await getSessionStorage(), log: getLogger() }, { storeId });
+    const result = await runRecentSync({ db: getDb(), shopify: getShopify(), storage: await getSessionStorage(), pubsub: infra.pubsub, log: getLogger() }, { storeId });
 
     const shop = emulator.state.shop(SHOP)!.store;
     const expectedOrders = shop.ordersUpdatedBetween(since).map((i) => shop.order(i));
@@ -89,7 +89,7 @@ describe.skipIf(!servicesReady)("recent sync", () => {
 
   it("can run again without duplicating anything", async () => {
     const before = await getDb().select().from(shopOrders).where(eq(shopOrders.storeId, storeId));
-    await runRecentSync({ db: getDb(), shopify: getShopify(), storage: await getSessionStorage(), log: getLogger() }, { storeId });
+    await runRecentSync({ db: getDb(), shopify: getShopify(), storage: await getSessionStorage(), pubsub: infra.pubsub, log: getLogger() }, { storeId });
     const after = await getDb().select().from(shopOrders).where(eq(shopOrders.storeId, storeId));
     expect(after).toHaveLength(before.length);
     await expectRecentEqualsShop("after running the recent sync again");
@@ -222,7 +222,7 @@ describe.skipIf(!servicesReady)("recent sync", () => {
     await fetch(`${emulator.url}/_emulator/shops/${SHOP}/tokens/revoke`, { method: "POST" });
     // Force a refresh attempt (the revoked refresh token is refused).
     await getSql()`update shopify_session set expires = now() where shop = ${SHOP}`;
-    await expect(runRecentSync({ db: getDb(), shopify: getShopify(), storage: await getSessionStorage(), log: getLogger() }, { storeId })).rejects.toMatchObject({
+    await expect(runRecentSync({ db: getDb(), shopify: getShopify(), storage: await getSessionStorage(), pubsub: infra.pubsub, log: getLogger() }, { storeId })).rejects.toMatchObject({
       code: "CONFLICT",
       message: expect.stringContaining("needs to be re-authorized"),
     });

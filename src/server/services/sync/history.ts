@@ -18,7 +18,8 @@ import { pollBulkOperation, shopCounts, startBulkOperation } from "./bulk/operat
 import { stagingTable } from "./bulk/staging";
 import { type MoneyWindow, runCompletenessCheck, stagedOrdersWindow } from "./completeness";
 import { storeClient } from "./graphql";
-import { announceSync, progressTicker } from "./progress";
+import { announceData } from "../commerce/announce";
+import { announceSync, type ProgressTicker, progressTicker } from "./progress";
 import {
   closeRun, completeStep, failStep, loadStep, noteRetry, openRun, recordBulkStatus, reopenStep, resetStep, runMoneyWindow, runSteps, setPhase, type Step, stopStoreRuns,
   SyncStoppedError,
@@ -173,6 +174,16 @@ export async function onBulkOperationFinished(deps: { db: Db; jobs: JobProducer 
   return steps.length;
 }
 
+/** Progress for the Sync page (4 a second at most) and, as chunks land, for the live data pages (1 a second). */
+function syncAndDataTicker(deps: { pubsub: PubSubPort }, brandId: string): ProgressTicker {
+  const sync = progressTicker(deps, brandId);
+  const data = progressTicker(deps, brandId, 1_000, announceData);
+  return {
+    tick: () => (sync.tick(), data.tick()),
+    flush: () => (sync.flush(), data.tick()),
+  };
+}
+
 /** Chunks at least this small… */
 const MIN_CHUNK_LINES = 2_000;
 /** …so that a result is staged and promoted in about this many visible steps (a small store too). */
@@ -192,7 +203,7 @@ async function ingestStep(deps: ShopifyDeps, step: Step, signal?: AbortSignal): 
   // The store must still be connected (an uninstalled store's jobs stop here); the signed result URL needs no token.
   await requireConnectedStore(deps, { storeId: step.storeId });
   const result = await ingestBulkResult(
-    { db: deps.db, sql: deps.sql, chunkLines: chunkLinesFor(step), progress: progressTicker(deps, step.brandId) },
+    { db: deps.db, sql: deps.sql, chunkLines: chunkLinesFor(step), progress: syncAndDataTicker(deps, step.brandId) },
     { id: step.id, brandId: step.brandId, storeId: step.storeId, resultUrl: step.resultUrl },
     def,
     { signal },

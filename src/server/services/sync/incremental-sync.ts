@@ -5,11 +5,14 @@ import { stores, syncRuns } from "../../db/schema";
 import type { Logger } from "../../logger";
 import type { Shopify } from "../../shopify/api";
 import { PRIORITY, type Priority } from "../../shopify/budget";
+import type { PubSubPort } from "../../infra/pubsub/port";
+import { announceData } from "../commerce/announce";
 import type { OrderRows } from "../commerce/rows";
 import { type Store, writeCustomer, writeOrder, writeProduct } from "../commerce/write";
 import { compactStoreCounts } from "../stores/counts";
 import { type CompletenessDeps, type FetchedOrder, fetchedOrdersWindow, runCompletenessCheck } from "./completeness";
 import { storeClient } from "./graphql";
+import { progressTicker } from "./progress";
 import { customerRowFromNode, orderRowsFromNode, productRowsFromNode } from "./node-rows";
 import {
   CUSTOMER_FIELDS, type CustomerNode, LINE_FIELDS, type LineNode, ORDER_FIELDS, type OrderNode, PRODUCT_FIELDS, type ProductNode, VARIANT_FIELDS, type VariantNode,
@@ -50,7 +53,7 @@ export interface SyncResult {
   fetched: FetchedOrder[];
 }
 
-type SyncDeps = { db: Db; shopify: Shopify; storage: SessionStorage; log: Logger };
+type SyncDeps = { db: Db; shopify: Shopify; storage: SessionStorage; pubsub: PubSubPort; log: Logger };
 
 /**
  * Orders (with line items), customers and products updated since `since`, page by page within
@@ -68,11 +71,14 @@ export async function runIncrementalSync(
   const q = `updated_at:>='${since}'`;
   const result: SyncResult = { orders: 0, customers: 0, products: 0, fetched: [] };
 
+  // The live data pages refresh as pages land (at most once a second).
+  const landed = progressTicker(deps, store.brandId, 1_000, announceData);
   async function eachPage<T>(query: string, key: string, handle: (nodes: T[]) => Promise<void>) {
     let cursor: string | null = null;
     do {
       const data: Record<string, Page<T>> = await request(query, { cursor, q });
       await handle(data[key]!.nodes);
+      if (data[key]!.nodes.length) landed.tick();
       cursor = data[key]!.pageInfo.hasNextPage ? data[key]!.pageInfo.endCursor : null;
     } while (cursor && !input.signal?.aborted);
   }
