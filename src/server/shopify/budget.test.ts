@@ -34,7 +34,7 @@ describe("a shop's shared Admin API budget", () => {
   });
 
   it("keeps reserved points out of the estimate until the response corrects it", async () => {
-    let now = 0;
+    const now = 0; // the clock stands still: only reports move the estimate
     const budget = new ShopBudget(() => now);
     budget.observe(status(300, 1000, 50));
     const a = await budget.acquire(200, PRIORITY.sync);
