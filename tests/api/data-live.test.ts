@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { eq } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Emulator, startEmulator } from "~/emulator";
 import { getDb } from "~/server/db/client";
@@ -83,7 +83,8 @@ describe.skipIf(!servicesReady)("data pages: the shop's details on connect, and 
       await applyShopifyWebhook({ db: getDb(), log: getLogger(), pubsub: infra.pubsub }, { deliveryId: delivery!.id });
       // Published after the commit: whoever hears it reads the new order.
       await eventually(async () => messages.length > 0, { label: "data announcement" });
-      const [row] = await getDb().select().from(shopOrders).where(eq(shopOrders.shopifyId, created.id));
+      // This brand's row (other suites' shops share the emulator's deterministic ids).
+      const [row] = await getDb().select().from(shopOrders).where(and(eq(shopOrders.brandId, brand.id), eq(shopOrders.shopifyId, created.id)));
       expect(row).toMatchObject({ brandId: brand.id, name: created.name });
     } finally {
       await unsubscribe();
