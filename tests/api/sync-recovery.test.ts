@@ -5,6 +5,7 @@ import { stores, syncChecks, syncSteps } from "~/server/db/schema";
 import { createDeps } from "~/server/deps";
 import { closeInfra, type Infra } from "~/server/infra";
 import { getLogger } from "~/server/logger";
+import { runManualCheck } from "~/server/services/sync/completeness";
 import { runReconcile } from "~/server/services/sync/incremental-sync";
 import { type RunningWorkers, startWorkers } from "~/workers/runtime";
 import { callerFor, eventually, processInfra, servicesReady } from "../helpers/context";
@@ -143,4 +144,20 @@ describe.skipIf(!servicesReady)("the sync under faults tells the truth and recov
     // Nothing left to retry.
     await expect(caller().sync.retryRun({ brand: ctx.brand.slug, runId: run.id })).rejects.toMatchObject({ code: "CONFLICT", message: "No step of this history sync has failed" });
   }, 150_000);
+
+  it("keeps a store uninstalled when a request that was in flight during the uninstall comes back 401", async () => {
+    // Every Admin API call now takes a second and a half: the check's first request is in flight when the merchant uninstalls.
+    await setFaults(ctx.emulator.url, SHOP, { latencyMs: 1_500 });
+    const check = runManualCheck(createDeps({ infra, log: getLogger() }), { brandId: ctx.brand.id, storeId: ctx.storeId, window: { days: 30, maxOrders: 100 } });
+    const settled = check.then(() => null, (err: unknown) => err);
+    await new Promise((r) => setTimeout(r, 300));
+    ctx.emulator.effects.uninstall(shop(), [...shop().installedApps][0]!);
+    const error = await settled;
+    expect(error).toMatchObject({ code: "CONFLICT" });
+    await eventually(async () => ((await storeStatus()) === "uninstalled" ? true : undefined), { timeoutMs: 30_000, label: "the uninstall to be applied" });
+    // Whatever came last (the 401, a refused refresh, the webhook), the store stays uninstalled.
+    await new Promise((r) => setTimeout(r, 1_000));
+    expect(await storeStatus()).toBe("uninstalled");
+    await setFaults(ctx.emulator.url, SHOP, { latencyMs: 0 });
+  }, 60_000);
 });
