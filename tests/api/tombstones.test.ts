@@ -92,13 +92,13 @@ describe.skipIf(!servicesReady)("deletions that stay deleted (tombstones)", () =
     await applyShopifyWebhook({ db: getDb(), log: getLogger() }, { deliveryId: row!.id });
     return row!;
   }
-  const customerRow = async (id: number) => (await getDb().select().from(shopCustomers).where(and(eq(shopCustomers.storeId, storeId), eq(shopCustomers.shopifyId, id))))[0];
-  const orderRow = async (id: number) => (await getDb().select().from(shopOrders).where(and(eq(shopOrders.storeId, storeId), eq(shopOrders.shopifyId, id))))[0];
+  const customerRow = async (id: number) => (await getDb().select().from(shopCustomers).where(and(eq(shopCustomers.storeId, storeId), eq(shopCustomers.shopifyId, BigInt(id)))))[0];
+  const orderRow = async (id: number) => (await getDb().select().from(shopOrders).where(and(eq(shopOrders.storeId, storeId), eq(shopOrders.shopifyId, BigInt(id)))))[0];
   const tombstone = async (entity: "orders" | "customers" | "products", id: number) =>
-    (await getDb().select().from(shopTombstones).where(and(eq(shopTombstones.storeId, storeId), eq(shopTombstones.entity, entity), eq(shopTombstones.shopifyId, id))))[0];
-  const lines = (orderId: number) => getDb().select().from(shopLineItems).where(and(eq(shopLineItems.storeId, storeId), eq(shopLineItems.orderShopifyId, orderId)));
-  const refunds = (orderId: number) => getDb().select().from(shopRefunds).where(and(eq(shopRefunds.storeId, storeId), eq(shopRefunds.orderShopifyId, orderId)));
-  const variants = (productId: number) => getDb().select().from(shopVariants).where(and(eq(shopVariants.storeId, storeId), eq(shopVariants.productShopifyId, productId)));
+    (await getDb().select().from(shopTombstones).where(and(eq(shopTombstones.storeId, storeId), eq(shopTombstones.entity, entity), eq(shopTombstones.shopifyId, BigInt(id)))))[0];
+  const lines = (orderId: number) => getDb().select().from(shopLineItems).where(and(eq(shopLineItems.storeId, storeId), eq(shopLineItems.orderShopifyId, BigInt(orderId))));
+  const refunds = (orderId: number) => getDb().select().from(shopRefunds).where(and(eq(shopRefunds.storeId, storeId), eq(shopRefunds.orderShopifyId, BigInt(orderId))));
+  const variants = (productId: number) => getDb().select().from(shopVariants).where(and(eq(shopVariants.storeId, storeId), eq(shopVariants.productShopifyId, BigInt(productId))));
 
   /** The maintained counts (statement triggers) against a recount: refused writes and deletions leave them exact. */
   async function expectCountsExact() {
@@ -156,7 +156,7 @@ describe.skipIf(!servicesReady)("deletions that stay deleted (tombstones)", () =
     expect(await variants(201)).toHaveLength(1);
     await deliver("products/delete", { id: 201 }, at(30));
     await deliver("products/update", product(201, 20, "Renamed mug"), at(20));
-    expect(await getDb().select().from(shopProducts).where(and(eq(shopProducts.storeId, storeId), eq(shopProducts.shopifyId, 201)))).toHaveLength(0);
+    expect(await getDb().select().from(shopProducts).where(and(eq(shopProducts.storeId, storeId), eq(shopProducts.shopifyId, BigInt(201))))).toHaveLength(0);
     expect(await variants(201)).toHaveLength(0);
     await expectCountsExact();
   });
