@@ -105,8 +105,13 @@ describe("webhook bodies (REST) → rows", () => {
     // The second refund has no two-currency amounts of its own: converted at the order's rate (359.97 / 331.17).
     expect(rows.refunds.map((r) => r.amount)).toEqual(["208.9500", "20.0000"]);
     expect(rows.order.refunded).toBe("228.9500");
+    // A refunds/create body with no amount in the shop's currency at all cannot tell which currency is the shop's:
+    // its transactions are taken as they are (the order's next orders/updated carries the refund with the order's rate).
     const alone = { ...refund, refund_line_items: [], order_adjustments: [] };
-    expect(() => refundRowFromWebhook(alone)).toThrow(/^refunds\/create body: refund 929361463: transactions in EUR /);
+    expect(refundRowFromWebhook(alone).amount).toBe("192.2800");
+    // With the shop's currency known and nothing to convert with, the body is refused rather than stored in the wrong currency.
+    const unconvertible = { ...order, total_price_set: undefined, refunds: [alone] };
+    expect(() => orderRowsFromWebhook(unconvertible, "orders/updated")).toThrow(/^orders\/updated body: refund 929361463: transactions in EUR /);
   });
 
   it("keeps 18-digit ids exact, from a body parsed without losing them", () => {
