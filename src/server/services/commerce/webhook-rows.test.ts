@@ -118,7 +118,7 @@ describe("webhook bodies (REST) → rows", () => {
     const body = parseLossless('{"id":820982911946154508,"updated_at":"2021-12-31T19:00:00-05:00","email":"a@b.c"}');
     expect(customerRowFromWebhook(body).shopifyId).toBe(820982911946154508n);
     expect(deletedIdFromWebhook({ id: "820982911946154508" }, "orders/delete")).toBe(820982911946154508n);
-    expect(() => deletedIdFromWebhook({ id: 820982911946154500.5 }, "orders/delete")).toThrow(/^orders\/delete body: id /);
+    expect(() => deletedIdFromWebhook({ id: 8.5 }, "orders/delete")).toThrow(/^orders\/delete body: id /);
   });
 
   it("maps customers (email lowercased) and products (with variants under their product)", () => {
