@@ -162,7 +162,7 @@ describe.skipIf(!servicesReady)("deletions that stay deleted (tombstones)", () =
   });
 
   it("applies orders/delete: the order, its lines and refunds go, and late updates and refunds bring none of them back", async () => {
-    const refund = { id: 3011, order_id: 301, created_at: T(15), transactions: [{ amount: "5.00", kind: "refund" }] };
+    const refund = { id: 3011, order_id: 301, created_at: T(15), transactions: [{ amount: "5.00", kind: "refund", status: "success" }] };
     await deliver("orders/create", order(301, 10), at(10));
     await deliver("refunds/create", refund, at(15));
     expect(await orderRow(301)).toMatchObject({ refunded: "5.0000" });
@@ -273,7 +273,7 @@ describe.skipIf(!servicesReady)("deletions that stay deleted (tombstones)", () =
 
     it("leaves out deleted orders with their lines and refunds, and writes a redacted customer's orders without contact details", async () => {
       await deliver("customers/redact", { shop_domain: shopDomain, customer: { id: 701 }, orders_to_redact: [] }, at(30));
-      const refund = { id: 7021, order_id: 702, created_at: T(8), transactions: [{ amount: "1.00", kind: "refund" }] };
+      const refund = { id: 7021, order_id: 702, created_at: T(8), transactions: [{ amount: "1.00", kind: "refund", status: "success" }] };
       const chunk = await stage(ENTITY_DEFS.orders, (rows) => {
         for (const body of [order(702, 10, { refunds: [refund] }), order(703, 10, { customer: { id: 701 } }), order(704, 10), order(705, 10)]) {
           const r = orderRowsFromWebhook(body);
