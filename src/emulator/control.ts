@@ -55,7 +55,7 @@ export function registerControlApi(router: Router, deps: Deps): void {
 
   router.on("GET", "/_emulator", guard(() => ({
     apps: [...state.apps.values()].map((a) => ({ name: a.name, clientId: a.clientId, redirectUrls: a.redirectUrls, scopes: a.scopes })),
-    shops: [...state.shops.values()].map((s) => ({ domain: s.domain, name: s.name, orders: s.store.orderTotal, customers: s.store.customerCount, products: s.store.productCount, installedApps: [...s.installedApps] })),
+    shops: [...state.shops.values()].map((s) => ({ domain: s.domain, name: s.name, orders: s.store.orderCount, customers: s.store.customerCount, products: s.store.productCount, installedApps: [...s.installedApps] })),
   })));
 
   router.on("POST", "/_emulator/apps", guard((_, b) => {
@@ -170,6 +170,7 @@ export function registerControlApi(router: Router, deps: Deps): void {
   router.on("POST", "/_emulator/shops/:shop/orders", guard((p, b) => orderPayload(shopOf(p.shop!).store, effects.createOrder(shopOf(p.shop!), b as never)), 201));
   router.on("PATCH", "/_emulator/shops/:shop/orders/:id", guard((p, b) => orderPayload(shopOf(p.shop!).store, effects.updateOrder(shopOf(p.shop!), idParam(p.id), b))));
   router.on("POST", "/_emulator/shops/:shop/orders/:id/cancel", guard((p, b) => orderPayload(shopOf(p.shop!).store, effects.cancelOrder(shopOf(p.shop!), idParam(p.id), (b.reason as never) ?? undefined))));
+  router.on("DELETE", "/_emulator/shops/:shop/orders/:id", guard((p) => ({ id: effects.deleteOrder(shopOf(p.shop!), idParam(p.id)).id })));
   router.on("POST", "/_emulator/shops/:shop/orders/:id/refunds", guard((p, b) => {
     const shop = shopOf(p.shop!);
     const { order } = effects.refundOrder(shop, idParam(p.id), b as never);
@@ -207,8 +208,8 @@ function compliancePayload(shop: ShopState, topic: ComplianceTopic, b: Record<st
   if (!customer) throw new StoreInputError("customerId", "customerId must name an existing customer");
   const orders: number[] = [];
   for (let i = 0; i < shop.store.orderTotal && orders.length < 100; i++) {
-    const o = shop.store.order(i);
-    if (o.customerId === customer.id) orders.push(o.id);
+    const o = shop.store.liveOrder(i);
+    if (o?.customerId === customer.id) orders.push(o.id);
   }
   const who = { id: customer.id, email: customer.email, phone: customer.phone };
   return topic === "customers/redact"

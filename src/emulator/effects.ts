@@ -7,6 +7,7 @@ import {
   createProduct,
   type CustomerInput,
   deleteCustomer,
+  deleteOrder,
   deleteProduct,
   type OrderInput,
   refundOrder,
@@ -44,6 +45,13 @@ export class ShopEffects {
     const order = cancelOrder(shop.store, id, reason ?? "CUSTOMER");
     this.webhooks.trigger(shop, "orders/cancelled", orderPayload(shop.store, order));
     this.webhooks.trigger(shop, "orders/updated", orderPayload(shop.store, order));
+    return order;
+  }
+
+  /** orders/delete carries the id alone. */
+  deleteOrder(shop: ShopState, id: number): OrderRec {
+    const order = deleteOrder(shop.store, id);
+    this.webhooks.trigger(shop, "orders/delete", deletedPayload(order.id, big(shop)));
     return order;
   }
 

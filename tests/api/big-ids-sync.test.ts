@@ -5,7 +5,7 @@ import type { ShopState } from "~/emulator/state";
 import { formatCents } from "~/emulator/store/money";
 import { refundTotal } from "~/emulator/store/types";
 import { getDb, getSql } from "~/server/db/client";
-import { shopOrders, syncChecks } from "~/server/db/schema";
+import { shopOrders, shopTombstones, syncChecks } from "~/server/db/schema";
 import { closeInfra, type Infra } from "~/server/infra";
 import { getLogger } from "~/server/logger";
 import { runReconcile } from "~/server/services/sync/incremental-sync";
@@ -84,6 +84,18 @@ describe.skipIf(!servicesReady)("a shop with 18-digit ids, end to end", () => {
     expectNoEndpointErrors(ctx.endpoint);
     const failed = await getSql()`select topic, error from webhook_deliveries where shop_domain = ${SHOP} and error is not null limit 5`;
     expect(failed).toEqual([]);
+
+    // Shopify deletes an order: orders/delete names it by its 18-digit id, and it goes with its lines and refunds.
+    const victim = shop.store.order(3);
+    const victimId = BigInt(idText(victim.id, true));
+    ctx.emulator.effects.deleteOrder(shop, victim.id);
+    await eventually(async () => (await getDb().select().from(shopOrders).where(and(eq(shopOrders.storeId, ctx.storeId), eq(shopOrders.shopifyId, victimId)))).length === 0, {
+      timeoutMs: 30_000,
+      label: "orders/delete to be applied",
+    });
+    const [tombstone] = await getDb().select().from(shopTombstones).where(and(eq(shopTombstones.storeId, ctx.storeId), eq(shopTombstones.shopifyId, victimId)));
+    expect(tombstone).toMatchObject({ entity: "orders", reason: "deleted" });
+    expect(await storedIds("shop_line_items", "order_shopify_id")).not.toContain(String(victimId));
 
     // The paginated path reads the same ids (and compares its window of orders by them).
     await runReconcile(await syncDeps(infra), { storeId: ctx.storeId, lookbackHours: 24 * 400 });

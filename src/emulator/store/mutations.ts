@@ -187,6 +187,14 @@ export function updateCustomer(store: ShopStore, id: number, patch: CustomerInpu
   return customer;
 }
 
+/** Deletes an order (Shopify deletes its line items, refunds and transactions with it). */
+export function deleteOrder(store: ShopStore, id: number): OrderRec {
+  const current = requireOrder(store, id);
+  store.deleteOrder(current.index);
+  store.stamp();
+  return current;
+}
+
 export function deleteCustomer(store: ShopStore, id: number): CustomerRec {
   const current = store.customerById(id);
   if (!current) throw new StoreInputError("id", `Customer ${id} does not exist`);
