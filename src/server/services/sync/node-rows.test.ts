@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { MalformedDataError } from "../../errors";
 import { customerRowFromWebhook, orderRowsFromWebhook, productRowsFromWebhook } from "../commerce/webhook-rows";
 import { customerRowFromNode, lineItemRowFromNode, orderRowsFromNode, productRowsFromNode } from "./node-rows";
-import type { CustomerNode, LineNode, OrderNode, ProductNode, VariantNode } from "./queries";
+import { type CustomerNode, type LineNode, numericId, type OrderNode, type ProductNode, type VariantNode } from "./queries";
 
 const money = (amount: string) => ({ shopMoney: { amount } });
 
@@ -102,6 +102,14 @@ describe("GraphQL nodes → rows", () => {
     const exact = (v: unknown) => (typeof v === "string" && /^-?\d+\.\d+$/.test(v) ? Number(v).toFixed(4) : v);
     const normalized = (rows: typeof fromNode) => JSON.parse(JSON.stringify(rows, (_, v: unknown) => (typeof v === "bigint" ? v.toString() : v)), (_, v: unknown) => exact(v)) as unknown;
     expect(normalized(fromWebhook)).toEqual(normalized(fromNode));
+  });
+
+  it("reads a gid's id exactly, 18 digits included, and refuses what is not one", () => {
+    expect(numericId("gid://shopify/Order/820982911946154508")).toBe(820982911946154508n);
+    expect(orderRowsFromNode({ ...orderNode, id: "gid://shopify/Order/820982911946154508" }).order.shopifyId).toBe(820982911946154508n);
+    for (const bad of ["gid://shopify/Order/", "gid://shopify/Order/0x1f", "gid://shopify/Order/12a", "gid://shopify/Order/-1"]) {
+      expect(() => numericId(bad), bad).toThrow(new MalformedDataError(`${bad} is not a Shopify id`));
+    }
   });
 
   it("maps a line item read on its own (a bulk result line) under the order named by its parent", () => {
