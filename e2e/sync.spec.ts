@@ -48,17 +48,18 @@ test("connecting a store syncs its whole history live: the widget runs to done, 
   await page.getByRole("navigation", { name: "Brand" }).getByRole("link", { name: "Overview" }).click();
   await page.getByRole("group", { name: "Period" }).getByRole("button", { name: "All time" }).click();
   const content = page.getByRole("main");
-  await expect(content.getByText("Orders", { exact: true }).locator("..")).toContainText(main.orders.toLocaleString("en"));
-  await expect(content.getByText("Net of refunds", { exact: true }).locator("..")).toContainText(money(main.net, mainCurrency));
+  await expect(content.getByText(`Orders in ${mainCurrency}`, { exact: true }).locator("..")).toContainText(main.orders.toLocaleString("en"));
+  await expect(content.getByText(`Net of refunds (${mainCurrency})`, { exact: true }).locator("..")).toContainText(money(main.net, mainCurrency));
   for (const [currency, m] of currencies.slice(1)) {
-    const row = content.getByRole("listitem").filter({ hasText: currency });
-    await expect(row).toContainText(`${m.orders} orders`);
+    const row = content.getByRole("list", { name: "Sales per currency" }).getByRole("listitem").filter({ hasText: currency });
+    await expect(row).toContainText(`${m.orders.toLocaleString("en")} orders`);
     await expect(row).toContainText(`${money(m.net, currency)} net`);
   }
 
   // The Sync page: every step done, and the completeness check agrees with the shop.
   await page.getByRole("navigation", { name: "Brand" }).getByRole("link", { name: "Sync" }).click();
   for (const entity of ["orders", "customers", "products"]) await expect(page.getByTestId(`sync-step-${entity}`)).toHaveAttribute("data-phase", "done");
-  await expect(page.getByText("Counts and money match the shop.")).toBeVisible({ timeout: 20_000 });
+  const complete = page.getByRole("status").filter({ hasText: "Complete" });
+  await expect(complete).toContainText("The counts of orders, customers and products match the shop's own, and the money of every order in the history export matches to the cent.", { timeout: 20_000 });
   await expect(page.getByTestId("completeness-counts")).toContainText(truth.counts.orders.toLocaleString("en"));
 });

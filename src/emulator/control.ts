@@ -32,6 +32,18 @@ const idParam = (v: unknown): number => {
   return recordId(text);
 };
 
+/** A shop's `ianaTimezone` from a control request: a zone the runtime knows, or the default when absent. */
+function shopTimezone(value: unknown): string | undefined {
+  if (value === undefined || value === null || value === "") return undefined;
+  const zone = String(value);
+  try {
+    new Intl.DateTimeFormat("en", { timeZone: zone });
+  } catch {
+    throw new StoreInputError("ianaTimezone", `ianaTimezone must be an IANA time zone like America/New_York, not ${zone}`);
+  }
+  return zone;
+}
+
 /** The emulator's control API under /_emulator: set up shops and apps, mutate data (firing webhooks), read the truth, flip faults. */
 export function registerControlApi(router: Router, deps: Deps): void {
   const { state, effects } = deps;
@@ -74,7 +86,7 @@ export function registerControlApi(router: Router, deps: Deps): void {
 
   router.on("POST", "/_emulator/shops", guard((_, b) => {
     if (!b.domain) throw new StoreInputError("domain", "domain is required");
-    const shop = state.addShop({ domain: String(b.domain), name: b.name ? String(b.name) : undefined, spec: defaultSpec(b, state.clock()) });
+    const shop = state.addShop({ domain: String(b.domain), name: b.name ? String(b.name) : undefined, ianaTimezone: shopTimezone(b.ianaTimezone), spec: defaultSpec(b, state.clock()) });
     return { domain: shop.domain, orders: shop.store.orderTotal };
   }, 201));
 
@@ -96,6 +108,7 @@ export function registerControlApi(router: Router, deps: Deps): void {
     res.end(batch);
   });
   router.on("GET", "/_emulator/shops/:shop/deliveries", guard((p) => shopOf(p.shop!).deliveries));
+  router.on("GET", "/_emulator/shops/:shop/api-stats", guard((p) => shopOf(p.shop!).apiStats));
   router.on("GET", "/_emulator/shops/:shop/faults", guard((p) => shopOf(p.shop!).faults));
   router.on("PUT", "/_emulator/shops/:shop/faults", guard((p, b) => {
     const shop = shopOf(p.shop!);

@@ -20,7 +20,7 @@ export interface EmulatorOptions {
   /** 0 picks a free port. */
   port?: number;
   apps?: AppConfig[];
-  shops?: ({ domain: string; name?: string } & StoreOptions)[];
+  shops?: ({ domain: string; name?: string; ianaTimezone?: string } & StoreOptions)[];
   limits?: Partial<EmulatorLimits>;
   clock?: () => number;
   /** Webhook API version header. */
@@ -41,7 +41,7 @@ export interface Emulator {
 export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
   const state = new EmulatorState({ ...DEFAULT_LIMITS, ...options.limits }, options.clock ?? Date.now);
   for (const app of options.apps ?? []) state.addApp(app);
-  for (const shop of options.shops ?? []) state.addShop({ domain: shop.domain, name: shop.name, spec: defaultSpec(shop, state.clock()) });
+  for (const shop of options.shops ?? []) state.addShop({ domain: shop.domain, name: shop.name, ianaTimezone: shop.ianaTimezone, spec: defaultSpec(shop, state.clock()) });
   const version = options.apiVersion ?? DEFAULT_API_VERSION;
   await loadAdminSchema(version); // fail at start, not on the first request
 

@@ -82,14 +82,20 @@ export interface Bucket {
   updatedAt: number;
 }
 
+export const DEFAULT_SHOP_TIMEZONE = "America/New_York";
+
 export interface ShopState {
   domain: string;
   name: string;
+  /** Shopify's `shop.ianaTimezone`. */
+  ianaTimezone: string;
   store: ShopStore;
   installedApps: Set<string>;
   faults: Faults;
   /** Per app: leaky bucket of query cost. */
   buckets: Map<string, Bucket>;
+  /** Admin GraphQL calls answered, and how many of them THROTTLED because the bucket was short (not forced by a fault). */
+  apiStats: { calls: number; throttled: number };
   bulkOperations: BulkOperationState[];
   /** Per app. */
   webhooks: Map<string, WebhookSubscription[]>;
@@ -150,15 +156,18 @@ export class EmulatorState {
     this.apps.set(app.clientId, app);
   }
 
-  addShop(input: { domain: string; name?: string; spec: StoreSpec }): ShopState {
+  addShop(input: { domain: string; name?: string; ianaTimezone?: string; spec: StoreSpec }): ShopState {
     const domain = normalizeShopDomain(input.domain);
     const shop: ShopState = {
       domain,
       name: input.name ?? domain.replace(/\.myshopify\.com$/, "").replace(/-/g, " ").replace(/\b\w/g, (c) => c.toUpperCase()),
+      // Not UTC unless asked: a shop's days are rarely UTC days, and tests should see the difference.
+      ianaTimezone: input.ianaTimezone ?? DEFAULT_SHOP_TIMEZONE,
       store: new ShopStore(input.spec, this.clock),
       installedApps: new Set(),
       faults: { ...NO_FAULTS },
       buckets: new Map(),
+      apiStats: { calls: 0, throttled: 0 },
       bulkOperations: [],
       webhooks: new Map(),
       deliveries: [],

@@ -47,6 +47,8 @@ const envSchema = z.object({
   /** Bulk result lines per staging/promotion transaction. */
   SYNC_CHUNK_LINES: z.coerce.number().int().min(100).max(1_000_000).default(100_000),
   SYNC_LOOKBACK_HOURS: z.coerce.number().min(0).max(24 * 30).default(24),
+  /** An operator's completeness check reads at most this many orders of its window from Shopify (about 5 cost points each: 2,000 take 100 s at a standard plan's 100 points/s). */
+  CHECK_MAX_ORDERS: z.coerce.number().int().min(1).max(1_000_000).default(2_000),
   RECONCILE_EVERY_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(15),
   /** Send Shopify traffic to this local emulator instead of *.myshopify.com (dev, demo and tests). */
   SHOPIFY_EMULATOR_URL: z.url({ error: "SHOPIFY_EMULATOR_URL must be a URL like http://127.0.0.1:4100" }).optional(),

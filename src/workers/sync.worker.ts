@@ -3,7 +3,8 @@ import { AppError } from "~/server/errors";
 import type { JobHandler, QueueHandlers } from "~/server/jobs/queue";
 import { requireBrandChild } from "~/server/services/brands/access";
 import { runProbe } from "~/server/services/queues/probe";
-import { runCompletenessCheck } from "~/server/services/sync/completeness";
+import { runManualCheck } from "~/server/services/sync/completeness";
+import { repairDeletions } from "~/server/services/sync/deletions";
 import { pollBulkStep, runBulkStep } from "~/server/services/sync/history";
 import { runReconcile, runRecentSync } from "~/server/services/sync/incremental-sync";
 
@@ -45,14 +46,9 @@ export const syncHandlers: QueueHandlers<"sync"> = {
   bulk_customers: ownJobsOnly(bulkStep),
   bulk_products: ownJobsOnly(bulkStep),
   bulk_poll: ownJobsOnly((payload, ctx) => pollBulkStep(createDeps({ log: ctx.log }), { stepId: payload.stepId, signal: ctx.signal })),
-  completenessCheck: ownJobsOnly((payload, ctx) =>
-    runCompletenessCheck(createDeps({ log: ctx.log }), {
-      brandId: payload.brandId,
-      storeId: payload.storeId,
-      trigger: "manual",
-      window: { money: [], changedSince: 0 },
-      windowLabel: "counts only",
-      signal: ctx.signal,
-    }),
-  ),
+  repairDeletions: ownJobsOnly((payload, ctx) => repairDeletions(createDeps({ log: ctx.log }), { storeId: payload.storeId, entity: payload.entity, signal: ctx.signal })),
+  completenessCheck: ownJobsOnly((payload, ctx) => {
+    const deps = createDeps({ log: ctx.log });
+    return runManualCheck(deps, { brandId: payload.brandId, storeId: payload.storeId, window: { days: payload.days, maxOrders: deps.env.CHECK_MAX_ORDERS }, signal: ctx.signal });
+  }),
 };

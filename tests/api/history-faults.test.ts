@@ -100,6 +100,6 @@ describe.skipIf(!servicesReady)("history sync faults: a malformed result, a fail
     );
     expect(store!.status).toBe("needs_reauth");
     // Its jobs stop rather than retry: a new history sync is refused until it is reconnected.
-    await expect(caller.sync.start({ brand: ctx.brand.slug, storeId: ctx.storeId })).rejects.toMatchObject({ code: "CONFLICT", message: expect.stringContaining("reconnect") });
+    await expect(caller.sync.start({ brand: ctx.brand.slug, storeId: ctx.storeId })).rejects.toMatchObject({ code: "CONFLICT", message: expect.stringContaining("Reconnect the store") });
   }, 60_000);
 });

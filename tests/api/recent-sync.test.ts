@@ -59,7 +59,7 @@ describe.skipIf(!servicesReady)("recent sync", () => {
   it("brings in exactly the last three days, refreshing the expiring token first", async () => {
     const tokenBefore = (await getSql()`select access_token from shopify_session where shop = ${SHOP}`)[0]!.access_token as string;
     since = Math.floor((Date.now() - 3 * DAY) / 1000) * 1000;
-    const result = await runRecentSync({ db: getDb(), shopify: getShopify(), storage: await getSessionStorage(), log: getLogger() }, { storeId });
+    const result = await runRecentSync({ db: getDb(), shopify: getShopify(), storage: await getSessionStorage(), pubsub: infra.pubsub, log: getLogger() }, { storeId });
 
     const shop = emulator.state.shop(SHOP)!.store;
     const expectedOrders = shop.ordersUpdatedBetween(since).map((i) => shop.order(i));
@@ -89,7 +89,7 @@ describe.skipIf(!servicesReady)("recent sync", () => {
 
   it("can run again without duplicating anything", async () => {
     const before = await getDb().select().from(shopOrders).where(eq(shopOrders.storeId, storeId));
-    await runRecentSync({ db: getDb(), shopify: getShopify(), storage: await getSessionStorage(), log: getLogger() }, { storeId });
+    await runRecentSync({ db: getDb(), shopify: getShopify(), storage: await getSessionStorage(), pubsub: infra.pubsub, log: getLogger() }, { storeId });
     const after = await getDb().select().from(shopOrders).where(eq(shopOrders.storeId, storeId));
     expect(after).toHaveLength(before.length);
     await expectRecentEqualsShop("after running the recent sync again");
@@ -145,7 +145,10 @@ describe.skipIf(!servicesReady)("recent sync", () => {
     const saved = await getDb().select().from(shopOrders).where(eq(shopOrders.storeId, storeId));
     const caller = callerFor(owner, infra);
     const overview = await caller.analytics.overview({ brand: brandSlug, days: 30 });
-    const inPeriod = saved.filter((o) => o.createdAt.getTime() >= Date.now() - 30 * DAY);
+    // 30 days: today and the 29 before, counted in the shop's time zone (from its local midnight).
+    expect(overview.period.from.getTime()).toBeGreaterThan(Date.now() - 31 * DAY);
+    expect(overview.period.from.getTime()).toBeLessThanOrEqual(Date.now() - 29 * DAY);
+    const inPeriod = saved.filter((o) => o.createdAt >= overview.period.from && o.createdAt < overview.period.to);
     const count = overview.totals.reduce((n, t) => n + t.orders, 0);
     expect(count).toBe(inPeriod.length);
     for (const t of overview.totals) {
@@ -156,9 +159,9 @@ describe.skipIf(!servicesReady)("recent sync", () => {
     }
     expect(overview.topProducts.length).toBeGreaterThan(0);
     // One point per day of the period (zeros included), adding up to the main currency's total.
-    expect(overview.daily.length).toBe(31);
+    expect(overview.daily.length).toBe(30);
     const dailyCents = overview.daily.reduce((n, d) => n + Math.round(Number(d.gross) * 100), 0);
-    expect(dailyCents).toBe(Math.round(Number(overview.totals[0]!.gross) * 100));
+    expect(dailyCents).toBe(Math.round(Number(overview.selected!.gross) * 100));
 
     const seen: string[] = [];
     let cursor: { createdAt: Date; id: string } | null = null;
@@ -176,7 +179,7 @@ describe.skipIf(!servicesReady)("recent sync", () => {
     emulator.effects.updateProduct(shop, shop.store.products[4]!.id, { title: "Alpaca Scarf" });
     await runReconcile(await syncDeps(infra), { storeId, lookbackHours: 24 });
     const products: string[] = [];
-    let productCursor: { title: string; id: string } | null = null;
+    let productCursor: number | null = null;
     do {
       const page: Awaited<ReturnType<typeof caller.analytics.products>> = await caller.analytics.products({ brand: brandSlug, limit: 3, cursor: productCursor });
       products.push(...page.products.map((p) => p.title));
@@ -219,7 +222,7 @@ describe.skipIf(!servicesReady)("recent sync", () => {
     await fetch(`${emulator.url}/_emulator/shops/${SHOP}/tokens/revoke`, { method: "POST" });
     // Force a refresh attempt (the revoked refresh token is refused).
     await getSql()`update shopify_session set expires = now() where shop = ${SHOP}`;
-    await expect(runRecentSync({ db: getDb(), shopify: getShopify(), storage: await getSessionStorage(), log: getLogger() }, { storeId })).rejects.toMatchObject({
+    await expect(runRecentSync({ db: getDb(), shopify: getShopify(), storage: await getSessionStorage(), pubsub: infra.pubsub, log: getLogger() }, { storeId })).rejects.toMatchObject({
       code: "CONFLICT",
       message: expect.stringContaining("needs to be re-authorized"),
     });

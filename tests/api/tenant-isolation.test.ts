@@ -1,7 +1,7 @@
 import { TRPCError } from "@trpc/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getDb, getSql } from "~/server/db/client";
-import { stores, syncRuns, syncSteps } from "~/server/db/schema";
+import { shopOrders, stores, syncRuns, syncSteps } from "~/server/db/schema";
 import type { Infra } from "~/server/infra";
 import { PermanentJobError } from "~/server/infra/queue/port";
 import { QUEUE_NAMES, queueContracts } from "~/server/jobs/contracts";
@@ -77,7 +77,7 @@ describe.skipIf(!servicesReady)("tenant isolation", () => {
  * any brand procedure's input must be added here (the first test fails until it is), so every
  * child id is tried across tenants.
  */
-const CHILD_FIELDS = ["storeId", "stepId", "runId", "invitationId", "dataRequestId", "jobId", "userId"] as const;
+const CHILD_FIELDS = ["storeId", "stepId", "runId", "invitationId", "dataRequestId", "jobId", "userId", "orderId"] as const;
 type ChildField = (typeof CHILD_FIELDS)[number];
 /** Fields that end in "Id" but name no child: keyset cursors filtered by the brand anyway. */
 const NOT_CHILD_FIELDS = new Set<string>(["lastEventId"]);
@@ -125,7 +125,7 @@ describe.skipIf(!servicesReady)("child ids of another brand", () => {
       await callerA[role]!.invitations.accept({ token: url.split("/").pop()! });
     }
 
-    // Brand B with one of every child: a store, a failed history sync step, an invitation, a data request, a job, a member.
+    // Brand B with one of every child: a store, a failed history sync step, an invitation, a data request, a job, a member, an order.
     const ownerB = await createUser("child-owner-b");
     const callerB = callerFor(ownerB, infra);
     brandB = await callerB.brands.create({ name: "Child Brand B" });
@@ -137,7 +137,11 @@ describe.skipIf(!servicesReady)("child ids of another brand", () => {
     const [dataRequest] = await getSql()<{ id: string }[]>`insert into data_requests (brand_id, store_id, customer_shopify_id, export)
       values (${brandB.id}, ${store!.id}, '42', '{}'::jsonb) returning id`;
     const jobId = await infra.queue.add("analysis", "probe", { brandId: brandB.id, probeId: "b-probe", durationMs: 0, fail: false }, { jobId: "b-probe" });
-    Object.assign(idsOfB, { storeId: store!.id, stepId: step!.id, runId: run!.id, invitationId: invitation.id, dataRequestId: dataRequest!.id, jobId, userId: ownerB.id });
+    const [order] = await db
+      .insert(shopOrders)
+      .values({ brandId: brandB.id, storeId: store!.id, shopifyId: 4242n, name: "#B1", currency: "USD", total: "10", createdAt: new Date(), updatedAt: new Date() })
+      .returning();
+    Object.assign(idsOfB, { storeId: store!.id, stepId: step!.id, runId: run!.id, invitationId: invitation.id, dataRequestId: dataRequest!.id, jobId, userId: ownerB.id, orderId: order!.id });
   });
   afterAll(() => infra.close());
 
@@ -146,7 +150,7 @@ describe.skipIf(!servicesReady)("child ids of another brand", () => {
   it("knows every child-id field of every brand procedure", () => {
     const unknown = withChildIds.flatMap((p) => p.childFields.filter((f) => !(CHILD_FIELDS as readonly string[]).includes(f)).map((f) => `${p.path}.${f}`));
     expect(unknown).toEqual([]);
-    expect(withChildIds.map((p) => p.path)).toEqual(expect.arrayContaining(["stores.disconnect", "sync.start", "sync.retryStep", "sync.check", "members.revokeInvitation", "queues.retry"]));
+    expect(withChildIds.map((p) => p.path)).toEqual(expect.arrayContaining(["stores.disconnect", "sync.start", "sync.retryStep", "sync.check", "members.revokeInvitation", "queues.retry", "analytics.order"]));
   });
 
   describe.each(withChildIds.map((p) => [p.path, p] as const))("%s", (_path, procedure) => {
@@ -170,7 +174,9 @@ describe.skipIf(!servicesReady)("child ids of another brand", () => {
       const processor = createQueueProcessor("sync", syncHandlers);
       const ctx = { jobId: `cross-${name}`, attempt: 1, signal: new AbortController().signal, log: getLogger() };
       const rowsBefore = await brandRowsDigest();
-      const error = await processor({ id: ctx.jobId, name, data: { brandId: brandA.id, storeId: idsOfB.storeId, stepId: idsOfB.stepId }, attemptsMade: 0 }, ctx).then(
+      // Every field a sync payload may need, valid: only the store (and step) belong to brand B.
+      const data = { brandId: brandA.id, storeId: idsOfB.storeId, stepId: idsOfB.stepId, entity: "orders" };
+      const error = await processor({ id: ctx.jobId, name, data, attemptsMade: 0 }, ctx).then(
         () => null,
         (err: unknown) => err,
       );

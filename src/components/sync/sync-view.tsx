@@ -11,6 +11,7 @@ import { Button } from "~/components/ui/button";
 import { Card, CardBody, CardHeader } from "~/components/ui/card";
 import { EmptyState } from "~/components/ui/empty-state";
 import { SkeletonRows } from "~/components/ui/skeleton";
+import { SelectField } from "~/components/ui/field";
 import { formatAgo, formatCount, formatDuration, formatMoney, formatMs } from "~/lib/format";
 import { roleAtLeast } from "~/lib/roles";
 import { useTRPC } from "~/lib/trpc";
@@ -39,23 +40,28 @@ function unitOf(step: Step): string {
   return "staged";
 }
 
+/** A timestamp as operators read it: "Nov 30, 2026, 17:32:05" in the browser's zone. */
+const formatWhen = (iso: string) => new Date(iso).toLocaleString("en", { dateStyle: "medium", timeStyle: "medium" });
+
 function StepRow({ step, canRetry }: { step: Step; canRetry: boolean }) {
   const brand = useBrand();
   const trpc = useTRPC();
   const [error, setError] = useState<string | null>(null);
   const retry = useMutation(trpc.sync.retryStep.mutationOptions({ onError: (e) => setError(e.message), onSuccess: () => setError(null) }));
   const timings = Object.entries(step.timings)
-    .filter(([, ms]) => (ms ?? 0) > 0)
+    .filter(([phase, ms]) => (ms ?? 0) > 0 && phase !== "failed")
     .sort(([a], [b]) => PHASE_ORDER.indexOf(a) - PHASE_ORDER.indexOf(b));
+  // The current failure is shown as the step's error; the history lists the ones before it.
+  const earlier = step.phase === "failed" ? step.failures.slice(0, -1) : step.failures;
   return (
     <li className="space-y-2 px-5 py-4" data-testid={`sync-step-${step.entity}`} data-phase={step.phase}>
       <div className="flex flex-wrap items-center justify-between gap-2">
         <div className="flex items-center gap-2">
           <span className="text-sm font-semibold text-slate-900">{ENTITY_LABELS[step.entity]}</span>
-          <Badge tone={PHASE_TONE[step.phase]}>{PHASE_LABELS[step.phase]}</Badge>
-          {step.phase === "failed" && step.failedPhase ? <span className="text-xs text-slate-500">while {PHASE_LABELS[step.failedPhase]?.toLowerCase()}</span> : null}
+          <Badge tone={step.retrying ? "amber" : PHASE_TONE[step.phase]}>{step.retrying ? `Retrying (${step.retrying.attempt} of ${step.retrying.of})` : PHASE_LABELS[step.phase]}</Badge>
+          {step.phase === "failed" && step.failedPhase ? <span className="text-xs text-slate-600">while {PHASE_LABELS[step.failedPhase]?.toLowerCase()}</span> : null}
         </div>
-        <div className="flex items-center gap-4 text-xs text-slate-500 tabular-nums">
+        <div className="flex items-center gap-4 text-xs text-slate-600 tabular-nums">
           {step.total !== null ? (
             <span>
               {formatCount(step.done)} / {formatCount(step.total)} {unitOf(step)}
@@ -67,9 +73,14 @@ function StepRow({ step, canRetry }: { step: Step; canRetry: boolean }) {
       </div>
       <ProgressBar fraction={step.phase === "queued" ? 0 : step.fraction} tone={step.phase === "failed" ? "red" : step.phase === "done" ? "green" : "indigo"} label={`${ENTITY_LABELS[step.entity]} sync`} />
       {timings.length ? (
-        <p className="text-xs text-slate-500">
+        <p className="text-xs text-slate-600">
           {timings.map(([phase, ms]) => `${PHASE_LABELS[phase]?.toLowerCase()} ${formatMs(ms ?? 0)}`).join(" · ")}
           {step.objectCount ? ` · ${formatCount(step.objectCount)} objects in Shopify's export` : ""}
+        </p>
+      ) : null}
+      {step.retrying ? (
+        <p className="rounded-md bg-amber-50 px-3 py-2 text-xs text-amber-900 ring-1 ring-amber-200 ring-inset" data-testid="sync-step-retrying">
+          Attempt {step.retrying.attempt} of {step.retrying.of} failed and will be tried again shortly: {step.retrying.error}
         </p>
       ) : null}
       {step.error ? (
@@ -82,47 +93,93 @@ function StepRow({ step, canRetry }: { step: Step; canRetry: boolean }) {
           ) : null}
         </div>
       ) : null}
+      {earlier.length ? (
+        <details className="text-xs text-slate-600" data-testid="sync-step-failures">
+          <summary className="cursor-pointer font-medium text-slate-700">
+            {earlier.length === 1 ? "Failed once before" : `Failed ${earlier.length} times before`}
+          </summary>
+          <ul className="mt-1 space-y-1 border-l-2 border-slate-200 pl-3">
+            {earlier.map((f) => (
+              <li key={f.at}>
+                <time dateTime={f.at}>{formatWhen(f.at)}</time>, while {PHASE_LABELS[f.phase]?.toLowerCase()}: {f.error}
+              </li>
+            ))}
+          </ul>
+        </details>
+      ) : null}
       {error ? <p className="text-xs text-red-700">{error}</p> : null}
     </li>
   );
 }
 
+const CHECK_WINDOWS = [
+  { value: "7", label: "last 7 days" },
+  { value: "30", label: "last 30 days" },
+  { value: "90", label: "last 90 days" },
+  { value: "365", label: "last 365 days" },
+];
+
+const TRIGGER_LABELS = { history: "the history sync", reconcile: "reconciliation", manual: "a manual check" } as const;
+
 function CompletenessCard({ store, canAct }: { store: StoreStatus; canAct: boolean }) {
   const brand = useBrand();
   const trpc = useTRPC();
+  const [days, setDays] = useState("30");
   const check = useMutation(trpc.sync.check.mutationOptions());
   const c = store.check;
+  const connected = store.status === "connected";
   const action = canAct ? (
-    <Button size="sm" variant="secondary" loading={check.isPending} disabled={store.status !== "connected"} onClick={() => check.mutate({ brand: brand.slug, storeId: store.id })}>
-      Check again
-    </Button>
+    <div className="flex items-end gap-2">
+      <SelectField label="Money of orders updated in the" className="w-40" value={days} onChange={(e) => setDays(e.target.value)} options={CHECK_WINDOWS} disabled={!connected} />
+      <Button size="sm" variant="secondary" loading={check.isPending} disabled={!connected} onClick={() => check.mutate({ brand: brand.slug, storeId: store.id, days: Number(days) })}>
+        Check again
+      </Button>
+    </div>
   ) : null;
   if (!c) {
     return (
       <Card>
         <CardHeader title="Completeness" description="Compared with the shop's own counts and totals after each sync." actions={action} />
         <CardBody>
-          <p className="text-sm text-slate-500">Not checked yet: the first check runs when the history sync finishes.</p>
+          <p className="text-sm text-slate-600">Not checked yet: the first check runs when the history sync finishes.</p>
         </CardBody>
       </Card>
     );
   }
+  const countsDiffer = c.counts.filter((row) => row.local !== row.shop);
+  const moneyDiffers = c.money.filter((m) => m.shop.total !== m.local.total || m.shop.refunded !== m.local.refunded || m.shop.orders !== m.local.orders);
+  const stale = c.money.reduce((n, m) => n + (m.stale ?? 0), 0);
+  const compared = c.money.reduce((n, m) => n + m.shop.orders, 0);
   return (
     <Card>
-      <CardHeader title="Completeness" description={`Last checked ${formatAgo(Date.parse(c.checkedAt))} (after ${c.trigger === "history" ? "the history sync" : c.trigger === "reconcile" ? "reconciliation" : "a manual check"})`} actions={action} />
+      <CardHeader title="Completeness" description={`Last checked ${formatAgo(Date.parse(c.checkedAt))}, after ${TRIGGER_LABELS[c.trigger]}`} actions={action} />
       <CardBody className="space-y-4">
+        {check.error ? <Alert tone="error">{check.error.message}</Alert> : null}
         {c.ok ? (
           <Alert tone="success" title="Complete">
-            Counts and money match the shop.
+            The counts of orders, customers and products match the shop&apos;s own
+            {compared ? `, and the money of ${c.window} matches to the cent.` : `. No order was in the money window (${c.window}), so no money was compared.`}
           </Alert>
         ) : (
           <Alert tone="error" title="Drift detected">
-            Our data differs from the shop&apos;s. Reconciliation runs every few minutes and repairs missed changes; if the drift stays, sync the history again.
+            <ul className="list-disc space-y-0.5 pl-5">
+              {countsDiffer.map((row) => (
+                <li key={row.entity}>
+                  {ENTITY_LABELS[row.entity]}: Shopify has {formatCount(row.shop)}, Brandbase {formatCount(row.local)}.
+                </li>
+              ))}
+              {moneyDiffers.map((m) => (
+                <li key={m.currency}>Money in {m.currency} differs for {c.window}.</li>
+              ))}
+              {stale ? <li>{formatCount(stale)} {stale === 1 ? "order is" : "orders are"} older here than in the shop (a missed update).</li> : null}
+            </ul>
+            <p className="mt-1">Reconciliation runs every few minutes and repairs missed changes; if the drift stays, sync the history again.</p>
           </Alert>
         )}
         <table className="w-full text-sm" data-testid="completeness-counts">
+          <caption className="pb-1 text-left text-xs text-slate-600">Records, counted by Shopify and by us</caption>
           <thead>
-            <tr className="text-left text-xs text-slate-500">
+            <tr className="text-left text-xs text-slate-600">
               <th className="py-1 font-medium">Records</th>
               <th className="py-1 text-right font-medium">Shopify</th>
               <th className="py-1 text-right font-medium">Brandbase</th>
@@ -135,26 +192,30 @@ function CompletenessCard({ store, canAct }: { store: StoreStatus; canAct: boole
                 <td className="py-1.5">{ENTITY_LABELS[row.entity]}</td>
                 <td className="py-1.5 text-right tabular-nums">{formatCount(row.shop)}</td>
                 <td className="py-1.5 text-right tabular-nums">{formatCount(row.local)}</td>
-                <td className={`py-1.5 text-right tabular-nums ${row.local !== row.shop ? "font-semibold text-red-700" : "text-slate-400"}`}>{formatCount(row.local - row.shop)}</td>
+                <td className={`py-1.5 text-right tabular-nums ${row.local !== row.shop ? "font-semibold text-red-700" : "text-slate-600"}`}>{formatCount(row.local - row.shop)}</td>
               </tr>
             ))}
           </tbody>
         </table>
         {c.money.length ? (
           <table className="w-full text-sm" data-testid="completeness-money">
-            <caption className="pb-1 text-left text-xs text-slate-500">Money of {c.window}{c.changedSince ? ` (${formatCount(c.changedSince)} changed since, left out)` : ""}</caption>
+            <caption className="pb-1 text-left text-xs text-slate-600">
+              Money of {c.window}
+              {c.changedSince ? ` (${formatCount(c.changedSince)} changed in the shop while it was read, left out)` : ""}
+            </caption>
             <thead>
-              <tr className="text-left text-xs text-slate-500">
+              <tr className="text-left text-xs text-slate-600">
                 <th className="py-1 font-medium">Currency</th>
                 <th className="py-1 text-right font-medium">Orders</th>
                 <th className="py-1 text-right font-medium">Shopify total</th>
                 <th className="py-1 text-right font-medium">Brandbase total</th>
                 <th className="py-1 text-right font-medium">Refunded (Shopify / ours)</th>
+                <th className="py-1 text-right font-medium">Older here</th>
               </tr>
             </thead>
             <tbody className="divide-y divide-slate-100">
               {c.money.map((m) => {
-                const drift = m.shop.total !== m.local.total || m.shop.refunded !== m.local.refunded || m.shop.orders !== m.local.orders;
+                const drift = m.shop.total !== m.local.total || m.shop.refunded !== m.local.refunded || m.shop.orders !== m.local.orders || Boolean(m.stale);
                 return (
                   <tr key={m.currency} className={drift ? "text-red-700" : undefined}>
                     <td className="py-1.5">{m.currency}</td>
@@ -167,6 +228,7 @@ function CompletenessCard({ store, canAct }: { store: StoreStatus; canAct: boole
                     <td className="py-1.5 text-right tabular-nums">
                       {formatMoney(m.shop.refunded, m.currency)} / {formatMoney(m.local.refunded, m.currency)}
                     </td>
+                    <td className="py-1.5 text-right tabular-nums">{formatCount(m.stale ?? 0)}</td>
                   </tr>
                 );
               })}
@@ -178,37 +240,76 @@ function CompletenessCard({ store, canAct }: { store: StoreStatus; canAct: boole
   );
 }
 
+/** What the operator can do about a store that is not connected: reconnect it (owners) through Shopify. */
+function NotConnectedBanner({ store }: { store: StoreStatus }) {
+  const brand = useBrand();
+  const isOwner = roleAtLeast(brand.role, "owner");
+  const text = {
+    uninstalled: { title: "The app was uninstalled from this store", body: "Syncing stopped when the merchant removed the Brandbase app. Reconnect the store to sync it again." },
+    needs_reauth: { title: "This store needs to be re-authorized", body: "Shopify no longer accepts Brandbase's access. Reconnect the store to authorize it again." },
+    disconnected: { title: "This store is disconnected", body: "It was disconnected from Brandbase. Connect it again to sync it." },
+    connected: { title: "", body: "" },
+  }[store.status];
+  return (
+    <Alert tone="warning" title={text.title}>
+      <div className="flex flex-wrap items-center justify-between gap-3">
+        <span>{text.body}</span>
+        {isOwner ? (
+          <a href={`/api/shopify/install?brand=${encodeURIComponent(brand.slug)}&shop=${encodeURIComponent(store.shop)}`} className="shrink-0">
+            <Button size="sm">Reconnect</Button>
+          </a>
+        ) : (
+          <span className="text-xs">An owner of this brand can reconnect it.</span>
+        )}
+      </div>
+    </Alert>
+  );
+}
+
 function StoreSync({ store }: { store: StoreStatus }) {
   const brand = useBrand();
   const trpc = useTRPC();
   const canAct = roleAtLeast(brand.role, "admin");
+  const connected = store.status === "connected";
   const [error, setError] = useState<string | null>(null);
   const start = useMutation(trpc.sync.start.mutationOptions({ onError: (e) => setError(e.message), onSuccess: () => setError(null) }));
+  const retryAll = useMutation(trpc.sync.retryRun.mutationOptions({ onError: (e) => setError(e.message), onSuccess: () => setError(null) }));
   const run = store.run;
   const running = run?.status === "running";
+  const failedSteps = run?.steps.filter((s) => s.phase === "failed") ?? [];
   const stored = store.counts;
   return (
     <section className="space-y-4" aria-label={`Sync of ${store.shop}`}>
+      {!connected ? <NotConnectedBanner store={store} /> : null}
       <Card>
         <CardHeader
           title={
             <span className="flex items-center gap-2">
               {store.shop}
-              {store.status !== "connected" ? <Badge tone="amber">{store.status.replace("_", " ")}</Badge> : null}
+              {!connected ? <Badge tone="amber">{store.status === "needs_reauth" ? "needs re-authorization" : store.status}</Badge> : null}
             </span>
           }
           description={
             run
               ? running
                 ? `History sync started ${formatAgo(Date.parse(run.startedAt))} · ${Math.round(run.fraction * 100)}% done`
-                : `Last history sync ${run.status === "done" ? "finished" : "stopped"} ${formatAgo(Date.parse(run.finishedAt ?? run.startedAt))}`
+                : run.stopReason
+                  ? `History sync stopped ${formatAgo(Date.parse(run.finishedAt ?? run.startedAt))}. ${run.stopReason.replace(/^Stopped: /, "The reason: ")}`
+                  : `Last history sync ${run.status === "done" ? "finished" : "stopped"} ${formatAgo(Date.parse(run.finishedAt ?? run.startedAt))}`
               : "No history sync yet"
           }
           actions={
             canAct ? (
-              <Button size="sm" variant="secondary" loading={start.isPending} disabled={running || store.status !== "connected"} onClick={() => start.mutate({ brand: brand.slug, storeId: store.id })}>
-                Sync history again
-              </Button>
+              <div className="flex gap-2">
+                {connected && failedSteps.length > 1 && !running ? (
+                  <Button size="sm" variant="danger" loading={retryAll.isPending} onClick={() => retryAll.mutate({ brand: brand.slug, runId: run!.id })}>
+                    Retry all ({failedSteps.length})
+                  </Button>
+                ) : null}
+                <Button size="sm" variant="secondary" loading={start.isPending} disabled={running || !connected} onClick={() => start.mutate({ brand: brand.slug, storeId: store.id })}>
+                  Sync history again
+                </Button>
+              </div>
             ) : null
           }
         />
@@ -216,17 +317,17 @@ function StoreSync({ store }: { store: StoreStatus }) {
         {run ? (
           <ul className="divide-y divide-slate-100">
             {run.steps.map((step) => (
-              <StepRow key={step.id} step={step} canRetry={canAct} />
+              <StepRow key={step.id} step={step} canRetry={canAct && connected} />
             ))}
           </ul>
         ) : (
           <CardBody>
-            <p className="text-sm text-slate-500">The history sync starts when the store connects.</p>
+            <p className="text-sm text-slate-600">The history sync starts when the store connects.</p>
           </CardBody>
         )}
-        <div className="border-t border-slate-100 px-5 py-3 text-xs text-slate-500">
+        <div className="border-t border-slate-100 px-5 py-3 text-xs text-slate-600">
           {`Stored: ${formatCount(stored.orders)} orders · ${formatCount(stored.customers)} customers · ${formatCount(stored.products)} products`}
-          {store.syncedThrough ? ` · incremental sync through ${new Date(store.syncedThrough).toLocaleString()}` : ""}
+          {store.syncedThrough ? ` · incremental sync through ${formatWhen(store.syncedThrough)}` : ""}
         </div>
       </Card>
       <CompletenessCard store={store} canAct={canAct} />

@@ -79,7 +79,9 @@ export function registerAdminApi(router: Router, deps: { state: EmulatorState; b
     shop.buckets.set(token.clientId, bucketState);
     const bucket = new CostBucket(bucketState, state.limits, state.clock);
     const forced = faults.alwaysThrottle || Math.random() < faults.throttlePercent;
+    shop.apiStats.calls++;
     if (forced || !bucket.tryTake(requested)) {
+      if (!forced) shop.apiStats.throttled++;
       const throttleStatus = bucket.status();
       if (faults.throttleWith429) {
         const retryAfter = Math.max(1, Math.ceil(bucket.secondsUntil(requested)));

@@ -88,7 +88,7 @@ export function queryRoot(ctx: AdminContext) {
       myshopifyDomain: ctx.shop.domain,
       currencyCode: shopCurrency,
       enabledPresentmentCurrencies: [...store.spec.currencies],
-      ianaTimezone: "UTC",
+      ianaTimezone: ctx.shop.ianaTimezone,
       createdAt: isoSeconds(store.spec.startAt),
       updatedAt: isoSeconds(store.spec.startAt),
       plan: { displayName: "Basic", partnerDevelopment: true, shopifyPlus: false },

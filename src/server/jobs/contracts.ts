@@ -38,7 +38,11 @@ export const reconcilePayload = brandJob.extend({ storeId: z.uuid() });
 export const bulkStepPayload = brandJob.extend({ storeId: z.uuid(), stepId: z.uuid() });
 
 /** An operator asked to compare the store's data with the shop's again. */
-export const completenessPayload = brandJob.extend({ storeId: z.uuid() });
+/** An operator's check: counts, and the money of the orders updated in the last `days` (see runManualCheck). */
+export const completenessPayload = brandJob.extend({ storeId: z.uuid(), days: z.number().int().min(1).max(3650).default(30) });
+
+/** Remove the records of one kind Shopify deleted without a webhook reaching us (see repairDeletions). */
+export const repairDeletionsPayload = brandJob.extend({ storeId: z.uuid(), entity: z.enum(["orders", "customers", "products"]) });
 
 /** Deliver one committed mail message through SMTP (the row holds the message; the payload its id). */
 export const emailPayload = z.object({ messageId: z.uuid() });
@@ -71,6 +75,7 @@ export const queueContracts = {
       bulk_products: bulkStepPayload,
       bulk_poll: bulkStepPayload,
       completenessCheck: completenessPayload,
+      repairDeletions: repairDeletionsPayload,
     },
   },
   automation: {

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { requestCompletenessCheck, retrySyncStep, startHistorySync } from "../../services/sync/history";
+import { requestCompletenessCheck, retrySyncRun, retrySyncStep, startHistorySync } from "../../services/sync/history";
 import { syncChannel } from "../../services/sync/progress";
 import { getSyncStatus } from "../../services/sync/status";
 import { liveSnapshots } from "../live";
@@ -29,8 +29,13 @@ export const syncRouter = createTRPCRouter({
     .input(z.object({ stepId: z.uuid() }))
     .mutation(({ ctx, input }) => retrySyncStep(ctx, { brandId: ctx.brandId, stepId: input.stepId })),
 
-  /** Compares the store's counts with the shop's now (a job: it calls Shopify). */
+  /** "Retry all": every failed step of a run at once. */
+  retryRun: brandProcedure("admin")
+    .input(z.object({ runId: z.uuid() }))
+    .mutation(({ ctx, input }) => retrySyncRun(ctx, { brandId: ctx.brandId, runId: input.runId })),
+
+  /** Compares the store's counts with the shop's now, and the money of the orders updated in the last `days` (a job: it calls Shopify). */
   check: brandProcedure("admin")
-    .input(storeInput)
-    .mutation(({ ctx, input }) => requestCompletenessCheck(ctx, { brandId: ctx.brandId, storeId: input.storeId })),
+    .input(storeInput.extend({ days: z.number().int().min(1).max(3650).default(30) }))
+    .mutation(({ ctx, input }) => requestCompletenessCheck(ctx, { brandId: ctx.brandId, storeId: input.storeId, days: input.days })),
 });

@@ -1,3 +1,4 @@
+import { sql } from "drizzle-orm";
 import { bigint, index, integer, numeric, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 import { brands } from "./brands";
 import { stores } from "./shopify";
@@ -92,7 +93,14 @@ export const shopOrders = pgTable(
     createdAt: timestamp({ withTimezone: true }).notNull(),
     updatedAt: timestamp({ withTimezone: true }).notNull(),
   },
-  (t) => [uniqueIndex("shop_orders_store_shopify").on(t.storeId, t.shopifyId), index().on(t.brandId, t.createdAt), index().on(t.storeId, t.customerShopifyId)],
+  (t) => [
+    uniqueIndex("shop_orders_store_shopify").on(t.storeId, t.shopifyId),
+    index().on(t.brandId, t.createdAt),
+    index().on(t.storeId, t.customerShopifyId),
+    // The Orders page's search: an order name or the start of an email (prefix matches, so btree pattern ops).
+    index("shop_orders_brand_name_search").on(t.brandId, sql`${t.name} text_pattern_ops`),
+    index("shop_orders_brand_email_search").on(t.brandId, sql`lower(${t.email}) text_pattern_ops`),
+  ],
 );
 
 export const shopLineItems = pgTable(

@@ -51,6 +51,10 @@ export const stores = pgTable(
     statusChangedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     /** When the last successful incremental sync started: the next one pulls from here minus the lookback. */
     syncedThrough: timestamp({ withTimezone: true }),
+    /** The shop's own currency (Shopify's `shop.currencyCode`): its orders' money is in it. Read on connect. */
+    currency: text(),
+    /** The shop's time zone (Shopify's `shop.ianaTimezone`): days, filters and charts follow it. Read on connect. */
+    ianaTimezone: text(),
   },
   (t) => [uniqueIndex("stores_brand_shop").on(t.brandId, t.shopDomain), index().on(t.shopDomain)],
 );

@@ -25,6 +25,8 @@ export const syncRuns = pgTable(
       .default("running"),
     startedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     finishedAt: timestamp({ withTimezone: true }),
+    /** Why the run was stopped from outside (the app uninstalled, the store disconnected), if it was. */
+    stopReason: text(),
   },
   (t) => [index().on(t.brandId, t.startedAt), index().on(t.storeId, t.startedAt)],
 );
@@ -42,7 +44,12 @@ export const syncSteps = pgTable(
     phase: text({ enum: SYNC_PHASES }).notNull().default("queued"),
     /** The phase a failed step failed in. */
     failedPhase: text({ enum: SYNC_PHASES }),
+    /** Why the step failed (while failed); a retry clears it, `failures` keeps it. */
     error: text(),
+    /** Every failure of the step, oldest first: a retry and a second failure do not wipe the first. */
+    failures: jsonb().$type<StepFailure[]>().notNull().default([]),
+    /** A transient error the queue is retrying after (cleared when the step moves on). */
+    retrying: jsonb().$type<StepRetry>(),
     /** The Shopify bulk operation (gid) and what it last reported. */
     bulkOperationId: text(),
     bulkStatus: text(),
@@ -97,6 +104,21 @@ export const syncChunks = pgTable(
   (t) => [uniqueIndex("sync_chunks_step_seq").on(t.stepId, t.seq)],
 );
 
+export interface StepFailure {
+  at: string;
+  /** The phase the step was in. */
+  phase: SyncPhase;
+  error: string;
+}
+
+export interface StepRetry {
+  /** The attempt that failed (1-based) and how many there are in all. */
+  attempt: number;
+  of: number;
+  error: string;
+  at: string;
+}
+
 export interface EntityCheck {
   entity: SyncEntity;
   local: number;
@@ -108,6 +130,8 @@ export interface MoneyCheck {
   /** The shop's figures for the orders in the window, and ours for the same orders. */
   shop: { orders: number; total: string; refunded: string };
   local: { orders: number; total: string; refunded: string };
+  /** Orders of the window we hold in an older version than the shop's (a missed update). */
+  stale?: number;
 }
 
 /** A completeness check: our counts and money against the shop's own, after a sync or reconciliation. */

@@ -160,7 +160,9 @@ export function createRedisQueue(options: { url: string; prefix: string; connect
     worker.on("failed", (job, err) => {
       if (!job || err instanceof WaitingError || err.name === "WaitingError") return;
       const final = err instanceof UnrecoverableError || job.attemptsMade >= (job.opts.attempts ?? 1);
-      opts.log.error({ queue: queueName, job: job.name, jobId: job.id, err, final }, "job failed");
+      // A failure that will be retried is a warning (a passing condition); only the last one is an error.
+      if (final) opts.log.error({ queue: queueName, job: job.name, jobId: job.id, err, final }, "job failed");
+      else opts.log.warn({ queue: queueName, job: job.name, jobId: job.id, attempt: job.attemptsMade, of: job.opts.attempts, err }, "job attempt failed; it will be retried");
       opts.onEvent?.({ type: "failed", queue: queueName, jobId: job.id ?? "", error: err.message, final });
     });
     worker.on("error", (err) => opts.log.error({ queue: queueName, err }, "worker error"));

@@ -1,164 +1,172 @@
-import { and, desc, eq, gte, lt, sql } from "drizzle-orm";
+import { sql } from "drizzle-orm";
 import type { Db } from "../../db/client";
-import { shopLineItems, shopOrders, shopProducts } from "../../db/schema";
+import { getShopContext, type ShopContext } from "./shop-context";
+
+/** A period of the Overview: the last N days counted in the shop's time zone (today included), or all time. */
+export type OverviewPeriod = 7 | 30 | 90 | 365 | "all";
 
 export interface OverviewInput {
   brandId: string;
-  /** Null: all time (from the brand's first order). */
-  from: Date | null;
-  to: Date;
-}
-
-async function firstOrderDay(db: Db, brandId: string): Promise<Date | null> {
-  const [row] = await db.select({ first: sql<string | null>`min(${shopOrders.createdAt})::text` }).from(shopOrders).where(eq(shopOrders.brandId, brandId));
-  if (!row?.first) return null;
-  const first = new Date(row.first);
-  return new Date(Date.UTC(first.getUTCFullYear(), first.getUTCMonth(), first.getUTCDate()));
+  period: OverviewPeriod;
+  /** The currency to report money in; absent (or one without orders) the brand's main currency. */
+  currency?: string | null;
+  /** "Now" (tests pin it). */
+  now?: Date;
 }
 
 /** Money stays exact: sums are numeric in SQL and travel as decimal strings. */
-export interface CurrencyTotals {
+export type CurrencyTotals = {
   currency: string;
   orders: number;
   gross: string;
   refunded: string;
   net: string;
   aov: string;
+};
+
+const first = <T>(rows: Iterable<T>): T | undefined => [...rows][0];
+
+/**
+ * Where the period begins and ends: `from` is midnight in `zone` N−1 days before today there (all
+ * time: the local midnight before the brand's first order), `to` is now.
+ */
+async function periodBounds(db: Db, input: { brandId: string; period: OverviewPeriod; zone: string; now: Date }): Promise<{ from: Date; to: Date }> {
+  const now = input.now.toISOString();
+  const row =
+    input.period === "all"
+      ? first(
+          await db.execute<{ from: number | null }>(sql`
+            select extract(epoch from date_trunc('day', min(created_at) at time zone ${input.zone}) at time zone ${input.zone})::float8 * 1000 as from
+            from shop_orders where brand_id = ${input.brandId}`),
+        )
+      : first(
+          await db.execute<{ from: number }>(sql`
+            select extract(epoch from (date_trunc('day', ${now}::timestamptz at time zone ${input.zone}) - make_interval(days => ${input.period - 1}::int)) at time zone ${input.zone})::float8 * 1000 as from`),
+        );
+  // No order yet (all time): the last 30 days, so the chart has an axis.
+  const from = row?.from !== null && row?.from !== undefined ? new Date(Number(row.from)) : new Date(Date.parse(now) - 30 * 86_400_000);
+  return { from, to: input.now };
 }
 
 /**
- * A brand's sales over a period, from the synced tables: totals per currency (gross and net of
- * refunds, AOV), revenue per day for the main currency, top products, new vs returning customers.
+ * A brand's sales over a period, from the synced tables, in its shops' own terms: days in the main
+ * store's time zone, money per currency (each order's `currency` is its shop's currency; a brand
+ * with shops in several currencies picks one to read, the main one by default), orders counted in
+ * every currency too. Top products by units, and customers: new and returning when the period has a
+ * before, and the share of repeat customers (two orders or more in the period) always.
  */
-export async function getOverview(deps: { db: Db }, period: OverviewInput) {
-  const input = { ...period, from: period.from ?? (await firstOrderDay(deps.db, period.brandId)) ?? new Date(period.to.getTime() - 30 * 86_400_000) };
-  const inPeriod = and(eq(shopOrders.brandId, input.brandId), gte(shopOrders.createdAt, input.from), lt(shopOrders.createdAt, input.to));
+export async function getOverview(deps: { db: Db }, input: OverviewInput) {
+  const context: ShopContext = await getShopContext(deps, { brandId: input.brandId });
+  const zone = context.timeZone;
+  const { from, to } = await periodBounds(deps.db, { brandId: input.brandId, period: input.period, zone, now: input.now ?? new Date() });
+  const fromIso = from.toISOString();
+  const toIso = to.toISOString();
+  const inPeriod = sql`o.brand_id = ${input.brandId} and o.created_at >= ${fromIso}::timestamptz and o.created_at < ${toIso}::timestamptz`;
 
-  const totals = await deps.db
-    .select({
-      currency: shopOrders.currency,
-      orders: sql<number>`count(*)::int`,
-      gross: sql<string>`coalesce(sum(${shopOrders.total}), 0)::numeric(20,2)::text`,
-      refunded: sql<string>`coalesce(sum(${shopOrders.refunded}), 0)::numeric(20,2)::text`,
-      net: sql<string>`coalesce(sum(${shopOrders.total} - ${shopOrders.refunded}), 0)::numeric(20,2)::text`,
-      aov: sql<string>`coalesce(avg(${shopOrders.total}), 0)::numeric(20,2)::text`,
-    })
-    .from(shopOrders)
-    .where(inPeriod)
-    .groupBy(shopOrders.currency)
-    .orderBy(desc(sql`count(*)`));
+  const totals = [
+    ...(await deps.db.execute<CurrencyTotals>(sql`
+      select o.currency, count(*)::int as orders,
+        coalesce(sum(o.total), 0)::numeric(20,2)::text as gross,
+        coalesce(sum(o.refunded), 0)::numeric(20,2)::text as refunded,
+        coalesce(sum(o.total - o.refunded), 0)::numeric(20,2)::text as net,
+        coalesce(avg(o.total), 0)::numeric(20,2)::text as aov
+      from shop_orders o where ${inPeriod}
+      group by o.currency order by count(*) desc, o.currency`)),
+  ];
 
-  const main = totals[0]?.currency ?? null;
-  const from = input.from.toISOString();
-  const to = input.to.toISOString();
-  // Every day of the period, zero where nothing sold, so the chart does not draw across gaps.
+  // The main currency: the main store's own; before any store told us its currency, the one with most orders.
+  const mainCurrency = context.mainStore?.currency ?? context.storeCurrencies[0] ?? totals[0]?.currency ?? null;
+  const currencies = [...new Set([...(mainCurrency ? [mainCurrency] : []), ...context.storeCurrencies, ...totals.map((t) => t.currency)])];
+  const currency = input.currency && currencies.includes(input.currency) ? input.currency : mainCurrency;
+  const selected: CurrencyTotals | null = currency
+    ? (totals.find((t) => t.currency === currency) ?? { currency, orders: 0, gross: "0.00", refunded: "0.00", net: "0.00", aov: "0.00" })
+    : null;
+
+  // Every local day of the period, zero where nothing sold, so the chart does not draw across gaps.
   // (Raw SQL gets timestamps as ISO text: the driver takes no Date in untyped parameters.)
-  const daily = main
-    ? await deps.db.execute<{ day: string; orders: number; gross: string; net: string }>(sql`
-        select to_char(d.day, 'YYYY-MM-DD') as day, count(o.id)::int as orders,
-          coalesce(sum(o.total), 0)::numeric(20,2)::text as gross,
-          coalesce(sum(o.total - o.refunded), 0)::numeric(20,2)::text as net
-        from generate_series(date_trunc('day', ${from}::timestamptz at time zone 'UTC'), date_trunc('day', ${to}::timestamptz at time zone 'UTC'), interval '1 day') as d(day)
-        left join shop_orders o on o.brand_id = ${input.brandId} and o.currency = ${main}
-          and date_trunc('day', o.created_at at time zone 'UTC') = d.day
-          and o.created_at >= ${from}::timestamptz and o.created_at < ${to}::timestamptz
-        group by d.day order by d.day`)
+  const daily = currency
+    ? [
+        ...(await deps.db.execute<{ day: string; orders: number; gross: string; net: string }>(sql`
+          with sold as (
+            select (o.created_at at time zone ${zone})::date as day, count(*)::int as orders, sum(o.total) as gross, sum(o.total - o.refunded) as net
+            from shop_orders o where ${inPeriod} and o.currency = ${currency}
+            group by 1
+          )
+          select to_char(d.day, 'YYYY-MM-DD') as day, coalesce(s.orders, 0)::int as orders,
+            coalesce(s.gross, 0)::numeric(20,2)::text as gross, coalesce(s.net, 0)::numeric(20,2)::text as net
+          from generate_series((${fromIso}::timestamptz at time zone ${zone})::date, (${toIso}::timestamptz at time zone ${zone})::date, interval '1 day') as d(day)
+          left join sold s on s.day = d.day::date
+          order by d.day`)),
+      ]
     : [];
 
-  const topProducts = await deps.db
-    .select({
-      productShopifyId: shopLineItems.productShopifyId,
-      title: sql<string>`coalesce(max(${shopProducts.title}), max(${shopLineItems.title}), 'Unknown product')`,
-      quantity: sql<number>`sum(${shopLineItems.quantity})::int`,
-      orders: sql<number>`count(distinct ${shopLineItems.orderShopifyId})::int`,
-    })
-    .from(shopLineItems)
-    .innerJoin(shopOrders, and(eq(shopOrders.storeId, shopLineItems.storeId), eq(shopOrders.shopifyId, shopLineItems.orderShopifyId)))
-    .leftJoin(shopProducts, and(eq(shopProducts.storeId, shopLineItems.storeId), eq(shopProducts.shopifyId, shopLineItems.productShopifyId)))
-    .where(inPeriod)
-    .groupBy(shopLineItems.productShopifyId)
-    .orderBy(desc(sql`sum(${shopLineItems.quantity})`))
-    .limit(5);
+  const topProducts = [
+    ...(await deps.db.execute<{ productShopifyId: number | null; title: string; quantity: number; orders: number }>(sql`
+      select l.product_shopify_id as "productShopifyId",
+        coalesce(max(p.title), max(l.title), 'Unknown product') as title,
+        sum(l.quantity)::int as quantity, count(distinct (l.store_id, l.order_shopify_id))::int as orders
+      from shop_line_items l
+      join shop_orders o on o.store_id = l.store_id and o.shopify_id = l.order_shopify_id
+      left join shop_products p on p.store_id = l.store_id and p.shopify_id = l.product_shopify_id
+      where ${inPeriod}
+      group by l.product_shopify_id
+      order by sum(l.quantity) desc, 2
+      limit 5`)),
+  ];
 
   // New: the customer's first known order falls in the period. Returning: they ordered before it.
-  const [customers] = await deps.db.execute<{ new_customers: number; returning_customers: number; guests: number }>(sql`
-    with firsts as (
-      select store_id, customer_shopify_id, min(created_at) as first_at
-      from shop_orders where brand_id = ${input.brandId} and customer_shopify_id is not null
-      group by store_id, customer_shopify_id
-    )
-    select
-      count(distinct (o.store_id, o.customer_shopify_id)) filter (where f.first_at >= ${from}::timestamptz)::int as new_customers,
-      count(distinct (o.store_id, o.customer_shopify_id)) filter (where f.first_at < ${from}::timestamptz)::int as returning_customers,
-      count(*) filter (where o.customer_shopify_id is null)::int as guests
-    from shop_orders o
-    left join firsts f on f.store_id = o.store_id and f.customer_shopify_id = o.customer_shopify_id
-    where o.brand_id = ${input.brandId} and o.created_at >= ${from}::timestamptz and o.created_at < ${to}::timestamptz
-  `);
+  // Repeat: two orders or more within the period (what "returning" means when there is no before).
+  const customers = first(
+    await deps.db.execute<{ customers: number; new_customers: number; returning_customers: number; repeat_customers: number; guests: number; has_before: boolean }>(sql`
+      with firsts as (
+        select store_id, customer_shopify_id, min(created_at) as first_at
+        from shop_orders where brand_id = ${input.brandId} and customer_shopify_id is not null
+        group by store_id, customer_shopify_id
+      ),
+      per as (
+        select o.store_id, o.customer_shopify_id, count(*) as n
+        from shop_orders o where ${inPeriod} and o.customer_shopify_id is not null
+        group by o.store_id, o.customer_shopify_id
+      )
+      select count(*)::int as customers,
+        count(*) filter (where f.first_at >= ${fromIso}::timestamptz)::int as new_customers,
+        count(*) filter (where f.first_at < ${fromIso}::timestamptz)::int as returning_customers,
+        count(*) filter (where per.n >= 2)::int as repeat_customers,
+        (select count(*) from shop_orders o where ${inPeriod} and o.customer_shopify_id is null)::int as guests,
+        exists (select 1 from shop_orders b where b.brand_id = ${input.brandId} and b.created_at < ${fromIso}::timestamptz) as has_before
+      from per join firsts f on f.store_id = per.store_id and f.customer_shopify_id = per.customer_shopify_id`),
+  );
+  const withOrders = customers?.customers ?? 0;
 
   return {
-    period: { from: input.from, to: input.to },
-    totals: totals as CurrencyTotals[],
-    mainCurrency: main,
-    daily: [...daily],
+    period: { from, to, key: input.period },
+    timeZone: zone,
+    timeZoneSource: context.timeZoneSource,
+    mainStore: context.mainStore ? { shopDomain: context.mainStore.shopDomain } : null,
+    /** Orders in every currency. */
+    allOrders: totals.reduce((n, t) => n + t.orders, 0),
+    /** Per currency, most orders first. */
+    totals,
+    mainCurrency,
+    /** Currencies the brand's figures can be read in (main first). */
+    currencies,
+    /** The figures below are in this currency. */
+    currency,
+    selected,
+    daily,
     topProducts,
-    customers: { new: customers?.new_customers ?? 0, returning: customers?.returning_customers ?? 0, guestOrders: customers?.guests ?? 0 },
+    customers: {
+      withOrders,
+      new: customers?.new_customers ?? 0,
+      returning: customers?.returning_customers ?? 0,
+      guestOrders: customers?.guests ?? 0,
+      repeat: customers?.repeat_customers ?? 0,
+      /** Share (0–1) of the period's customers who ordered at least twice in it; null without customers. */
+      repeatRate: withOrders ? (customers?.repeat_customers ?? 0) / withOrders : null,
+      /** Whether the brand has orders before the period ("returning" means something). */
+      hasBefore: customers?.has_before ?? false,
+    },
   };
 }
 
-/** Orders newest first, a page at a time (keyset on created_at and id, fast at any depth). */
-export async function listOrders(
-  deps: { db: Db },
-  input: { brandId: string; limit: number; cursor?: { createdAt: Date; id: string } | null; status?: string | null; from?: Date | null; to?: Date | null },
-) {
-  const filters = [eq(shopOrders.brandId, input.brandId)];
-  if (input.status) filters.push(eq(shopOrders.financialStatus, input.status));
-  if (input.from) filters.push(gte(shopOrders.createdAt, input.from));
-  if (input.to) filters.push(lt(shopOrders.createdAt, input.to));
-  if (input.cursor) filters.push(sql`(${shopOrders.createdAt}, ${shopOrders.id}) < (${input.cursor.createdAt.toISOString()}::timestamptz, ${input.cursor.id}::uuid)`);
-  const rows = await deps.db
-    .select({
-      id: shopOrders.id,
-      name: shopOrders.name,
-      email: shopOrders.email,
-      currency: shopOrders.currency,
-      total: shopOrders.total,
-      refunded: shopOrders.refunded,
-      financialStatus: shopOrders.financialStatus,
-      fulfillmentStatus: shopOrders.fulfillmentStatus,
-      cancelledAt: shopOrders.cancelledAt,
-      createdAt: shopOrders.createdAt,
-      lines: sql<number>`(select count(*)::int from shop_line_items l where l.store_id = "shop_orders"."store_id" and l.order_shopify_id = "shop_orders"."shopify_id")`,
-    })
-    .from(shopOrders)
-    .where(and(...filters))
-    .orderBy(desc(shopOrders.createdAt), desc(shopOrders.id))
-    .limit(input.limit + 1);
-  const page = rows.slice(0, input.limit);
-  const last = page.at(-1);
-  return { orders: page, nextCursor: rows.length > input.limit && last ? { createdAt: last.createdAt, id: last.id } : null };
-}
-
-/** Products with their variants' price range and units sold, by title (keyset on title and id). */
-export async function listProducts(deps: { db: Db }, input: { brandId: string; limit: number; cursor?: { title: string; id: string } | null }) {
-  const filters = [eq(shopProducts.brandId, input.brandId)];
-  if (input.cursor) filters.push(sql`(${shopProducts.title}, ${shopProducts.id}) > (${input.cursor.title}, ${input.cursor.id}::uuid)`);
-  const rows = await deps.db
-    .select({
-      id: shopProducts.id,
-      title: shopProducts.title,
-      vendor: shopProducts.vendor,
-      status: shopProducts.status,
-      variants: sql<number>`(select count(*)::int from shop_variants v where v.store_id = "shop_products"."store_id" and v.product_shopify_id = "shop_products"."shopify_id")`,
-      minPrice: sql<string | null>`(select min(v.price)::numeric(20,2)::text from shop_variants v where v.store_id = "shop_products"."store_id" and v.product_shopify_id = "shop_products"."shopify_id")`,
-      maxPrice: sql<string | null>`(select max(v.price)::numeric(20,2)::text from shop_variants v where v.store_id = "shop_products"."store_id" and v.product_shopify_id = "shop_products"."shopify_id")`,
-      unitsSold: sql<number>`(select coalesce(sum(l.quantity), 0)::int from shop_line_items l where l.store_id = "shop_products"."store_id" and l.product_shopify_id = "shop_products"."shopify_id")`,
-    })
-    .from(shopProducts)
-    .where(and(...filters))
-    .orderBy(shopProducts.title, shopProducts.id)
-    .limit(input.limit + 1);
-  const page = rows.slice(0, input.limit);
-  const last = page.at(-1);
-  return { products: page, nextCursor: rows.length > input.limit && last ? { title: last.title, id: last.id } : null };
-}
+export type Overview = Awaited<ReturnType<typeof getOverview>>;

@@ -2,7 +2,7 @@ import { and, eq } from "drizzle-orm";
 import type { AnyPgColumn, PgTable } from "drizzle-orm/pg-core";
 import { type BrandRole, roleAtLeast } from "~/lib/roles";
 import type { Db, Tx } from "../../db/client";
-import { dataRequests, invitations, stores, syncSteps } from "../../db/schema";
+import { dataRequests, invitations, shopOrders, stores, syncRuns, syncSteps } from "../../db/schema";
 import { AppError } from "../../errors";
 import type { JobRecord, QueuePort } from "../../infra/queue/port";
 import { type BrandSummary, findMembership } from "./brands";
@@ -11,7 +11,7 @@ import { type BrandSummary, findMembership } from "./brands";
  * Tenancy in one place. Every entry point — tRPC procedures, HTTP routes, services, job
  * handlers — asks these two questions through these two functions:
  *   1. may this user act in this brand with at least this role? (`requireBrandRole`)
- *   2. does this child id (store, sync step, invitation, data request, job) belong to this brand?
+ *   2. does this child id (store, sync step, invitation, data request, order, job) belong to this brand?
  *      (`requireBrandChild`; a member is looked up, and locked, by the members service itself)
  * Another brand's child reads exactly like a missing one (NOT_FOUND), so ids never leak tenants.
  */
@@ -35,9 +35,11 @@ type BrandOwned = PgTable & { id: AnyPgColumn; brandId: AnyPgColumn };
 /** Child kinds stored in Postgres with their own `id` and `brand_id`. */
 const TABLES = {
   store: { table: stores, label: "store" },
+  syncRun: { table: syncRuns, label: "sync run" },
   syncStep: { table: syncSteps, label: "sync step" },
   invitation: { table: invitations, label: "invitation" },
   dataRequest: { table: dataRequests, label: "data request" },
+  order: { table: shopOrders, label: "order" },
 } as const satisfies Record<string, { table: BrandOwned; label: string }>;
 
 type TableKind = keyof typeof TABLES;

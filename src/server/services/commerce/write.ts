@@ -131,7 +131,7 @@ export async function writeProduct(tx: Tx, store: Store, rows: ProductRows): Pro
  * not apply to (the rule a write follows, so the outcome does not depend on the order deliveries
  * arrive in).
  */
-async function deleteRecord(tx: Tx, store: Store, entity: RecordEntity, shopifyId: bigint, deletedAt: Date): Promise<void> {
+export async function deleteRecord(tx: Tx, store: Store, entity: RecordEntity, shopifyId: bigint, deletedAt: Date): Promise<void> {
   await lockRecords(tx, store.id, entity, "delete");
   const root = ROOTS[entity];
   const key = and(eq(root.table.storeId, store.id), eq(root.table.shopifyId, shopifyId));

@@ -1,4 +1,5 @@
 import { createHmac, timingSafeEqual } from "node:crypto";
+import type { Session } from "@shopify/shopify-api";
 import type { SessionStorage } from "@shopify/shopify-app-session-storage";
 import { and, eq, ne } from "drizzle-orm";
 import type { Db } from "../../db/client";
@@ -12,6 +13,7 @@ import { browserShopifyUrl } from "../../shopify/routing";
 import { requireBrandChild, requireBrandRole } from "../brands/access";
 import { isHttpsRequest, withSecureAttribute } from "../../trusted-proxy";
 import { startHistorySync, stopHistorySync } from "../sync/history";
+import { isTimeZone } from "~/lib/time-zone";
 import { storeCounts } from "./counts";
 import { mayBecome } from "./status-rules";
 
@@ -138,13 +140,16 @@ export async function completeStoreConnect(
   } catch (err) {
     deps.log?.error({ shop: session.shop, err }, "webhook registration failed");
   }
+  // The shop's currency and time zone: how its figures are read. Unknown (a failed read) keeps what we had.
+  const details = await readShopDetails(deps, session);
+  const known = { ...(details.currency ? { currency: details.currency } : {}), ...(details.ianaTimezone ? { ianaTimezone: details.ianaTimezone } : {}) };
   const now = new Date();
   const [saved] = await deps.db
     .insert(stores)
-    .values({ brandId: membership.id, shopDomain: session.shop, status: "connected", scopes: session.scope ?? null, sessionId: session.id, connectedBy: input.userId, connectedAt: now, statusChangedAt: now })
+    .values({ brandId: membership.id, shopDomain: session.shop, status: "connected", scopes: session.scope ?? null, sessionId: session.id, connectedBy: input.userId, connectedAt: now, statusChangedAt: now, ...known })
     .onConflictDoUpdate({
       target: [stores.brandId, stores.shopDomain],
-      set: { status: "connected", scopes: session.scope ?? null, sessionId: session.id, connectedBy: input.userId, connectedAt: now, statusChangedAt: now },
+      set: { status: "connected", scopes: session.scope ?? null, sessionId: session.id, connectedBy: input.userId, connectedAt: now, statusChangedAt: now, ...known },
     })
     .returning({ id: stores.id });
   // The recent sync goes first so the dashboard shows data within seconds; reconciliation then runs on a schedule.
@@ -162,6 +167,28 @@ export async function completeStoreConnect(
   return { brandSlug: membership.slug, shop: session.shop };
 }
 
+const SHOP_DETAILS = `query ShopDetails { shop { currencyCode ianaTimezone } }`;
+
+/**
+ * The shop's own currency (`shop.currencyCode`: its orders' shop money is in it) and time zone
+ * (`shop.ianaTimezone`: its days). Read once on connect; a failure is logged and leaves them unknown
+ * (the pages then fall back to the orders' currency and UTC) — it never fails the connection.
+ */
+async function readShopDetails(deps: Pick<ConnectDeps, "shopify" | "log">, session: Session): Promise<{ currency: string | null; ianaTimezone: string | null }> {
+  try {
+    const client = new deps.shopify.clients.Graphql({ session });
+    const res = await client.request<{ shop?: { currencyCode?: unknown; ianaTimezone?: unknown } }>(SHOP_DETAILS, { retries: 2 });
+    const shop = res.data?.shop;
+    const currency = typeof shop?.currencyCode === "string" && /^[A-Z]{3}$/.test(shop.currencyCode) ? shop.currencyCode : null;
+    const ianaTimezone = isTimeZone(shop?.ianaTimezone) ? shop.ianaTimezone : null;
+    if (!currency || !ianaTimezone) deps.log?.warn({ shop: session.shop, currency: shop?.currencyCode, ianaTimezone: shop?.ianaTimezone }, "shop currency or time zone missing or invalid");
+    return { currency, ianaTimezone };
+  } catch (err) {
+    deps.log?.warn({ shop: session.shop, err }, "could not read the shop's currency and time zone");
+    return { currency: null, ianaTimezone: null };
+  }
+}
+
 /** The brand's stores with how much of each has been synced so far (maintained counts, never a count over the rows). */
 export async function listStores(deps: { db: Db }, input: { brandId: string }) {
   const rows = await deps.db
@@ -173,6 +200,8 @@ export async function listStores(deps: { db: Db }, input: { brandId: string }) {
       connectedAt: stores.connectedAt,
       statusChangedAt: stores.statusChangedAt,
       syncedThrough: stores.syncedThrough,
+      currency: stores.currency,
+      ianaTimezone: stores.ianaTimezone,
     })
     .from(stores)
     .where(eq(stores.brandId, input.brandId))
@@ -187,7 +216,7 @@ export const reconcileScheduleId = (storeId: string) => `reconcile-${storeId}`;
 export async function disconnectStore(deps: { db: Db; storage: SessionStorage; jobs?: JobProducer }, input: { brandId: string; storeId: string }): Promise<void> {
   const store = await requireBrandChild(deps, { brandId: input.brandId, kind: "store", id: input.storeId });
   await deps.db.update(stores).set({ status: "disconnected", statusChangedAt: new Date() }).where(and(eq(stores.id, store.id), mayBecome("disconnected")));
-  await stopHistorySync(deps, { storeId: store.id, reason: "The store was disconnected" });
+  await stopHistorySync(deps, { storeId: store.id, reason: `Stopped: ${store.shopDomain} was disconnected from Brandbase.` });
   await deps.jobs?.unschedule("sync", reconcileScheduleId(store.id));
   if (!store.sessionId) return;
   const [other] = await deps.db

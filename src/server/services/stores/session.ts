@@ -6,7 +6,7 @@ import { getInfra } from "../../infra";
 import type { LockPort } from "../../infra/lock/port";
 import { stores } from "../../db/schema";
 import { AppError } from "../../errors";
-import { mayBecome } from "./status-rules";
+import { mayBecome, notConnectedReason } from "./status-rules";
 import type { Shopify } from "../../shopify/api";
 
 /** Refresh this long before an expiring token runs out. */
@@ -27,7 +27,7 @@ export async function markNeedsReauth(deps: { db: Db }, input: { store: { id: st
 export async function requireConnectedStore(deps: { db: Db }, input: { storeId: string }) {
   const [store] = await deps.db.select().from(stores).where(eq(stores.id, input.storeId));
   if (!store) throw new AppError("NOT_FOUND", "No such store");
-  if (store.status !== "connected") throw new AppError("CONFLICT", `The store is ${store.status.replace("_", " ")}`);
+  if (store.status !== "connected") throw new AppError("CONFLICT", notConnectedReason(store));
   return store;
 }
 
@@ -36,21 +36,22 @@ const refreshDue = (session: Session) => Boolean(session.expires && session.expi
 /** Held while one caller refreshes a store's token; others wait this long for it. */
 const REFRESH_LOCK = { ttlMs: 30_000, waitMs: 30_000 };
 
-export async function loadStoreSession(deps: { db: Db; shopify: Shopify; storage: SessionStorage; lock?: LockPort }, input: { storeId: string }) {
-  const store = await requireConnectedStore(deps, input);
+type SessionDeps = { db: Db; shopify: Shopify; storage: SessionStorage; lock?: LockPort };
+type StoreRow = Awaited<ReturnType<typeof requireConnectedStore>>;
+
+/**
+ * Refreshes the store's token if `stale` says the stored session needs it. Refresh tokens rotate:
+ * each works once. Two jobs refreshing together would both present it and the second would be
+ * refused (and mark the store for re-authorization), so one refreshes under the store's lock while
+ * the others wait, re-read, and find its fresh token.
+ */
+async function refreshUnderLock(deps: SessionDeps, store: StoreRow, stale: (session: Session) => boolean): Promise<Session> {
   const needsReauth = (why: string) => markNeedsReauth(deps, { store, why });
-  const load = async (): Promise<Session | undefined> => (store.sessionId ? await deps.storage.loadSession(store.sessionId) : undefined);
-  const session = await load();
-  if (!session?.accessToken) return needsReauth("no access token is stored");
-  if (!refreshDue(session)) return { store, session };
-  // Refresh tokens rotate: each works once. Two jobs refreshing together would both present it and
-  // the second would be refused (and mark the store for re-authorization), so one refreshes under
-  // the store's lock while the others wait, re-read, and find its fresh token.
   const lock = deps.lock ?? getInfra().lock;
-  const fresh = await lock.withLock(`store-session:${store.id}`, REFRESH_LOCK, async () => {
-    const current = await load();
+  return lock.withLock(`store-session:${store.id}`, REFRESH_LOCK, async () => {
+    const current = store.sessionId ? await deps.storage.loadSession(store.sessionId) : undefined;
     if (!current?.accessToken) return needsReauth("no access token is stored");
-    if (!refreshDue(current)) return current;
+    if (!stale(current)) return current;
     if (!current.refreshToken) return needsReauth("the access token expired and there is no refresh token");
     let refreshed: Session;
     try {
@@ -61,5 +62,21 @@ export async function loadStoreSession(deps: { db: Db; shopify: Shopify; storage
     await deps.storage.storeSession(refreshed);
     return refreshed;
   });
-  return { store, session: fresh };
+}
+
+export async function loadStoreSession(deps: SessionDeps, input: { storeId: string }) {
+  const store = await requireConnectedStore(deps, input);
+  const session = store.sessionId ? await deps.storage.loadSession(store.sessionId) : undefined;
+  if (!session?.accessToken) return markNeedsReauth(deps, { store, why: "no access token is stored" });
+  if (!refreshDue(session)) return { store, session };
+  return { store, session: await refreshUnderLock(deps, store, refreshDue) };
+}
+
+/**
+ * Shopify refused `rejected`'s access token (401) although we believed it valid — an expiring
+ * token that ran out early, say: renew it once with the refresh token. If another job already
+ * renewed it (the stored token is no longer the rejected one), that fresh token is used.
+ */
+export async function renewStoreSession(deps: SessionDeps, input: { store: StoreRow; rejected: Session }): Promise<Session> {
+  return refreshUnderLock(deps, input.store, (current) => current.accessToken === input.rejected.accessToken);
 }

@@ -24,3 +24,20 @@ const FROM: Record<StoreStatus, readonly StoreStatus[]> = {
 export function mayBecome(to: StoreStatus) {
   return inArray(stores.status, [...FROM[to]]);
 }
+
+/**
+ * Why a store that is not connected cannot be synced, as a sentence an operator can act on (the
+ * Sync page shows it as the step's error, the API as the CONFLICT's message).
+ */
+export function notConnectedReason(store: { shopDomain: string; status: StoreStatus }): string {
+  switch (store.status) {
+    case "uninstalled":
+      return `The Brandbase app was uninstalled from ${store.shopDomain}. Reconnect the store to sync it again.`;
+    case "needs_reauth":
+      return `Shopify no longer accepts Brandbase's access to ${store.shopDomain}. Reconnect the store to authorize it again.`;
+    case "disconnected":
+      return `${store.shopDomain} was disconnected from Brandbase. Connect it again to sync it.`;
+    case "connected":
+      return `${store.shopDomain} is connected.`;
+  }
+}

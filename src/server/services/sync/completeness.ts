@@ -1,18 +1,24 @@
 import type { SessionStorage } from "@shopify/shopify-app-session-storage";
 import type { Db, Sql } from "../../db/client";
 import type { EntityCheck, MoneyCheck } from "../../db/schema";
+import type { JobProducer } from "../../jobs/queue";
 import type { PubSubPort } from "../../infra/pubsub/port";
 import type { Logger } from "../../logger";
 import type { Shopify } from "../../shopify/api";
 import { type ShopCounts, shopCounts } from "./bulk/operation";
+import { PRIORITY } from "../../shopify/budget";
+import { requestDeletionRepairs } from "./deletions";
 import { storeClient } from "./graphql";
+import { amount, type Money, numericId } from "./queries";
 import { announceSync } from "./progress";
 
 /**
  * The completeness check: our counts against the shop's own (`ordersCount` etc.), and the money of
- * a window of orders (those a sync just read) against ours for the same orders. An order changed in
- * the shop after it was read is left out of both sides (and counted), so a webhook arriving mid-check
- * is not a false alarm.
+ * a window of orders (those a sync just read, or those an operator's check reads) against ours for
+ * the same orders, per currency; an order we hold in an older version than the shop's is stale and
+ * fails the check too. An order changed in the shop after it was read is left out of both sides
+ * (and counted), so a webhook arriving mid-check is not a false alarm. The check records what its
+ * window covered, in words, and the page says exactly that.
  */
 
 export interface MoneyWindow {
@@ -23,7 +29,7 @@ export interface MoneyWindow {
 /** `source` is a relation with shopify_id, updated_at, currency, total and refunded: what the shop sent. */
 async function compareWindow(sql: Sql, storeId: string, source: string, params: unknown[]): Promise<MoneyWindow> {
   const rows = await sql.unsafe<
-    { currency: string; shopOrders: string; shopTotal: string | null; shopRefunded: string | null; localOrders: string; localTotal: string | null; localRefunded: string | null; changed: string }[]
+    { currency: string; shopOrders: string; shopTotal: string | null; shopRefunded: string | null; localOrders: string; localTotal: string | null; localRefunded: string | null; stale: string; changed: string }[]
   >(
     `WITH s AS (SELECT DISTINCT ON (shopify_id) shopify_id, updated_at, currency, total, refunded FROM ${source} ORDER BY shopify_id, updated_at DESC)
      SELECT s.currency,
@@ -33,6 +39,7 @@ async function compareWindow(sql: Sql, storeId: string, source: string, params: 
        count(o.shopify_id) FILTER (WHERE o.updated_at <= s.updated_at) AS "localOrders",
        sum(o.total) FILTER (WHERE o.updated_at <= s.updated_at) AS "localTotal",
        sum(o.refunded) FILTER (WHERE o.updated_at <= s.updated_at) AS "localRefunded",
+       count(*) FILTER (WHERE o.updated_at < s.updated_at) AS stale,
        count(*) FILTER (WHERE o.updated_at > s.updated_at) AS changed
      FROM s LEFT JOIN shop_orders o ON o.store_id = $1::uuid AND o.shopify_id = s.shopify_id
      GROUP BY s.currency ORDER BY s.currency`,
@@ -49,6 +56,7 @@ async function compareWindow(sql: Sql, storeId: string, source: string, params: 
       currency: r.currency,
       shop: { orders: Number(r.shopOrders), total: fixed(r.shopTotal), refunded: fixed(r.shopRefunded) },
       local: { orders: Number(r.localOrders), total: fixed(r.localTotal), refunded: fixed(r.localRefunded) },
+      stale: Number(r.stale),
     })),
     changedSince: rows.reduce((n, r) => n + Number(r.changed), 0),
   };
@@ -88,7 +96,7 @@ export async function localCounts(sql: Sql, storeId: string): Promise<ShopCounts
 export function assess(shop: ShopCounts, local: ShopCounts, window: MoneyWindow): { ok: boolean; counts: EntityCheck[] } {
   const counts: EntityCheck[] = (["orders", "customers", "products"] as const).map((entity) => ({ entity, shop: shop[entity], local: local[entity] }));
   const countsOk = counts.every((c) => c.shop === c.local);
-  const moneyOk = window.money.every((m) => m.shop.orders === m.local.orders && m.shop.total === m.local.total && m.shop.refunded === m.local.refunded);
+  const moneyOk = window.money.every((m) => m.shop.orders === m.local.orders && m.shop.total === m.local.total && m.shop.refunded === m.local.refunded && !m.stale);
   return { ok: countsOk && moneyOk, counts };
 }
 
@@ -106,7 +114,77 @@ export async function recordCheck(
 
 export type CheckTrigger = "history" | "reconcile" | "manual";
 
+/** Announces a recorded check; a drift is logged, and records we hold beyond the shop's count are queued for a deletion repair. */
+async function afterCheck(deps: CompletenessDeps, input: { brandId: string; storeId: string; trigger: CheckTrigger }, check: { ok: boolean; counts: EntityCheck[]; money: MoneyCheck[] }) {
+  announceSync(deps, input.brandId);
+  if (check.ok) return;
+  deps.log.warn({ storeId: input.storeId, trigger: input.trigger, counts: check.counts, money: check.money }, "completeness check found a drift");
+  if (deps.jobs) await requestDeletionRepairs({ jobs: deps.jobs }, { brandId: input.brandId, storeId: input.storeId, counts: check.counts });
+}
+
+// Lean on purpose (a few points per order): Shopify's own order-level totals, so the check does not
+// lean on our mapping of refunds either.
+const MANUAL_ORDERS = `query CheckOrders($cursor: String, $q: String!) {
+  orders(first: 100, after: $cursor, query: $q, sortKey: UPDATED_AT, reverse: true) {
+    nodes { id updatedAt currencyCode totalPriceSet { shopMoney { amount } } totalRefundedSet { shopMoney { amount } } }
+    pageInfo { hasNextPage endCursor }
+  }
+}`;
+
+interface CheckedOrderNode {
+  id: string;
+  updatedAt: string;
+  currencyCode: string;
+  totalPriceSet: Money;
+  totalRefundedSet: Money;
+}
+
+/** What an operator's check reads: orders updated in the last `days`, at most `maxOrders` of them (newest first). */
+export interface ManualWindow {
+  days: number;
+  maxOrders: number;
+}
+
+const day = (d: Date) => d.toISOString().slice(0, 10);
+
+/**
+ * "Check again": the shop's counts now against ours, and the money (and freshness) of the orders
+ * updated in the last `days` — read from Shopify page by page, newest first, at most `maxOrders`
+ * — against ours for the same orders. Recorded with a label that says exactly that.
+ */
+export async function runManualCheck(deps: CompletenessDeps, input: { brandId: string; storeId: string; window: ManualWindow; signal?: AbortSignal }) {
+  const { request } = await storeClient(deps, { storeId: input.storeId, signal: input.signal, priority: PRIORITY.interactive });
+  const since = new Date(Date.now() - input.window.days * 86_400_000);
+  const q = `updated_at:>='${since.toISOString().replace(/\.\d{3}Z$/, "Z")}'`;
+  const fetched: FetchedOrder[] = [];
+  let cursor: string | null = null;
+  let more = false;
+  do {
+    const data: { orders: { nodes: CheckedOrderNode[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } } } = await request(MANUAL_ORDERS, { cursor, q });
+    for (const node of data.orders.nodes) {
+      if (fetched.length >= input.window.maxOrders) {
+        more = true;
+        break;
+      }
+      fetched.push({ id: numericId(node.id), updatedAt: node.updatedAt, currency: node.currencyCode, total: amount(node.totalPriceSet) ?? "0", refunded: amount(node.totalRefundedSet) ?? "0" });
+    }
+    cursor = data.orders.pageInfo.hasNextPage && !more ? data.orders.pageInfo.endCursor : null;
+    if (cursor && fetched.length >= input.window.maxOrders) more = true;
+  } while (cursor && !more);
+  const shop = await shopCounts(request);
+  const window = await fetchedOrdersWindow(deps.sql, input.storeId, fetched);
+  const span = `updated in the last ${input.window.days} days (since ${day(since)})`;
+  const windowLabel = more
+    ? `the ${fetched.length.toLocaleString("en-US")} most recently updated orders ${span}; older ones in that span were not read`
+    : `all ${fetched.length.toLocaleString("en-US")} orders ${span}`;
+  const check = await recordCheck(deps.sql, { brandId: input.brandId, storeId: input.storeId, trigger: "manual", shop, window, windowLabel });
+  await afterCheck(deps, { ...input, trigger: "manual" }, check);
+  return { ...check, window: windowLabel };
+}
+
 export interface CompletenessDeps {
+  /** To queue a deletion repair when a check finds us holding more than the shop. */
+  jobs?: JobProducer;
   db: Db;
   sql: Sql;
   shopify: Shopify;
@@ -122,12 +200,11 @@ export interface CompletenessDeps {
  */
 export async function runCompletenessCheck(
   deps: CompletenessDeps,
-  input: { brandId: string; storeId: string; trigger: CheckTrigger; window: MoneyWindow; windowLabel: string; signal?: AbortSignal },
+  input: { brandId: string; storeId: string; trigger: Exclude<CheckTrigger, "manual">; window: MoneyWindow; windowLabel: string; signal?: AbortSignal },
 ) {
-  const { request } = await storeClient(deps, { storeId: input.storeId, signal: input.signal });
+  const { request } = await storeClient(deps, { storeId: input.storeId, signal: input.signal, priority: input.trigger === "reconcile" ? PRIORITY.background : PRIORITY.sync });
   const shop = await shopCounts(request);
   const check = await recordCheck(deps.sql, { ...input, shop });
-  announceSync(deps, input.brandId);
-  if (!check.ok) deps.log.warn({ storeId: input.storeId, trigger: input.trigger, counts: check.counts, money: check.money }, "completeness check found a drift");
+  await afterCheck(deps, input, check);
   return check;
 }

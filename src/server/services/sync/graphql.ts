@@ -2,44 +2,90 @@ import { setTimeout as sleep } from "node:timers/promises";
 import type { Session } from "@shopify/shopify-api";
 import type { SessionStorage } from "@shopify/shopify-app-session-storage";
 import type { Db } from "../../db/client";
+import { AppError } from "../../errors";
+import type { LockPort } from "../../infra/lock/port";
 import type { Shopify } from "../../shopify/api";
-import { loadStoreSession, markNeedsReauth } from "../stores/session";
+import { PRIORITY, type Priority, shopBudget, type ThrottleStatus } from "../../shopify/budget";
+import { loadStoreSession, markNeedsReauth, renewStoreSession } from "../stores/session";
 
 interface Cost {
   requestedQueryCost: number;
   actualQueryCost: number | null;
-  throttleStatus: { maximumAvailable: number; currentlyAvailable: number; restoreRate: number };
+  throttleStatus: ThrottleStatus;
 }
 
 const isThrottled = (err: unknown) =>
   JSON.stringify((err as { body?: unknown }).body ?? "").includes('"THROTTLED"') || (err as { response?: { code?: number } }).response?.code === 429;
 
+const costOf = (err: unknown) => (err as { body?: { extensions?: { cost?: Cost } } }).body?.extensions?.cost;
+
+/** Quick retries of a request Shopify answered with a 5xx, before the job is left to retry later. */
+const SERVER_ERROR_RETRIES = 2;
+
+/** How long a request keeps waiting out throttling before the job gives up (and is retried later). */
+const THROTTLE_PATIENCE_MS = 10 * 60_000;
+
+export interface ClientOptions {
+  signal?: AbortSignal;
+  /** Whose turn comes first when the shop's budget is short (default: sync). */
+  priority?: Priority;
+  /** Patience with THROTTLED answers, in ms (default 10 minutes). */
+  throttlePatienceMs?: number;
+}
+
 /**
- * Admin GraphQL that respects Shopify's cost model: after each call it reads `extensions.cost` and,
- * when the bucket would not cover another call like it, waits for the restore rate to refill it;
- * a THROTTLED (or 429) answer is retried with backoff.
+ * Admin GraphQL within the shop's shared cost budget (`shopify/budget.ts`): each call waits its
+ * turn for the points it is expected to cost, and its response's `extensions.cost` corrects the
+ * budget for every job of the process. A THROTTLED (or 429) answer — another process, or Shopify's
+ * own view — is reported to the budget and the call waits its turn again, for up to
+ * `throttlePatienceMs`; then it fails as a passing condition (TOO_MANY_REQUESTS: the job retries).
  */
-export function costAwareClient(shopify: Shopify, session: Session, opts: { signal?: AbortSignal; maxRetries?: number } = {}) {
+export function costAwareClient(shopify: Shopify, session: Session, opts: ClientOptions = {}) {
   const client = new shopify.clients.Graphql({ session });
+  const budget = shopBudget(session.shop);
+  const priority = opts.priority ?? PRIORITY.sync;
   return async function request<T>(query: string, variables: Record<string, unknown> = {}): Promise<T> {
+    const started = Date.now();
+    let serverErrors = 0;
     for (let attempt = 0; ; attempt++) {
+      const grant = await budget.acquire(budget.expectedCost(query), priority, opts.signal);
+      let status: ThrottleStatus | undefined;
       try {
-        const res = await client.request<T>(query, { variables, retries: 2 });
+        // No retries inside the library (its last error would hide the status): ours below.
+        const res = await client.request<T>(query, { variables, retries: 0 });
         const cost = res.extensions?.cost as Cost | undefined;
         if (cost) {
-          const { currentlyAvailable, restoreRate } = cost.throttleStatus;
-          const shortfall = cost.requestedQueryCost - currentlyAvailable;
-          if (shortfall > 0) await sleep((shortfall / restoreRate) * 1000, undefined, { signal: opts.signal });
+          budget.learnCost(query, cost.requestedQueryCost);
+          status = cost.throttleStatus;
         }
         return res.data as T;
       } catch (err) {
-        if (!isThrottled(err) || attempt >= (opts.maxRetries ?? 30)) throw err;
-        // A THROTTLED answer says how far the bucket is from covering this query: wait that long
-        // (others may be sharing the bucket, so add a little more each time); otherwise back off.
-        const cost = (err as { body?: { extensions?: { cost?: Cost } } }).body?.extensions?.cost;
-        const refill = cost ? ((cost.requestedQueryCost - cost.throttleStatus.currentlyAvailable) / cost.throttleStatus.restoreRate) * 1000 : 0;
-        const wait = refill > 0 ? refill + 250 * Math.min(attempt, 8) + Math.random() * 250 : Math.min(10_000, 500 * 2 ** attempt);
-        await sleep(wait, undefined, { signal: opts.signal });
+        const cost = costOf(err);
+        if (cost) {
+          budget.learnCost(query, cost.requestedQueryCost);
+          status = cost.throttleStatus;
+        }
+        if (!isThrottled(err)) {
+          const code = (err as { response?: { code?: number } }).response?.code;
+          if (code === undefined || code < 500) throw err;
+          // A server error is usually a blip: two quick tries more, then the job retries later.
+          serverErrors++;
+          if (serverErrors > SERVER_ERROR_RETRIES) {
+            throw new AppError("SERVICE_UNAVAILABLE", `Shopify answered with a server error (HTTP ${code}) ${serverErrors} times in a row`, { cause: err });
+          }
+          await sleep(1_000 * serverErrors, undefined, { signal: opts.signal });
+          continue;
+        }
+        if (!cost) {
+          // A 429 without a report: treat the bucket as empty for a moment.
+          const retryAfter = Number((err as { response?: { headers?: Record<string, string | string[]> } }).response?.headers?.["retry-after"] ?? 1);
+          status = { maximumAvailable: Infinity, currentlyAvailable: -budget.expectedCost(query) * retryAfter, restoreRate: budget.expectedCost(query) };
+        }
+        if (Date.now() - started > (opts.throttlePatienceMs ?? THROTTLE_PATIENCE_MS)) {
+          throw new AppError("TOO_MANY_REQUESTS", `Shopify kept throttling ${session.shop} for ${Math.round((Date.now() - started) / 1000)} s (${attempt + 1} attempts); the job will try again later`, { cause: err });
+        }
+      } finally {
+        grant.settle(status);
       }
     }
   };
@@ -48,20 +94,37 @@ export function costAwareClient(shopify: Shopify, session: Session, opts: { sign
 const isUnauthorized = (err: unknown) => (err as { response?: { code?: number } }).response?.code === 401;
 
 /**
- * A store's Admin API client: its session (refreshed when due) and the cost-aware client; a 401
- * (the token was revoked, or the app uninstalled without us hearing) marks the store as needing
- * re-authorization and stops the caller — retrying cannot help.
+ * A store's Admin API client: its session (refreshed when due) and the cost-aware client. A 401
+ * on an expiring token (one with a refresh token) renews the token once — under the store's lock,
+ * so concurrent jobs do not spend the rotating refresh token twice — and tries again; a 401 that
+ * renewing cannot cure (the token was revoked, or the app uninstalled without us hearing yet)
+ * marks the store as needing re-authorization (unless a state that explains it came first) and
+ * stops the caller: retrying cannot help.
  */
-export async function storeClient(deps: { db: Db; shopify: Shopify; storage: SessionStorage }, input: { storeId: string; signal?: AbortSignal }) {
-  const { store, session } = await loadStoreSession(deps, { storeId: input.storeId });
-  const request = costAwareClient(deps.shopify, session, { signal: input.signal });
+export async function storeClient(
+  deps: { db: Db; shopify: Shopify; storage: SessionStorage; lock?: LockPort },
+  input: { storeId: string; signal?: AbortSignal; priority?: Priority },
+) {
+  const loaded = await loadStoreSession(deps, { storeId: input.storeId });
+  const { store } = loaded;
+  let session = loaded.session;
+  let request = costAwareClient(deps.shopify, session, { signal: input.signal, priority: input.priority });
+  const refused = () => markNeedsReauth(deps, { store, why: "Shopify refused its access token (401)" });
   const guarded = async <T>(query: string, variables: Record<string, unknown> = {}): Promise<T> => {
     try {
       return await request<T>(query, variables);
     } catch (err) {
-      if (isUnauthorized(err)) return markNeedsReauth(deps, { store, why: "Shopify refused its access token (401)" });
+      if (!isUnauthorized(err)) throw err;
+      if (!session.refreshToken) return refused();
+    }
+    session = await renewStoreSession(deps, { store, rejected: session });
+    request = costAwareClient(deps.shopify, session, { signal: input.signal, priority: input.priority });
+    try {
+      return await request<T>(query, variables);
+    } catch (err) {
+      if (isUnauthorized(err)) return refused();
       throw err;
     }
   };
-  return { store, session, request: guarded as typeof request };
+  return { store, session, request: guarded as <T>(query: string, variables?: Record<string, unknown>) => Promise<T> };
 }

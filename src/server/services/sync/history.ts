@@ -11,15 +11,18 @@ import type { Shopify } from "../../shopify/api";
 import { requireBrandChild } from "../brands/access";
 import { compactStoreCounts } from "../stores/counts";
 import { requireConnectedStore } from "../stores/session";
+import { notConnectedReason } from "../stores/status-rules";
 import { ENTITY_DEFS } from "./bulk/entities";
 import { dropStaging, ingestBulkResult, ResultGoneError } from "./bulk/ingest";
 import { pollBulkOperation, shopCounts, startBulkOperation } from "./bulk/operation";
 import { stagingTable } from "./bulk/staging";
 import { type MoneyWindow, runCompletenessCheck, stagedOrdersWindow } from "./completeness";
 import { storeClient } from "./graphql";
-import { announceSync, progressTicker } from "./progress";
+import { announceData } from "../commerce/announce";
+import { announceSync, type ProgressTicker, progressTicker } from "./progress";
 import {
-  closeRun, completeStep, failStep, loadStep, noteRetry, openRun, recordBulkStatus, reopenStep, resetStep, runMoneyWindow, setPhase, type Step, stopStoreRuns,
+  closeRun, completeStep, failStep, loadStep, noteRetry, openRun, recordBulkStatus, reopenStep, resetStep, runMoneyWindow, runSteps, setPhase, type Step, stopStoreRuns,
+  SyncStoppedError,
 } from "./state";
 
 /**
@@ -58,7 +61,7 @@ async function enqueuePoll(deps: { jobs: JobProducer }, step: Pick<Step, "id" | 
 /** Starts a history sync of a store: a run with a step per entity, each queued at once. */
 export async function startHistorySync(deps: HistoryDeps, input: { brandId: string; storeId: string }): Promise<{ runId: string }> {
   const store = await requireBrandChild(deps, { brandId: input.brandId, kind: "store", id: input.storeId });
-  if (store.status !== "connected") throw new AppError("CONFLICT", `${store.shopDomain} is ${store.status.replace("_", " ")}: reconnect it first`);
+  if (store.status !== "connected") throw new AppError("CONFLICT", notConnectedReason(store));
   const { runId, steps } = await openRun(deps.db, store);
   for (const step of steps) await enqueueStep(deps, step, `bulk-${step.id}-start`);
   announceSync(deps, store.brandId);
@@ -91,14 +94,19 @@ export async function runBulkStep(deps: ShopifyDeps, input: { stepId: string; at
     }
     return await ingestStep(deps, step, input.signal);
   } catch (err) {
+    if (err instanceof SyncStoppedError) {
+      // Stopped while we worked (uninstall, disconnect): nothing more was committed; the step says why.
+      deps.log.info({ stepId: step.id, entity: step.entity }, "history sync step was stopped while its job worked");
+      return { phase: "failed" };
+    }
     if (err instanceof ResultGoneError) {
-      await restartExport(deps, step);
+      await restartExport(deps, step, "working");
       return { phase: "queued" };
     }
     const message = (err as Error).message;
     if (!isRetryable(err) || (lastAttempt && !input.signal?.aborted)) await stepFailed(deps, step, message);
     else {
-      await noteRetry(deps.db, step.id, message);
+      await noteRetry(deps.db, step.id, { attempt: input.attempt, of: BULK_ATTEMPTS, error: message });
       announceSync(deps, step.brandId);
     }
     throw err;
@@ -166,6 +174,26 @@ export async function onBulkOperationFinished(deps: { db: Db; jobs: JobProducer 
   return steps.length;
 }
 
+/** Progress for the Sync page (4 a second at most) and, as chunks land, for the live data pages (1 a second). */
+function syncAndDataTicker(deps: { pubsub: PubSubPort }, brandId: string): ProgressTicker {
+  const sync = progressTicker(deps, brandId);
+  const data = progressTicker(deps, brandId, 1_000, announceData);
+  return {
+    tick: () => (sync.tick(), data.tick()),
+    flush: () => (sync.flush(), data.tick()),
+  };
+}
+
+/** Chunks at least this small… */
+const MIN_CHUNK_LINES = 2_000;
+/** …so that a result is staged and promoted in about this many visible steps (a small store too). */
+const CHUNKS_PER_RESULT = 20;
+
+/** Lines per chunk: the configured size, smaller for a small result so its progress moves as it is staged and promoted. */
+function chunkLinesFor(step: Step): number {
+  return Math.min(getEnv().SYNC_CHUNK_LINES, Math.max(MIN_CHUNK_LINES, Math.ceil(step.objectCount / CHUNKS_PER_RESULT)));
+}
+
 async function ingestStep(deps: ShopifyDeps, step: Step, signal?: AbortSignal): Promise<{ phase: SyncPhase }> {
   const def = ENTITY_DEFS[step.entity];
   if (!step.resultUrl) {
@@ -175,7 +203,7 @@ async function ingestStep(deps: ShopifyDeps, step: Step, signal?: AbortSignal): 
   // The store must still be connected (an uninstalled store's jobs stop here); the signed result URL needs no token.
   await requireConnectedStore(deps, { storeId: step.storeId });
   const result = await ingestBulkResult(
-    { db: deps.db, sql: deps.sql, chunkLines: getEnv().SYNC_CHUNK_LINES, progress: progressTicker(deps, step.brandId) },
+    { db: deps.db, sql: deps.sql, chunkLines: chunkLinesFor(step), progress: syncAndDataTicker(deps, step.brandId) },
     { id: step.id, brandId: step.brandId, storeId: step.storeId, resultUrl: step.resultUrl },
     def,
     { signal },
@@ -207,33 +235,53 @@ async function settleRun(deps: ShopifyDeps, runId: string): Promise<void> {
 }
 
 /** "Check again": compares the store's data with the shop's now, as a job (it calls Shopify). */
-export async function requestCompletenessCheck(deps: { db: Db; jobs: JobProducer }, input: { brandId: string; storeId: string }): Promise<{ jobId: string }> {
+export async function requestCompletenessCheck(deps: { db: Db; jobs: JobProducer }, input: { brandId: string; storeId: string; days: number }): Promise<{ jobId: string }> {
   const store = await requireBrandChild(deps, { brandId: input.brandId, kind: "store", id: input.storeId });
-  const jobId = await deps.jobs.enqueue("sync", "completenessCheck", { brandId: store.brandId, storeId: store.id }, { jobId: `check-${store.id}-${Date.now()}` });
+  if (store.status !== "connected") throw new AppError("CONFLICT", notConnectedReason(store));
+  const jobId = await deps.jobs.enqueue("sync", "completenessCheck", { brandId: store.brandId, storeId: store.id, days: input.days }, { jobId: `check-${store.id}-${Date.now()}` });
   return { jobId };
 }
 
 /** Back to a fresh export (the result expired, or the operator retries a failed export). */
-async function restartExport(deps: HistoryDeps & { sql: Sql }, step: Step): Promise<void> {
+async function restartExport(deps: HistoryDeps & { sql: Sql }, step: Step, from: "working" | "failed"): Promise<void> {
+  await resetStep(deps.db, step.id, from);
   await dropStaging(deps.sql, step.id, ENTITY_DEFS[step.entity]);
-  await resetStep(deps.db, step.id);
   await enqueueStep(deps, step, `bulk-${step.id}-restart-${Date.now()}`);
   announceSync(deps, step.brandId);
 }
 
 /**
  * The Sync page's retry: a step that failed while promoting resumes from its last promoted chunk;
- * one that failed earlier (the export, or a malformed result) runs a fresh export.
+ * one that failed earlier (the export, or a malformed result) runs a fresh export. Refused, with
+ * the reason, while the store is not connected: the retry could only fail again.
  */
 export async function retrySyncStep(deps: HistoryDeps & { sql: Sql }, input: { brandId: string; stepId: string }): Promise<void> {
   const step = await requireBrandChild(deps, { brandId: input.brandId, kind: "syncStep", id: input.stepId });
-  if (step.phase !== "failed") throw new AppError("CONFLICT", `The ${step.entity} step has not failed (it is ${step.phase.replace("_", " ")})`);
-  await reopenStep(deps.db, step);
+  const store = await requireBrandChild(deps, { brandId: input.brandId, kind: "store", id: step.storeId });
+  if (store.status !== "connected") throw new AppError("CONFLICT", notConnectedReason(store));
+  await retryFailedStep(deps, step);
+}
+
+/** "Retry all": every failed step of a run (when they failed for one reason, one click does it). */
+export async function retrySyncRun(deps: HistoryDeps & { sql: Sql }, input: { brandId: string; runId: string }): Promise<{ retried: number }> {
+  const run = await requireBrandChild(deps, { brandId: input.brandId, kind: "syncRun", id: input.runId });
+  const store = await requireBrandChild(deps, { brandId: input.brandId, kind: "store", id: run.storeId });
+  if (store.status !== "connected") throw new AppError("CONFLICT", notConnectedReason(store));
+  const failed = (await runSteps(deps.db, run.id)).filter((s) => s.phase === "failed");
+  if (!failed.length) throw new AppError("CONFLICT", "No step of this history sync has failed");
+  for (const step of failed) await retryFailedStep(deps, step);
+  return { retried: failed.length };
+}
+
+async function retryFailedStep(deps: HistoryDeps & { sql: Sql }, step: Step): Promise<void> {
+  if (step.phase !== "failed" || !(await reopenStep(deps.db, step))) {
+    throw new AppError("CONFLICT", `The ${step.entity} step has not failed (it is ${step.phase.replace("_", " ")})`);
+  }
   if (step.failedPhase === "promoting" && step.resultUrl) {
-    await setPhase(deps.db, step.id, "downloading", { failedPhase: null });
+    await setPhase(deps.db, step.id, "downloading", { failedPhase: null }, "failed");
     await enqueueStep(deps, step, `bulk-${step.id}-retry-${Date.now()}`);
     announceSync(deps, step.brandId);
-  } else await restartExport(deps, step);
+  } else await restartExport(deps, step, "failed");
   deps.log.info({ stepId: step.id, entity: step.entity }, "history sync step retried");
 }
 

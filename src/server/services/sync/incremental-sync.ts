@@ -4,11 +4,15 @@ import type { Db } from "../../db/client";
 import { stores, syncRuns } from "../../db/schema";
 import type { Logger } from "../../logger";
 import type { Shopify } from "../../shopify/api";
+import { PRIORITY, type Priority } from "../../shopify/budget";
+import type { PubSubPort } from "../../infra/pubsub/port";
+import { announceData } from "../commerce/announce";
 import type { OrderRows } from "../commerce/rows";
 import { type Store, writeCustomer, writeOrder, writeProduct } from "../commerce/write";
 import { compactStoreCounts } from "../stores/counts";
 import { type CompletenessDeps, type FetchedOrder, fetchedOrdersWindow, runCompletenessCheck } from "./completeness";
 import { storeClient } from "./graphql";
+import { progressTicker } from "./progress";
 import { customerRowFromNode, orderRowsFromNode, productRowsFromNode } from "./node-rows";
 import {
   CUSTOMER_FIELDS, type CustomerNode, LINE_FIELDS, type LineNode, ORDER_FIELDS, type OrderNode, PRODUCT_FIELDS, type ProductNode, VARIANT_FIELDS, type VariantNode,
@@ -49,26 +53,32 @@ export interface SyncResult {
   fetched: FetchedOrder[];
 }
 
-type SyncDeps = { db: Db; shopify: Shopify; storage: SessionStorage; log: Logger };
+type SyncDeps = { db: Db; shopify: Shopify; storage: SessionStorage; pubsub: PubSubPort; log: Logger };
 
 /**
  * Orders (with line items), customers and products updated since `since`, page by page within
  * Shopify's cost budget, each page committed on its own; on success the store's `syncedThrough`
  * moves to when this run started. Used right after connecting (the last days) and by reconciliation.
  */
-export async function runIncrementalSync(deps: SyncDeps, input: { storeId: string; since: (store: { syncedThrough: Date | null }) => Date; signal?: AbortSignal }): Promise<SyncResult> {
+export async function runIncrementalSync(
+  deps: SyncDeps,
+  input: { storeId: string; since: (store: { syncedThrough: Date | null }) => Date; priority: Priority; signal?: AbortSignal },
+): Promise<SyncResult> {
   const startedAt = new Date();
-  const { store, request } = await storeClient(deps, { storeId: input.storeId, signal: input.signal });
+  const { store, request } = await storeClient(deps, { storeId: input.storeId, signal: input.signal, priority: input.priority });
   const target: Store = { id: store.id, brandId: store.brandId };
   const since = input.since(store).toISOString().replace(/\.\d{3}Z$/, "Z");
   const q = `updated_at:>='${since}'`;
   const result: SyncResult = { orders: 0, customers: 0, products: 0, fetched: [] };
 
+  // The live data pages refresh as pages land (at most once a second).
+  const landed = progressTicker(deps, store.brandId, 1_000, announceData);
   async function eachPage<T>(query: string, key: string, handle: (nodes: T[]) => Promise<void>) {
     let cursor: string | null = null;
     do {
       const data: Record<string, Page<T>> = await request(query, { cursor, q });
       await handle(data[key]!.nodes);
+      if (data[key]!.nodes.length) landed.tick();
       cursor = data[key]!.pageInfo.hasNextPage ? data[key]!.pageInfo.endCursor : null;
     } while (cursor && !input.signal?.aborted);
   }
@@ -118,7 +128,7 @@ export async function runIncrementalSync(deps: SyncDeps, input: { storeId: strin
 
 /** Right after connecting: the last `days`, so the dashboard has data within seconds. */
 export function runRecentSync(deps: SyncDeps, input: { storeId: string; days?: number; signal?: AbortSignal }): Promise<SyncResult> {
-  return runIncrementalSync(deps, { ...input, since: () => new Date(Date.now() - (input.days ?? 3) * 86_400_000) });
+  return runIncrementalSync(deps, { ...input, priority: PRIORITY.sync, since: () => new Date(Date.now() - (input.days ?? 3) * 86_400_000) });
 }
 
 /**
@@ -129,11 +139,13 @@ export function runRecentSync(deps: SyncDeps, input: { storeId: string; days?: n
 export async function runReconcile(deps: CompletenessDeps, input: { storeId: string; lookbackHours: number; signal?: AbortSignal }): Promise<SyncResult> {
   const lookback = input.lookbackHours * 3_600_000;
   let from = "";
+  // Background work: the recent sync and an operator's check take the shop's budget first.
   const result = await runIncrementalSync(deps, {
     ...input,
+    priority: PRIORITY.background,
     since: (store) => {
       const since = new Date((store.syncedThrough?.getTime() ?? Date.now()) - lookback);
-      from = since.toISOString();
+      from = `${since.toISOString().slice(0, 16).replace("T", " ")} UTC`;
       return since;
     },
   });

@@ -20,13 +20,16 @@ export interface ProgressTicker {
   flush(): void;
 }
 
-/** For a long step's many commits: at most one message per `ms`, the last change always announced. */
-export function progressTicker(deps: { pubsub: PubSubPort }, brandId: string, ms = 250): ProgressTicker {
+/**
+ * For a long step's many commits: at most one message per `ms`, the last change always announced.
+ * `announce` is the sync channel's by default; the data pages' (`announceData`) fits too.
+ */
+export function progressTicker(deps: { pubsub: PubSubPort }, brandId: string, ms = 250, announce: (deps: { pubsub: PubSubPort }, brandId: string) => void = announceSync): ProgressTicker {
   let last = 0;
   let timer: NodeJS.Timeout | undefined;
   const send = () => {
     last = Date.now();
-    announceSync(deps, brandId);
+    announce(deps, brandId);
   };
   return {
     tick() {

@@ -19,9 +19,12 @@ describe("a step's progress", () => {
     expect(progress({ phase: "bulk_running", rootObjectCount: 4_000 })).toEqual({ fraction: 0.2, done: 4_000, total: 10_000, ratePerSecond: 400, etaSeconds: 15 });
   });
 
-  it("counts promotion as the second half, and done as whole", () => {
-    expect(progress({ phase: "staging", rootObjectCount: 10_000, rootsStaged: 6_000, rootsPromoted: 2_000 })).toMatchObject({ fraction: 0.6, done: 6_000, total: 10_000 });
-    expect(progress({ phase: "promoting", rootObjectCount: 10_000, rootsStaged: 10_000, rootsPromoted: 9_000 })).toMatchObject({ fraction: 0.95, done: 9_000 });
+  it("counts staging and promotion as the second half, a quarter each, and done as whole", () => {
+    // 0.5 + 0.25 × 0.6 staged + 0.25 × 0.2 promoted: the bar moves while chunks are staged, before any is promoted.
+    expect(progress({ phase: "staging", rootObjectCount: 10_000, rootsStaged: 6_000, rootsPromoted: 2_000 }).fraction).toBeCloseTo(0.7, 10);
+    expect(progress({ phase: "staging", rootObjectCount: 10_000, rootsStaged: 6_000, rootsPromoted: 2_000 })).toMatchObject({ done: 6_000, total: 10_000 });
+    expect(progress({ phase: "staging", rootObjectCount: 10_000, rootsStaged: 2_000, rootsPromoted: 0 }).fraction).toBeCloseTo(0.55, 10);
+    expect(progress({ phase: "promoting", rootObjectCount: 10_000, rootsStaged: 10_000, rootsPromoted: 9_000 })).toMatchObject({ fraction: 0.975, done: 9_000 });
     expect(progress({ phase: "done", rootObjectCount: 10_000, rootsPromoted: 10_000 })).toMatchObject({ fraction: 1, done: 10_000, total: 10_000, etaSeconds: null });
   });
 

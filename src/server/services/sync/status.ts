@@ -26,7 +26,8 @@ export function stepProgress(step: Step, now = Date.now()) {
   } else if (phase === "downloading" || phase === "staging" || phase === "promoting") {
     done = phase === "promoting" ? step.rootsPromoted : step.rootsStaged;
     total = roots;
-    fraction = 0.5 + 0.5 * (roots ? Math.min(1, step.rootsPromoted / roots) : 0);
+    // The second half: staging and promotion, a quarter each, so the bar moves as chunks land.
+    fraction = 0.5 + (roots ? 0.25 * Math.min(1, step.rootsStaged / roots) + 0.25 * Math.min(1, step.rootsPromoted / roots) : 0);
   } else if (phase === "done") {
     fraction = 1;
     done = total = step.rootsPromoted || roots;
@@ -49,6 +50,10 @@ function viewStep(step: Step) {
     phase: step.phase,
     failedPhase: step.failedPhase,
     error: step.error,
+    /** Earlier failures, oldest first (the current one included while failed). */
+    failures: step.failures,
+    /** A transient error the queue is retrying after: "retrying (attempt of of)". */
+    retrying: step.retrying ?? null,
     bulkStatus: step.bulkStatus,
     expected: step.expectedRoots,
     objectCount: step.objectCount,
@@ -101,6 +106,7 @@ export async function getSyncStatus(deps: { db: Db }, input: { brandId: string }
             status: run.status,
             startedAt: run.startedAt.toISOString(),
             finishedAt: run.finishedAt?.toISOString() ?? null,
+            stopReason: run.stopReason,
             fraction: total ? runSteps.reduce((n, st) => n + st.fraction * weight(st), 0) / total : 0,
             steps: runSteps,
           }

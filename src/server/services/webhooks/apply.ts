@@ -5,6 +5,8 @@ import { isRetryable } from "../../errors";
 import type { Logger } from "../../logger";
 import { parseLossless } from "../../lossless-json";
 import type { JobProducer } from "../../jobs/queue";
+import type { PubSubPort } from "../../infra/pubsub/port";
+import { announceShopData } from "../commerce/announce";
 import { applyDataWebhook, isDataTopic } from "../commerce/apply";
 import { recordDataRequest, redactCustomer, redactShop } from "../compliance/compliance";
 import { reconcileScheduleId } from "../stores/connect";
@@ -13,7 +15,19 @@ import { onBulkOperationFinished, stopHistorySync } from "../sync/history";
 import { markDeliveryProcessed } from "./receive";
 
 type Delivery = typeof webhookDeliveries.$inferSelect;
-type ApplyDeps = { db: Db; log: Logger; jobs?: JobProducer };
+/** `pubsub`: where committed data changes are announced to live pages (absent: nothing is announced). */
+type ApplyDeps = { db: Db; log: Logger; jobs?: JobProducer; pubsub?: PubSubPort };
+
+/** Tells the live pages of every brand with this shop that its data changed (after the commit). */
+async function announceApplied(deps: ApplyDeps, shopDomain: string): Promise<void> {
+  if (!deps.pubsub) return;
+  try {
+    await announceShopData({ db: deps.db, pubsub: deps.pubsub }, { shopDomain });
+  } catch (err) {
+    // The data is in: a missed announcement only delays the pages until their next heartbeat.
+    deps.log.warn({ shop: shopDomain, err }, "data change not announced");
+  }
+}
 
 /**
  * Applies one recorded webhook. Idempotent: a processed delivery is skipped, and data upserts never
@@ -63,7 +77,7 @@ async function applyDelivery(deps: ApplyDeps, delivery: Delivery): Promise<{ app
     });
     for (const s of affected) {
       await deps.jobs?.unschedule("sync", reconcileScheduleId(s.id));
-      await stopHistorySync(deps, { storeId: s.id, reason: "The app was uninstalled from the shop" });
+      await stopHistorySync(deps, { storeId: s.id, reason: `Stopped: the Brandbase app was uninstalled from ${delivery.shopDomain}.` });
     }
     await markDeliveryProcessed(deps, { deliveryId: delivery.id });
     deps.log.warn({ shop: delivery.shopDomain }, "app uninstalled: store marked uninstalled");
@@ -86,6 +100,7 @@ async function applyDelivery(deps: ApplyDeps, delivery: Delivery): Promise<{ app
     await compliance[delivery.topic]!();
     // customers/redact may have deleted this very delivery (it names the customer): marking is then a no-op.
     await markDeliveryProcessed(deps, { deliveryId: delivery.id });
+    await announceApplied(deps, delivery.shopDomain);
     deps.log.warn({ shop: delivery.shopDomain, topic: delivery.topic }, "compliance request applied");
     return { applied: true };
   }
@@ -93,6 +108,7 @@ async function applyDelivery(deps: ApplyDeps, delivery: Delivery): Promise<{ app
   if (isDataTopic(delivery.topic)) {
     await applyDataWebhook(deps, { shopDomain: delivery.shopDomain, topic: delivery.topic, body: delivery.payload, triggeredAt: triggeredAt(delivery) });
     await markDeliveryProcessed(deps, { deliveryId: delivery.id });
+    await announceApplied(deps, delivery.shopDomain);
     return { applied: true };
   }
 

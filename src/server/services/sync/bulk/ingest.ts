@@ -1,7 +1,7 @@
 import type { Db, Sql } from "../../../db/client";
 import type { ProgressTicker } from "../progress";
 import { numericId } from "../queries";
-import { promotedRoots, readChunks, recordPromotedChunk, recordStagedChunk, rewindStep, setPhase } from "../state";
+import { advance, promotedRoots, readChunks, recordPromotedChunk, recordStagedChunk, rewindStep } from "../state";
 import { ChunkRows, type EntityDef, MalformedLineError } from "./entities";
 import { copyChunk, createStaging, discardChunksAfter, dropStaging, hasChunk, promoteChunk } from "./staging";
 
@@ -115,8 +115,9 @@ interface StagedChunk {
  */
 export async function ingestBulkResult(deps: IngestDeps, step: IngestStep, def: EntityDef, opts: { signal?: AbortSignal } = {}): Promise<{ roots: number; lines: number }> {
   const { sql } = deps;
+  // Each move is conditional: a step stopped meanwhile (uninstall) stops the import here.
   const phase = async (to: "downloading" | "staging" | "promoting") => {
-    await setPhase(deps.db, step.id, to);
+    await advance(deps.db, step.id, to);
     deps.progress?.flush();
   };
   await createStaging(sql, step.id, def);

@@ -1,0 +1,36 @@
+"use client";
+
+import { Area, AreaChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
+import { formatDay, formatMoney, formatMoneyCompact } from "~/lib/format";
+
+export interface DailyPoint {
+  day: string;
+  orders: number;
+  gross: string;
+  net: string;
+}
+
+/** Gross and net revenue per local day, in one currency: axes and tooltips say which, with separators. */
+export function RevenueChart({ daily, currency, timeZone }: { daily: DailyPoint[]; currency: string; timeZone: string }) {
+  const long = daily.length > 120;
+  const data = daily.map((d) => ({ day: d.day, Gross: Number(d.gross), Net: Number(d.net), orders: d.orders }));
+  const gross = daily.reduce((n, d) => n + Number(d.gross), 0);
+  return (
+    <div className="h-64" role="img" aria-label={`Revenue per day in ${currency}, days in ${timeZone}: ${formatMoney(String(gross), currency)} gross over ${daily.length} days`}>
+      <ResponsiveContainer width="100%" height="100%">
+        <AreaChart data={data} margin={{ top: 4, right: 8, left: 0, bottom: 0 }}>
+          <CartesianGrid strokeDasharray="3 3" vertical={false} stroke="#e2e8f0" />
+          <XAxis dataKey="day" tick={{ fontSize: 11, fill: "#475569" }} tickFormatter={(d: string) => formatDay(d, { year: long })} minTickGap={24} />
+          <YAxis tick={{ fontSize: 11, fill: "#475569" }} width={72} tickFormatter={(v: number) => formatMoneyCompact(v, currency)} />
+          <Tooltip
+            labelFormatter={(d) => formatDay(String(d), { year: true })}
+            formatter={(v, name) => [formatMoney(String(v ?? 0), currency), name]}
+          />
+          <Legend wrapperStyle={{ fontSize: 12, color: "#334155" }} />
+          <Area type="monotone" dataKey="Gross" stroke="#4f46e5" fill="#e0e7ff" isAnimationActive={false} />
+          <Area type="monotone" dataKey="Net" stroke="#059669" fill="#d1fae5" isAnimationActive={false} />
+        </AreaChart>
+      </ResponsiveContainer>
+    </div>
+  );
+}
