@@ -23,6 +23,10 @@ const { values } = parseArgs({
     seed: { type: "string", default: "42" },
     days: { type: "string", default: "730" },
     end: { type: "string" },
+    /** The shop's currency first, then those customers may also pay in: `--currencies USD,EUR,GBP`. */
+    currencies: { type: "string" },
+    /** Show ids with 18 digits, as Shopify's samples and test notifications do. */
+    "big-ids": { type: "boolean", default: false },
     host: { type: "string", default: "127.0.0.1" },
     port: { type: "string", default: process.env.SHOPIFY_EMULATOR_PORT ?? "4100" },
     "client-id": { type: "string", default: process.env.SHOPIFY_API_KEY ?? "brandbase-dev" },
@@ -61,6 +65,8 @@ const emulator = await startEmulator({
       products: num(values.products),
       days: Number(values.days),
       endAt: values.end,
+      currencies: values.currencies ? values.currencies.split(",").map((c) => c.trim().toUpperCase()) : undefined,
+      bigIds: values["big-ids"],
     },
   ],
   limits: values["bulk-speed"] ? { bulkObjectsPerSecond: Number(values["bulk-speed"]) } : undefined,

@@ -1,4 +1,5 @@
 import { once } from "node:events";
+import { recordId } from "./admin/ids";
 import { type HoldSettings, NO_HOLD } from "./bulk/hold";
 import type { BulkRunner } from "./bulk/runner";
 import type { ShopEffects } from "./effects";
@@ -24,6 +25,13 @@ const num = (v: unknown, field: string): number => {
   return n;
 };
 
+/** A record's id in a path: as the shop shows it (18 digits with spec.bigIds) or the record's own. */
+const idParam = (v: unknown): number => {
+  const text = String(v);
+  if (!/^\d{1,18}$/.test(text)) throw new StoreInputError("id", "id must be a record id");
+  return recordId(text);
+};
+
 /** A shop's `ianaTimezone` from a control request: a zone the runtime knows, or the default when absent. */
 function shopTimezone(value: unknown): string | undefined {
   if (value === undefined || value === null || value === "") return undefined;
@@ -39,6 +47,8 @@ function shopTimezone(value: unknown): string | undefined {
 /** The emulator's control API under /_emulator: set up shops and apps, mutate data (firing webhooks), read the truth, flip faults. */
 export function registerControlApi(router: Router, deps: Deps): void {
   const { state, effects } = deps;
+  const bigIds = (domain: string) => Boolean(shopOf(domain).store.spec.bigIds);
+  const currencyOf = (domain: string) => shopOf(domain).store.spec.currencies[0];
   const shopOf = (domain: string): ShopState => {
     const shop = state.shop(domain);
     if (!shop) throw new HttpError(404, `Shop ${domain} not found`, { error: `Shop ${domain} not found` });
@@ -57,7 +67,7 @@ export function registerControlApi(router: Router, deps: Deps): void {
 
   router.on("GET", "/_emulator", guard(() => ({
     apps: [...state.apps.values()].map((a) => ({ name: a.name, clientId: a.clientId, redirectUrls: a.redirectUrls, scopes: a.scopes })),
-    shops: [...state.shops.values()].map((s) => ({ domain: s.domain, name: s.name, orders: s.store.orderTotal, customers: s.store.customerCount, products: s.store.productCount, installedApps: [...s.installedApps] })),
+    shops: [...state.shops.values()].map((s) => ({ domain: s.domain, name: s.name, orders: s.store.orderCount, customers: s.store.customerCount, products: s.store.productCount, installedApps: [...s.installedApps] })),
   })));
 
   router.on("POST", "/_emulator/apps", guard((_, b) => {
@@ -166,26 +176,27 @@ export function registerControlApi(router: Router, deps: Deps): void {
   // Orders.
   router.on("GET", "/_emulator/shops/:shop/orders/:id", guard((p) => {
     const shop = shopOf(p.shop!);
-    const order = shop.store.orderById(num(p.id, "id"));
+    const order = shop.store.orderById(idParam(p.id));
     if (!order) throw new HttpError(404, "Order not found", { error: "Order not found" });
     return orderPayload(shop.store, order);
   }));
   router.on("POST", "/_emulator/shops/:shop/orders", guard((p, b) => orderPayload(shopOf(p.shop!).store, effects.createOrder(shopOf(p.shop!), b as never)), 201));
-  router.on("PATCH", "/_emulator/shops/:shop/orders/:id", guard((p, b) => orderPayload(shopOf(p.shop!).store, effects.updateOrder(shopOf(p.shop!), num(p.id, "id"), b))));
-  router.on("POST", "/_emulator/shops/:shop/orders/:id/cancel", guard((p, b) => orderPayload(shopOf(p.shop!).store, effects.cancelOrder(shopOf(p.shop!), num(p.id, "id"), (b.reason as never) ?? undefined))));
+  router.on("PATCH", "/_emulator/shops/:shop/orders/:id", guard((p, b) => orderPayload(shopOf(p.shop!).store, effects.updateOrder(shopOf(p.shop!), idParam(p.id), b))));
+  router.on("POST", "/_emulator/shops/:shop/orders/:id/cancel", guard((p, b) => orderPayload(shopOf(p.shop!).store, effects.cancelOrder(shopOf(p.shop!), idParam(p.id), (b.reason as never) ?? undefined))));
+  router.on("DELETE", "/_emulator/shops/:shop/orders/:id", guard((p) => ({ id: effects.deleteOrder(shopOf(p.shop!), idParam(p.id)).id })));
   router.on("POST", "/_emulator/shops/:shop/orders/:id/refunds", guard((p, b) => {
     const shop = shopOf(p.shop!);
-    const { order } = effects.refundOrder(shop, num(p.id, "id"), b as never);
+    const { order } = effects.refundOrder(shop, idParam(p.id), b as never);
     return orderPayload(shop.store, order);
   }, 201));
 
   // Customers and products.
-  router.on("POST", "/_emulator/shops/:shop/customers", guard((p, b) => customerPayload(effects.createCustomer(shopOf(p.shop!), b)), 201));
-  router.on("PATCH", "/_emulator/shops/:shop/customers/:id", guard((p, b) => customerPayload(effects.updateCustomer(shopOf(p.shop!), num(p.id, "id"), b))));
-  router.on("DELETE", "/_emulator/shops/:shop/customers/:id", guard((p) => ({ id: effects.deleteCustomer(shopOf(p.shop!), num(p.id, "id")).id })));
+  router.on("POST", "/_emulator/shops/:shop/customers", guard((p, b) => customerPayload(effects.createCustomer(shopOf(p.shop!), b), bigIds(p.shop!), currencyOf(p.shop!)), 201));
+  router.on("PATCH", "/_emulator/shops/:shop/customers/:id", guard((p, b) => customerPayload(effects.updateCustomer(shopOf(p.shop!), idParam(p.id), b), bigIds(p.shop!), currencyOf(p.shop!))));
+  router.on("DELETE", "/_emulator/shops/:shop/customers/:id", guard((p) => ({ id: effects.deleteCustomer(shopOf(p.shop!), idParam(p.id)).id })));
   router.on("POST", "/_emulator/shops/:shop/products", guard((p, b) => ({ id: effects.createProduct(shopOf(p.shop!), b as never).id }), 201));
-  router.on("PATCH", "/_emulator/shops/:shop/products/:id", guard((p, b) => ({ id: effects.updateProduct(shopOf(p.shop!), num(p.id, "id"), b).id })));
-  router.on("DELETE", "/_emulator/shops/:shop/products/:id", guard((p) => ({ id: effects.deleteProduct(shopOf(p.shop!), num(p.id, "id")).id })));
+  router.on("PATCH", "/_emulator/shops/:shop/products/:id", guard((p, b) => ({ id: effects.updateProduct(shopOf(p.shop!), idParam(p.id), b).id })));
+  router.on("DELETE", "/_emulator/shops/:shop/products/:id", guard((p) => ({ id: effects.deleteProduct(shopOf(p.shop!), idParam(p.id)).id })));
 
   // The merchant uninstalls the app; compliance requests.
   router.on("POST", "/_emulator/shops/:shop/uninstall", guard((p, b) => {
@@ -210,8 +221,8 @@ function compliancePayload(shop: ShopState, topic: ComplianceTopic, b: Record<st
   if (!customer) throw new StoreInputError("customerId", "customerId must name an existing customer");
   const orders: number[] = [];
   for (let i = 0; i < shop.store.orderTotal && orders.length < 100; i++) {
-    const o = shop.store.order(i);
-    if (o.customerId === customer.id) orders.push(o.id);
+    const o = shop.store.liveOrder(i);
+    if (o?.customerId === customer.id) orders.push(o.id);
   }
   const who = { id: customer.id, email: customer.email, phone: customer.phone };
   return topic === "customers/redact"

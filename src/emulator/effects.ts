@@ -7,6 +7,7 @@ import {
   createProduct,
   type CustomerInput,
   deleteCustomer,
+  deleteOrder,
   deleteProduct,
   type OrderInput,
   refundOrder,
@@ -15,8 +16,11 @@ import {
   updateProduct,
 } from "./store/mutations";
 import type { OrderRec, ProductRec } from "./store/types";
-import { customerPayload, orderPayload, productPayload, refundPayload } from "./webhooks/payloads";
+import { customerPayload, deletedPayload, orderPayload, productPayload, refundPayload } from "./webhooks/payloads";
 import type { WebhookService } from "./webhooks/service";
+
+/** Whether the shop shows 18-digit ids. */
+const big = (shop: ShopState) => Boolean(shop.store.spec.bigIds);
 
 /** Store mutations with the webhooks Shopify fires for them. Both the Admin API and the control API go through here. */
 export class ShopEffects {
@@ -44,46 +48,53 @@ export class ShopEffects {
     return order;
   }
 
+  /** orders/delete carries the id alone. */
+  deleteOrder(shop: ShopState, id: number): OrderRec {
+    const order = deleteOrder(shop.store, id);
+    this.webhooks.trigger(shop, "orders/delete", deletedPayload(order.id, big(shop)));
+    return order;
+  }
+
   refundOrder(shop: ShopState, id: number, input: Parameters<typeof refundOrder>[2]) {
     const { order, refund } = refundOrder(shop.store, id, input);
-    this.webhooks.trigger(shop, "refunds/create", refundPayload(order, refund));
+    this.webhooks.trigger(shop, "refunds/create", refundPayload(order, refund, big(shop)));
     this.webhooks.trigger(shop, "orders/updated", orderPayload(shop.store, order));
     return { order, refund };
   }
 
   createCustomer(shop: ShopState, input: CustomerInput) {
     const customer = createCustomer(shop.store, input);
-    this.webhooks.trigger(shop, "customers/create", customerPayload(customer));
+    this.webhooks.trigger(shop, "customers/create", customerPayload(customer, big(shop), shop.store.spec.currencies[0]));
     return customer;
   }
 
   updateCustomer(shop: ShopState, id: number, patch: CustomerInput) {
     const customer = updateCustomer(shop.store, id, patch);
-    this.webhooks.trigger(shop, "customers/update", customerPayload(customer));
+    this.webhooks.trigger(shop, "customers/update", customerPayload(customer, big(shop), shop.store.spec.currencies[0]));
     return customer;
   }
 
   deleteCustomer(shop: ShopState, id: number) {
     const customer = deleteCustomer(shop.store, id);
-    this.webhooks.trigger(shop, "customers/delete", { id: customer.id });
+    this.webhooks.trigger(shop, "customers/delete", deletedPayload(customer.id, big(shop)));
     return customer;
   }
 
   createProduct(shop: ShopState, input: Parameters<typeof createProduct>[1]): ProductRec {
     const product = createProduct(shop.store, input);
-    this.webhooks.trigger(shop, "products/create", productPayload(product));
+    this.webhooks.trigger(shop, "products/create", productPayload(product, big(shop)));
     return product;
   }
 
   updateProduct(shop: ShopState, id: number, patch: Parameters<typeof updateProduct>[2]): ProductRec {
     const product = updateProduct(shop.store, id, patch);
-    this.webhooks.trigger(shop, "products/update", productPayload(product));
+    this.webhooks.trigger(shop, "products/update", productPayload(product, big(shop)));
     return product;
   }
 
   deleteProduct(shop: ShopState, id: number): ProductRec {
     const product = deleteProduct(shop.store, id);
-    this.webhooks.trigger(shop, "products/delete", { id: product.id });
+    this.webhooks.trigger(shop, "products/delete", deletedPayload(product.id, big(shop)));
     return product;
   }
 

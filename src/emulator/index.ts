@@ -115,7 +115,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 
 function landingPage(state: EmulatorState): string {
   const shops = [...state.shops.values()]
-    .map((s) => `<li><strong>${escapeHtml(s.domain)}</strong> — ${s.store.orderTotal} orders, ${s.store.customerCount} customers, ${s.store.productCount} products · <a href="/_emulator/shops/${s.domain}/truth">truth</a> · <a href="/_emulator/shops/${s.domain}/deliveries">webhook deliveries</a></li>`)
+    .map((s) => `<li><strong>${escapeHtml(s.domain)}</strong> — ${s.store.orderCount} orders, ${s.store.customerCount} customers, ${s.store.productCount} products · <a href="/_emulator/shops/${s.domain}/truth">truth</a> · <a href="/_emulator/shops/${s.domain}/deliveries">webhook deliveries</a></li>`)
     .join("");
   const apps = [...state.apps.values()].map((a) => `<li>${escapeHtml(a.name)} (<code>${escapeHtml(a.clientId)}</code>)</li>`).join("");
   return `<!doctype html><html><head><meta charset="utf-8"><title>Shopify emulator</title><style>body{font-family:system-ui;max-width:760px;margin:40px auto;padding:0 16px;color:#303030}code{background:#f1f2f4;padding:1px 4px;border-radius:4px}</style></head>

@@ -11,7 +11,10 @@ export interface StoreOptions {
   days?: number;
   /** Epoch ms or ISO date; defaults to the start of the current UTC hour. */
   endAt?: number | string;
+  /** The shop's currency first, then those customers may also pay in. */
   currencies?: string[];
+  /** Show ids with 18 digits, as Shopify's samples and test notifications do. */
+  bigIds?: boolean;
 }
 
 /**
@@ -32,5 +35,6 @@ export function defaultSpec(options: StoreOptions | Record<string, unknown>, now
     startAt: endAt - days * DAY,
     endAt,
     currencies: o.currencies?.length ? o.currencies : ["USD", "EUR", "GBP"],
+    ...(o.bigIds === true || String(o.bigIds) === "true" ? { bigIds: true } : {}),
   };
 }

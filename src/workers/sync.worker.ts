@@ -28,16 +28,19 @@ function ownJobsOnly<N extends Exclude<keyof QueueHandlers<"sync">, "probe">>(ha
   };
 }
 
+const counted = ({ orders, customers, products }: { orders: number; customers: number; products: number }) => ({ orders, customers, products });
+
 const bulkStep: JobHandler<"sync", "bulk_orders" | "bulk_customers" | "bulk_products"> = (payload, ctx) =>
   runBulkStep(createDeps({ log: ctx.log }), { stepId: payload.stepId, attempt: ctx.attempt, signal: ctx.signal });
 
 /** Handlers of the `sync` queue: one per job in its contract. */
 export const syncHandlers: QueueHandlers<"sync"> = {
   probe: runProbe,
-  recentSync: ownJobsOnly((payload, ctx) => runRecentSync(createDeps({ log: ctx.log }), { storeId: payload.storeId, days: payload.days, signal: ctx.signal })),
+  // The job's result is the counts; the orders read (for the completeness window) are not kept in the queue.
+  recentSync: ownJobsOnly((payload, ctx) => runRecentSync(createDeps({ log: ctx.log }), { storeId: payload.storeId, days: payload.days, signal: ctx.signal }).then(counted)),
   reconcile: ownJobsOnly((payload, ctx) => {
     const deps = createDeps({ log: ctx.log });
-    return runReconcile(deps, { storeId: payload.storeId, lookbackHours: deps.env.SYNC_LOOKBACK_HOURS, signal: ctx.signal });
+    return runReconcile(deps, { storeId: payload.storeId, lookbackHours: deps.env.SYNC_LOOKBACK_HOURS, signal: ctx.signal }).then(counted);
   }),
   bulk_orders: ownJobsOnly(bulkStep),
   bulk_customers: ownJobsOnly(bulkStep),

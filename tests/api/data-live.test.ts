@@ -84,7 +84,7 @@ describe.skipIf(!servicesReady)("data pages: the shop's details on connect, and 
       // Published after the commit: whoever hears it reads the new order.
       await eventually(async () => messages.length > 0, { label: "data announcement" });
       // This brand's row (other suites' shops share the emulator's deterministic ids).
-      const [row] = await getDb().select().from(shopOrders).where(and(eq(shopOrders.brandId, brand.id), eq(shopOrders.shopifyId, created.id)));
+      const [row] = await getDb().select().from(shopOrders).where(and(eq(shopOrders.brandId, brand.id), eq(shopOrders.shopifyId, BigInt(created.id))));
       expect(row).toMatchObject({ brandId: brand.id, name: created.name });
     } finally {
       await unsubscribe();

@@ -34,10 +34,10 @@ async function storeWith(brandId: string, opts: { domain: string; currency: stri
       .values({
         brandId,
         storeId: store!.id,
-        shopifyId,
+        shopifyId: BigInt(shopifyId),
         name: o.name ?? `#${shopifyId}`,
         email: o.email === undefined ? `buyer${shopifyId}@example.test` : o.email,
-        customerShopifyId: o.customer ?? null,
+        customerShopifyId: o.customer === undefined || o.customer === null ? null : BigInt(o.customer),
         currency: o.currency ?? opts.currency ?? "USD",
         total: o.total ?? "10.00",
         refunded: o.refunded ?? "0",
@@ -49,7 +49,7 @@ async function storeWith(brandId: string, opts: { domain: string; currency: stri
       .returning({ id: shopOrders.id });
     ids.push(row!.id);
     for (const [i, l] of (o.lines ?? []).entries()) {
-      await db.insert(shopLineItems).values({ brandId, storeId: store!.id, shopifyId: shopifyId * 10 + i, orderShopifyId: shopifyId, productShopifyId: l.product, title: `Product ${l.product}`, quantity: l.quantity, price: l.price });
+      await db.insert(shopLineItems).values({ brandId, storeId: store!.id, shopifyId: BigInt(shopifyId * 10 + i), orderShopifyId: BigInt(shopifyId), productShopifyId: BigInt(l.product), title: `Product ${l.product}`, quantity: l.quantity, price: l.price });
     }
   }
   return { store: store!, orderIds: ids };
@@ -193,8 +193,8 @@ describe.skipIf(!servicesReady)("data pages: orders search, filters and the orde
   it("shows one order with its lines, refunds, customer and timeline; another brand's order is NOT_FOUND", async () => {
     const db = getDb();
     const [order] = await db.select().from(shopOrders).where(eq(shopOrders.id, orderIds[0]!));
-    await db.insert(shopRefunds).values({ brandId: brand.id, storeId, shopifyId: 555, orderShopifyId: order!.shopifyId, amount: "12.50", createdAt: new Date(Date.now() - 2 * 3_600_000) });
-    await db.insert(shopCustomers).values({ brandId: brand.id, storeId, shopifyId: 77, firstName: "Jane", lastName: "Doe", email: "jane.doe@example.test", updatedAt: new Date() });
+    await db.insert(shopRefunds).values({ brandId: brand.id, storeId, shopifyId: 555n, orderShopifyId: order!.shopifyId, amount: "12.50", createdAt: new Date(Date.now() - 2 * 3_600_000) });
+    await db.insert(shopCustomers).values({ brandId: brand.id, storeId, shopifyId: 77n, firstName: "Jane", lastName: "Doe", email: "jane.doe@example.test", updatedAt: new Date() });
     const detail = await caller.analytics.order({ brand: brand.slug, orderId: orderIds[0]! });
     expect(detail.order).toMatchObject({ name: "#1001", currency: "CAD", total: "10.0000", net: "10.00" });
     expect(detail.lines).toEqual([expect.objectContaining({ title: "Product 1", quantity: 2, price: "12.5000", lineTotal: "25.00" })]);
@@ -240,8 +240,8 @@ describe.skipIf(!servicesReady)("data pages: products search and sort", () => {
       { id: 3, title: "Cotton 100% Tee", vendor: "Basics", price: "5.00" },
     ];
     for (const p of products) {
-      await db.insert(shopProducts).values({ brandId: brand.id, storeId: store.id, shopifyId: p.id, title: p.title, vendor: p.vendor, status: "active", updatedAt: new Date() });
-      await db.insert(shopVariants).values({ brandId: brand.id, storeId: store.id, shopifyId: p.id * 100, productShopifyId: p.id, price: p.price });
+      await db.insert(shopProducts).values({ brandId: brand.id, storeId: store.id, shopifyId: BigInt(p.id), title: p.title, vendor: p.vendor, status: "active", updatedAt: new Date() });
+      await db.insert(shopVariants).values({ brandId: brand.id, storeId: store.id, shopifyId: BigInt(p.id * 100), productShopifyId: BigInt(p.id), price: p.price });
     }
     const titles = async (input: Record<string, unknown>) => (await caller.analytics.products({ brand: brand.slug, ...input })).products.map((p) => p.title);
     expect(await titles({})).toEqual(["Alpaca Scarf", "Cotton 100% Tee", "Wool Socks"]);

@@ -46,10 +46,10 @@ describe.skipIf(!servicesReady)("deletions whose webhooks were lost are caught b
     expect(customers).toHaveLength(2);
     for (const id of customers) ctx.emulator.effects.deleteCustomer(shop, id);
     const [stored] = await getDb().select({ id: shopProducts.shopifyId }).from(shopProducts).where(eq(shopProducts.storeId, ctx.storeId)).limit(1);
-    const productId = ctx.emulator.effects.deleteProduct(shop, stored!.id).id;
+    const productId = ctx.emulator.effects.deleteProduct(shop, Number(stored!.id)).id;
     await setFaults(ctx.emulator.url, SHOP, { webhookDropRate: 0 });
     // Still here: no webhook told us.
-    expect(await getDb().select().from(shopCustomers).where(and(eq(shopCustomers.storeId, ctx.storeId), inArray(shopCustomers.shopifyId, customers)))).toHaveLength(2);
+    expect(await getDb().select().from(shopCustomers).where(and(eq(shopCustomers.storeId, ctx.storeId), inArray(shopCustomers.shopifyId, customers.map(BigInt))))).toHaveLength(2);
 
     // Reconciliation's check finds the surplus and queues the repairs, which the sync worker runs.
     await runReconcile(createDeps({ infra, log: getLogger() }), { storeId: ctx.storeId, lookbackHours: 1 });
@@ -61,11 +61,11 @@ describe.skipIf(!servicesReady)("deletions whose webhooks were lost are caught b
       },
       { timeoutMs: 60_000, label: "the repairs to remove the deleted records" },
     );
-    expect(await getDb().select().from(shopCustomers).where(and(eq(shopCustomers.storeId, ctx.storeId), inArray(shopCustomers.shopifyId, customers)))).toHaveLength(0);
-    expect(await getDb().select().from(shopProducts).where(and(eq(shopProducts.storeId, ctx.storeId), eq(shopProducts.shopifyId, productId)))).toHaveLength(0);
+    expect(await getDb().select().from(shopCustomers).where(and(eq(shopCustomers.storeId, ctx.storeId), inArray(shopCustomers.shopifyId, customers.map(BigInt))))).toHaveLength(0);
+    expect(await getDb().select().from(shopProducts).where(and(eq(shopProducts.storeId, ctx.storeId), eq(shopProducts.shopifyId, BigInt(productId))))).toHaveLength(0);
     const tombstones = await getDb().select().from(shopTombstones).where(eq(shopTombstones.storeId, ctx.storeId));
-    expect(tombstones.filter((t) => t.entity === "customers").map((t) => t.shopifyId).sort()).toEqual([...customers].sort());
-    expect(tombstones.filter((t) => t.entity === "products").map((t) => t.shopifyId)).toEqual([productId]);
+    expect(tombstones.filter((t) => t.entity === "customers").map((t) => t.shopifyId).sort()).toEqual(customers.map(BigInt).sort());
+    expect(tombstones.filter((t) => t.entity === "products").map((t) => t.shopifyId)).toEqual([BigInt(productId)]);
     expect(await localTruth(ctx.storeId)).toEqual(shop.store.truth());
   }, 120_000);
 });

@@ -100,10 +100,10 @@ describe.skipIf(!servicesReady)("recent sync", () => {
     const [{ syncedThrough: before }] = (await getDb().select({ syncedThrough: stores.syncedThrough }).from(stores).where(eq(stores.id, storeId))) as [{ syncedThrough: Date }];
     // Changed on Shopify; nothing reached us (no app server listens in this test, as if the webhook was lost).
     const order = emulator.effects.createOrder(shop, { lineItems: [{ variantId: shop.store.products[2]!.variants[0]!.id, quantity: 2 }] });
-    expect(await getDb().select().from(shopOrders).where(and(eq(shopOrders.storeId, storeId), eq(shopOrders.shopifyId, order.id)))).toHaveLength(0);
+    expect(await getDb().select().from(shopOrders).where(and(eq(shopOrders.storeId, storeId), eq(shopOrders.shopifyId, BigInt(order.id))))).toHaveLength(0);
     const result = await runReconcile(await syncDeps(infra), { storeId, lookbackHours: 24 });
     expect(result.orders).toBeGreaterThanOrEqual(1);
-    const [saved] = await getDb().select().from(shopOrders).where(and(eq(shopOrders.storeId, storeId), eq(shopOrders.shopifyId, order.id)));
+    const [saved] = await getDb().select().from(shopOrders).where(and(eq(shopOrders.storeId, storeId), eq(shopOrders.shopifyId, BigInt(order.id))));
     expect(Number(saved!.total) * 100).toBeCloseTo(order.totalCents, 6);
     await expectRecentEqualsShop("after reconciliation pulled in the new order");
     const [{ syncedThrough: after }] = (await getDb().select({ syncedThrough: stores.syncedThrough }).from(stores).where(eq(stores.id, storeId))) as [{ syncedThrough: Date }];
@@ -134,7 +134,7 @@ describe.skipIf(!servicesReady)("recent sync", () => {
     await applyDataWebhook({ db: getDb() }, { shopDomain: SHOP, topic: "customers/delete", body: { id: changed.id }, triggeredAt: deletedAt });
     const result = await runReconcile(await syncDeps(infra), { storeId, lookbackHours: 24 });
     expect(result.customers).toBeGreaterThanOrEqual(1); // the page did carry it
-    expect(await getDb().select().from(shopCustomers).where(and(eq(shopCustomers.storeId, storeId), eq(shopCustomers.shopifyId, changed.id)))).toHaveLength(0);
+    expect(await getDb().select().from(shopCustomers).where(and(eq(shopCustomers.storeId, storeId), eq(shopCustomers.shopifyId, BigInt(changed.id))))).toHaveLength(0);
 
     // The deletion on Shopify's side: the store equals the shop again.
     emulator.effects.deleteCustomer(shop, changed.id);

@@ -139,7 +139,7 @@ describe.skipIf(!servicesReady)("child ids of another brand", () => {
     const jobId = await infra.queue.add("analysis", "probe", { brandId: brandB.id, probeId: "b-probe", durationMs: 0, fail: false }, { jobId: "b-probe" });
     const [order] = await db
       .insert(shopOrders)
-      .values({ brandId: brandB.id, storeId: store!.id, shopifyId: 4242, name: "#B1", currency: "USD", total: "10", createdAt: new Date(), updatedAt: new Date() })
+      .values({ brandId: brandB.id, storeId: store!.id, shopifyId: 4242n, name: "#B1", currency: "USD", total: "10", createdAt: new Date(), updatedAt: new Date() })
       .returning();
     Object.assign(idsOfB, { storeId: store!.id, stepId: step!.id, runId: run!.id, invitationId: invitation.id, dataRequestId: dataRequest!.id, jobId, userId: ownerB.id, orderId: order!.id });
   });

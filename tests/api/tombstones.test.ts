@@ -92,13 +92,13 @@ describe.skipIf(!servicesReady)("deletions that stay deleted (tombstones)", () =
     await applyShopifyWebhook({ db: getDb(), log: getLogger() }, { deliveryId: row!.id });
     return row!;
   }
-  const customerRow = async (id: number) => (await getDb().select().from(shopCustomers).where(and(eq(shopCustomers.storeId, storeId), eq(shopCustomers.shopifyId, id))))[0];
-  const orderRow = async (id: number) => (await getDb().select().from(shopOrders).where(and(eq(shopOrders.storeId, storeId), eq(shopOrders.shopifyId, id))))[0];
+  const customerRow = async (id: number) => (await getDb().select().from(shopCustomers).where(and(eq(shopCustomers.storeId, storeId), eq(shopCustomers.shopifyId, BigInt(id)))))[0];
+  const orderRow = async (id: number) => (await getDb().select().from(shopOrders).where(and(eq(shopOrders.storeId, storeId), eq(shopOrders.shopifyId, BigInt(id)))))[0];
   const tombstone = async (entity: "orders" | "customers" | "products", id: number) =>
-    (await getDb().select().from(shopTombstones).where(and(eq(shopTombstones.storeId, storeId), eq(shopTombstones.entity, entity), eq(shopTombstones.shopifyId, id))))[0];
-  const lines = (orderId: number) => getDb().select().from(shopLineItems).where(and(eq(shopLineItems.storeId, storeId), eq(shopLineItems.orderShopifyId, orderId)));
-  const refunds = (orderId: number) => getDb().select().from(shopRefunds).where(and(eq(shopRefunds.storeId, storeId), eq(shopRefunds.orderShopifyId, orderId)));
-  const variants = (productId: number) => getDb().select().from(shopVariants).where(and(eq(shopVariants.storeId, storeId), eq(shopVariants.productShopifyId, productId)));
+    (await getDb().select().from(shopTombstones).where(and(eq(shopTombstones.storeId, storeId), eq(shopTombstones.entity, entity), eq(shopTombstones.shopifyId, BigInt(id)))))[0];
+  const lines = (orderId: number) => getDb().select().from(shopLineItems).where(and(eq(shopLineItems.storeId, storeId), eq(shopLineItems.orderShopifyId, BigInt(orderId))));
+  const refunds = (orderId: number) => getDb().select().from(shopRefunds).where(and(eq(shopRefunds.storeId, storeId), eq(shopRefunds.orderShopifyId, BigInt(orderId))));
+  const variants = (productId: number) => getDb().select().from(shopVariants).where(and(eq(shopVariants.storeId, storeId), eq(shopVariants.productShopifyId, BigInt(productId))));
 
   /** The maintained counts (statement triggers) against a recount: refused writes and deletions leave them exact. */
   async function expectCountsExact() {
@@ -156,13 +156,13 @@ describe.skipIf(!servicesReady)("deletions that stay deleted (tombstones)", () =
     expect(await variants(201)).toHaveLength(1);
     await deliver("products/delete", { id: 201 }, at(30));
     await deliver("products/update", product(201, 20, "Renamed mug"), at(20));
-    expect(await getDb().select().from(shopProducts).where(and(eq(shopProducts.storeId, storeId), eq(shopProducts.shopifyId, 201)))).toHaveLength(0);
+    expect(await getDb().select().from(shopProducts).where(and(eq(shopProducts.storeId, storeId), eq(shopProducts.shopifyId, BigInt(201))))).toHaveLength(0);
     expect(await variants(201)).toHaveLength(0);
     await expectCountsExact();
   });
 
   it("applies orders/delete: the order, its lines and refunds go, and late updates and refunds bring none of them back", async () => {
-    const refund = { id: 3011, order_id: 301, created_at: T(15), transactions: [{ amount: "5.00", kind: "refund" }] };
+    const refund = { id: 3011, order_id: 301, created_at: T(15), transactions: [{ amount: "5.00", kind: "refund", status: "success" }] };
     await deliver("orders/create", order(301, 10), at(10));
     await deliver("refunds/create", refund, at(15));
     expect(await orderRow(301)).toMatchObject({ refunded: "5.0000" });
@@ -273,7 +273,7 @@ describe.skipIf(!servicesReady)("deletions that stay deleted (tombstones)", () =
 
     it("leaves out deleted orders with their lines and refunds, and writes a redacted customer's orders without contact details", async () => {
       await deliver("customers/redact", { shop_domain: shopDomain, customer: { id: 701 }, orders_to_redact: [] }, at(30));
-      const refund = { id: 7021, order_id: 702, created_at: T(8), transactions: [{ amount: "1.00", kind: "refund" }] };
+      const refund = { id: 7021, order_id: 702, created_at: T(8), transactions: [{ amount: "1.00", kind: "refund", status: "success" }] };
       const chunk = await stage(ENTITY_DEFS.orders, (rows) => {
         for (const body of [order(702, 10, { refunds: [refund] }), order(703, 10, { customer: { id: 701 } }), order(704, 10), order(705, 10)]) {
           const r = orderRowsFromWebhook(body);

@@ -4,6 +4,7 @@ import type { AnyPgColumn } from "drizzle-orm/pg-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Emulator, startEmulator } from "~/emulator";
 import { getDb, getSql } from "~/server/db/client";
+import { formatCents } from "~/emulator/store/money";
 import { customerPayload, orderPayload, productPayload, refundPayload } from "~/emulator/webhooks/payloads";
 import { dataRequests, shopCustomers, shopifySession, shopLineItems, shopOrders, shopProducts, shopVariants, stores, webhookDeliveries } from "~/server/db/schema";
 import { resetEnvCache } from "~/server/env";
@@ -152,25 +153,32 @@ describe.skipIf(!servicesReady)("Shopify webhooks: receive, record, apply", () =
     await apply("orders/updated", updatedBody);
     await apply("orders/create", createdBody);
     await apply("refunds/create", refundPayload(refunded, refund));
-    const [order] = await getDb().select().from(shopOrders).where(and(ofThisShop(shopOrders), eq(shopOrders.shopifyId, created.id)));
-    expect(order).toMatchObject({ currency: "EUR", total: updatedBody.total_price.includes(".") ? `${updatedBody.total_price}00` : updatedBody.total_price, financialStatus: "partially_refunded" });
-    expect(order!.refunded).toBe(`${refundPayload(refunded, refund).transactions[0]!.amount}00`);
+    const [order] = await getDb().select().from(shopOrders).where(and(ofThisShop(shopOrders), eq(shopOrders.shopifyId, BigInt(created.id))));
+    // The customer paid in euros; the shop's books (and ours) are in its currency, dollars.
+    expect(updatedBody.presentment_currency).toBe("EUR");
+    expect(order).toMatchObject({ currency: "USD", total: `${updatedBody.total_price_set.shop_money.amount}00`, financialStatus: "partially_refunded" });
+    // The refund's transactions are in euros: what is stored is the refund in dollars.
+    const refundBody = refundPayload(refunded, refund);
+    const paidBack = refundBody.transactions.filter((t) => t.status === "success");
+    expect(paidBack.map((t) => t.currency)).toEqual(["EUR"]);
+    expect(order!.refunded).toBe(`${formatCents(refund.amountCents)}00`);
+    expect(order!.refunded).not.toBe(`${paidBack[0]!.amount}00`);
     expect(order!.updatedAt.toISOString().replace(".000", "")).toBe(updatedBody.updated_at);
-    const lines = await getDb().select().from(shopLineItems).where(and(ofThisShop(shopLineItems), eq(shopLineItems.orderShopifyId, created.id)));
-    expect(lines.map((l) => [l.shopifyId, l.quantity])).toEqual([[created.lineItems[0]!.id, 3]]);
+    const lines = await getDb().select().from(shopLineItems).where(and(ofThisShop(shopLineItems), eq(shopLineItems.orderShopifyId, BigInt(created.id))));
+    expect(lines.map((l) => [l.shopifyId, l.quantity])).toEqual([[BigInt(created.lineItems[0]!.id), 3]]);
 
     const customer = emulator.effects.updateCustomer(shop, shop.store.customer(0)!.id, { note: "vip" });
     await apply("customers/update", customerPayload(customer));
-    const [savedCustomer] = await getDb().select().from(shopCustomers).where(and(ofThisShop(shopCustomers), eq(shopCustomers.shopifyId, customer.id)));
+    const [savedCustomer] = await getDb().select().from(shopCustomers).where(and(ofThisShop(shopCustomers), eq(shopCustomers.shopifyId, BigInt(customer.id))));
     expect(savedCustomer).toMatchObject({ email: customer.email, firstName: customer.firstName });
     await apply("customers/delete", { id: customer.id });
-    expect(await getDb().select().from(shopCustomers).where(and(ofThisShop(shopCustomers), eq(shopCustomers.shopifyId, customer.id)))).toHaveLength(0);
+    expect(await getDb().select().from(shopCustomers).where(and(ofThisShop(shopCustomers), eq(shopCustomers.shopifyId, BigInt(customer.id))))).toHaveLength(0);
 
     const product = emulator.effects.updateProduct(shop, shop.store.products[1]!.id, { title: "Renamed" });
     await apply("products/update", productPayload(product));
-    const [savedProduct] = await getDb().select().from(shopProducts).where(and(ofThisShop(shopProducts), eq(shopProducts.shopifyId, product.id)));
+    const [savedProduct] = await getDb().select().from(shopProducts).where(and(ofThisShop(shopProducts), eq(shopProducts.shopifyId, BigInt(product.id))));
     expect(savedProduct!.title).toBe("Renamed");
-    expect(await getDb().select().from(shopVariants).where(and(ofThisShop(shopVariants), eq(shopVariants.productShopifyId, product.id)))).toHaveLength(product.variants.length);
+    expect(await getDb().select().from(shopVariants).where(and(ofThisShop(shopVariants), eq(shopVariants.productShopifyId, BigInt(product.id))))).toHaveLength(product.variants.length);
 
     // The emulator delivered the same changes to the subscribed address: this file's receiver.
     await eventually(async () => {
@@ -220,11 +228,11 @@ describe.skipIf(!servicesReady)("Shopify webhooks: receive, record, apply", () =
 
     expect(await run("customers/data_request", { shop_domain: SHOP, customer: { id: customer.id, email: customer.email }, orders_requested: [order.id], data_request: { id: 9 } })).toEqual({ applied: true });
     const [request] = await getDb().select().from(dataRequests).where(eq(dataRequests.customerShopifyId, String(customer.id)));
-    expect(request!.export).toMatchObject({ shop: SHOP, customer: { email: customer.email }, orders: [{ shopifyId: order.id, lineItems: [{ quantity: 1 }] }] });
+    expect(request!.export).toMatchObject({ shop: SHOP, customer: { email: customer.email }, orders: [{ shopifyId: String(order.id), lineItems: [{ quantity: 1 }] }] });
 
     await run("customers/redact", { shop_domain: SHOP, customer: { id: customer.id, email: customer.email }, orders_to_redact: [order.id] });
-    expect(await getDb().select().from(shopCustomers).where(and(ofThisShop(shopCustomers), eq(shopCustomers.shopifyId, customer.id)))).toHaveLength(0);
-    const [redactedOrder] = await getDb().select().from(shopOrders).where(and(ofThisShop(shopOrders), eq(shopOrders.shopifyId, order.id)));
+    expect(await getDb().select().from(shopCustomers).where(and(ofThisShop(shopCustomers), eq(shopCustomers.shopifyId, BigInt(customer.id))))).toHaveLength(0);
+    const [redactedOrder] = await getDb().select().from(shopOrders).where(and(ofThisShop(shopOrders), eq(shopOrders.shopifyId, BigInt(order.id))));
     expect(redactedOrder).toMatchObject({ email: null, phone: null });
     expect(await getDb().select().from(dataRequests).where(eq(dataRequests.customerShopifyId, String(customer.id)))).toHaveLength(0);
     const leftovers = await getSql()`select count(*)::int as n from webhook_deliveries where payload::text like ${"%" + customer.email + "%"}`;

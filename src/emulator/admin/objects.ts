@@ -1,8 +1,9 @@
-import { formatCents, isoSeconds } from "../store/money";
+import { formatCents, isoSeconds, presentmentCents } from "../store/money";
+import { refundPresentmentCents } from "../store/refunds";
 import type { ShopStore } from "../store/shop-store";
 import { type CustomerRec, type LineItemRec, type OrderRec, type ProductRec, type RefundRec, refundTotal, type VariantRec } from "../store/types";
 import { arrayConnection, type ConnectionArgs } from "./connection";
-import { gid } from "./ids";
+import { gid, idText } from "./ids";
 
 /**
  * GraphQL objects over store records, shaped like Shopify's Admin types. Fields are getters and
@@ -18,10 +19,21 @@ export function money(cents: number, currency: string) {
   return { amount: formatCents(cents), currencyCode: currency };
 }
 
-export function moneyBag(cents: number, currency: string) {
-  const m = money(cents, currency);
-  return { shopMoney: m, presentmentMoney: m };
+/** A MoneyBag: the amount in the shop's currency and as the customer saw it (converted, unless `presentment` is given). */
+export function moneyBag(cents: number, currency: string, presentmentCurrency = currency, presentment?: number) {
+  const shop = money(cents, currency);
+  if (presentmentCurrency === currency) return { shopMoney: shop, presentmentMoney: shop };
+  return { shopMoney: shop, presentmentMoney: money(presentment ?? presentmentCents(cents, currency, presentmentCurrency), presentmentCurrency) };
 }
+
+/** An order's amount as a MoneyBag. */
+const orderMoney = (o: OrderRec, cents: number, presentment?: number) => moneyBag(cents, o.currency, o.presentmentCurrency, presentment);
+
+/** What an order's refunds returned in the presentment currency. */
+const refundedPresentment = (o: OrderRec) => o.refunds.reduce((n, r) => n + refundPresentmentCents(r), 0);
+
+/** A record's gid as its shop shows it (18 digits with spec.bigIds). */
+const gidIn = (store: ShopStore, type: string, id: number) => gid(type, id, store.spec.bigIds);
 
 export interface HasChildren {
   children(name: string): unknown[] | undefined;
@@ -33,8 +45,8 @@ export class OrderNode implements HasChildren {
     private readonly store: ShopStore,
     private readonly o: OrderRec,
   ) {}
-  get id() { return gid("Order", this.o.id); }
-  get legacyResourceId() { return String(this.o.id); }
+  get id() { return gidIn(this.store, "Order", this.o.id); }
+  get legacyResourceId() { return idText(this.o.id, this.store.spec.bigIds); }
   get name() { return this.o.name; }
   get email() { return this.o.email; }
   get phone() { return this.o.phone; }
@@ -45,15 +57,16 @@ export class OrderNode implements HasChildren {
   get cancelReason() { return this.o.cancelReason; }
   get closedAt() { return null; }
   get currencyCode() { return this.o.currency; }
-  get presentmentCurrencyCode() { return this.o.currency; }
-  get totalPriceSet() { return moneyBag(this.o.totalCents, this.o.currency); }
-  get subtotalPriceSet() { return moneyBag(this.o.subtotalCents, this.o.currency); }
-  get totalTaxSet() { return moneyBag(this.o.taxCents, this.o.currency); }
-  get totalDiscountsSet() { return moneyBag(this.o.discountCents, this.o.currency); }
-  get totalShippingPriceSet() { return moneyBag(this.o.shippingCents, this.o.currency); }
-  get totalRefundedSet() { return moneyBag(refundTotal(this.o), this.o.currency); }
-  get currentTotalPriceSet() { return moneyBag(this.o.totalCents - refundTotal(this.o), this.o.currency); }
-  get netPaymentSet() { return moneyBag(this.o.totalCents - refundTotal(this.o), this.o.currency); }
+  get presentmentCurrencyCode() { return this.o.presentmentCurrency; }
+  get totalPriceSet() { return orderMoney(this.o, this.o.totalCents); }
+  get subtotalPriceSet() { return orderMoney(this.o, this.o.subtotalCents); }
+  get totalTaxSet() { return orderMoney(this.o, this.o.taxCents); }
+  get totalDiscountsSet() { return orderMoney(this.o, this.o.discountCents); }
+  get totalShippingPriceSet() { return orderMoney(this.o, this.o.shippingCents); }
+  /** What the refunds' successful transactions returned (failed and pending ones returned nothing). */
+  get totalRefundedSet() { return orderMoney(this.o, refundTotal(this.o), refundedPresentment(this.o)); }
+  get currentTotalPriceSet() { return orderMoney(this.o, this.o.totalCents - refundTotal(this.o)); }
+  get netPaymentSet() { return orderMoney(this.o, this.o.totalCents - refundTotal(this.o)); }
   get displayFinancialStatus() { return this.o.financialStatus; }
   get displayFulfillmentStatus() { return this.o.fulfillmentStatus; }
   get tags() { return this.o.tags; }
@@ -85,7 +98,7 @@ export class LineItemNode {
     for (const r of this.o.refunds) for (const x of r.lines) if (x.lineItemId === this.l.id) n += x.quantity;
     return n;
   }
-  get id() { return gid("LineItem", this.l.id); }
+  get id() { return gidIn(this.store, "LineItem", this.l.id); }
   get name() { return this.l.variantTitle === "Default Title" ? this.l.title : `${this.l.title} - ${this.l.variantTitle}`; }
   get title() { return this.l.title; }
   get variantTitle() { return this.l.variantTitle === "Default Title" ? null : this.l.variantTitle; }
@@ -94,11 +107,11 @@ export class LineItemNode {
   get quantity() { return this.l.quantity; }
   get currentQuantity() { return this.l.quantity - this.refundedQuantity; }
   get refundableQuantity() { return this.l.quantity - this.refundedQuantity; }
-  get originalUnitPriceSet() { return moneyBag(this.l.unitCents, this.o.currency); }
-  get discountedUnitPriceSet() { return moneyBag(this.l.unitCents, this.o.currency); }
-  get originalTotalSet() { return moneyBag(this.l.unitCents * this.l.quantity, this.o.currency); }
-  discountedTotalSet() { return moneyBag(this.l.unitCents * this.l.quantity, this.o.currency); }
-  get totalDiscountSet() { return moneyBag(0, this.o.currency); }
+  get originalUnitPriceSet() { return orderMoney(this.o, this.l.unitCents); }
+  get discountedUnitPriceSet() { return orderMoney(this.o, this.l.unitCents); }
+  get originalTotalSet() { return orderMoney(this.o, this.l.unitCents * this.l.quantity); }
+  discountedTotalSet() { return orderMoney(this.o, this.l.unitCents * this.l.quantity); }
+  get totalDiscountSet() { return orderMoney(this.o, 0); }
   variant() {
     const found = this.store.variantById(this.l.variantId);
     return found ? new VariantNode(this.store, found.product, found.variant) : null;
@@ -116,25 +129,46 @@ export class RefundNode {
     private readonly o: OrderRec,
     private readonly r: RefundRec,
   ) {}
-  get id() { return gid("Refund", this.r.id); }
-  get legacyResourceId() { return String(this.r.id); }
+  get id() { return gidIn(this.store, "Refund", this.r.id); }
+  get legacyResourceId() { return idText(this.r.id, this.store.spec.bigIds); }
   get createdAt() { return iso(this.r.createdAt); }
   get updatedAt() { return iso(this.r.createdAt); }
   get note() { return this.r.note; }
-  get totalRefundedSet() { return moneyBag(this.r.amountCents, this.o.currency); }
+  /** The sum of its successful transactions, as Shopify's Refund.totalRefundedSet. */
+  get totalRefundedSet() { return orderMoney(this.o, this.r.amountCents, refundPresentmentCents(this.r)); }
+  transactions(args: ConnectionArgs) {
+    return arrayConnection(
+      this.r.transactions.map((t) => ({
+        __typename: "OrderTransaction",
+        id: gidIn(this.store, "OrderTransaction", t.id),
+        kind: "REFUND",
+        status: t.status.toUpperCase(),
+        gateway: "bogus",
+        processedAt: iso(this.r.createdAt),
+        createdAt: iso(this.r.createdAt),
+        // Recorded in the presentment currency; in the shop's at the refund's own rate.
+        amountSet: orderMoney(this.o, this.shopShare(t.presentmentCents), t.presentmentCents),
+      })),
+      args,
+    );
+  }
   order() { return new OrderNode(this.store, this.o); }
+  private shopShare(presentment: number) {
+    const returned = refundPresentmentCents(this.r);
+    return returned === 0 ? 0 : Math.round((presentment * this.r.amountCents) / returned);
+  }
   refundLineItems(args: ConnectionArgs) {
     return arrayConnection(
       this.r.lines.map((x) => {
         const line = this.o.lineItems.find((l) => l.id === x.lineItemId)!;
         return {
           __typename: "RefundLineItem",
-          id: gid("RefundLineItem", x.id),
+          id: gidIn(this.store, "RefundLineItem", x.id),
           quantity: x.quantity,
           restockType: "RETURN",
-          priceSet: moneyBag(line.unitCents, this.o.currency),
-          subtotalSet: moneyBag(x.subtotalCents, this.o.currency),
-          totalTaxSet: moneyBag(0, this.o.currency),
+          priceSet: orderMoney(this.o, line.unitCents),
+          subtotalSet: orderMoney(this.o, x.subtotalCents),
+          totalTaxSet: orderMoney(this.o, 0),
           lineItem: () => new LineItemNode(this.store, this.o, line),
         };
       }),
@@ -163,8 +197,8 @@ export class CustomerNode implements HasChildren {
     this.record ??= this.load!();
     return this.record;
   }
-  get id() { return gid("Customer", this.customerId); }
-  get legacyResourceId() { return String(this.customerId); }
+  get id() { return gidIn(this.store, "Customer", this.customerId); }
+  get legacyResourceId() { return idText(this.customerId, this.store.spec.bigIds); }
   get firstName() { return this.c.firstName; }
   get lastName() { return this.c.lastName; }
   get displayName() { return `${this.c.firstName} ${this.c.lastName}`.trim() || this.c.email || this.c.phone || "Customer"; }
@@ -187,7 +221,7 @@ export class CustomerNode implements HasChildren {
   get defaultAddress() {
     const a = this.c.address;
     return {
-      id: gid("MailingAddress", a.id),
+      id: gidIn(this.store, "MailingAddress", a.id),
       firstName: a.firstName,
       lastName: a.lastName,
       name: `${a.firstName} ${a.lastName}`.trim(),
@@ -215,8 +249,8 @@ export class VariantNode {
     private readonly p: ProductRec,
     private readonly v: VariantRec,
   ) {}
-  get id() { return gid("ProductVariant", this.v.id); }
-  get legacyResourceId() { return String(this.v.id); }
+  get id() { return gidIn(this.store, "ProductVariant", this.v.id); }
+  get legacyResourceId() { return idText(this.v.id, this.store.spec.bigIds); }
   get title() { return this.v.title; }
   get sku() { return this.v.sku; }
   get price() { return formatCents(this.v.priceCents); }
@@ -236,8 +270,8 @@ export class ProductNode implements HasChildren {
     private readonly store: ShopStore,
     private readonly p: ProductRec,
   ) {}
-  get id() { return gid("Product", this.p.id); }
-  get legacyResourceId() { return String(this.p.id); }
+  get id() { return gidIn(this.store, "Product", this.p.id); }
+  get legacyResourceId() { return idText(this.p.id, this.store.spec.bigIds); }
   get title() { return this.p.title; }
   get handle() { return this.p.handle; }
   get vendor() { return this.p.vendor; }

@@ -70,11 +70,11 @@ export function orderView(store: ShopStore, args: ConnectionArgs) {
   return viewOf<OrderRec>(
     {
       size: store.orderTotal,
-      get: (i) => store.order(i),
+      get: (i) => store.liveOrder(i),
       createdAtOf: (i) => store.orderCreatedAtIndex(i),
       updatedBetween: (from, to) => store.ordersUpdatedBetween(from, to),
       updatedAt: (o) => o.updatedAt,
-      missingIn: () => 0, // orders are never deleted
+      missingIn: (lo, hi) => store.deletedOrdersIn(lo, hi),
       idBase: ID_BASE.order,
     },
     args,

@@ -13,7 +13,10 @@ export interface SerializedBatch {
 }
 
 function recordAt(store: ShopStore, root: BulkPlan["root"], i: number): Record<string, unknown> | null {
-  if (root === "orders") return orderObject(store, store.order(i)) as unknown as Record<string, unknown>;
+  if (root === "orders") {
+    const o = store.liveOrder(i);
+    return o ? (orderObject(store, o) as unknown as Record<string, unknown>) : null;
+  }
   if (root === "customers") {
     const c = store.customer(i);
     return c ? (customerObject(store, c) as unknown as Record<string, unknown>) : null;

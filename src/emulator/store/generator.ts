@@ -1,5 +1,5 @@
-import { convertCents } from "./money";
 import { hash32, rngFor } from "./random";
+import { makeRefund } from "./refunds";
 import {
   type CustomerRec,
   ID_BASE,
@@ -134,7 +134,9 @@ export function generateOrder(spec: StoreSpec, catalog: readonly ProductRec[], i
   const rng = rngFor(spec.seed, S.order, i);
   rng.next(); // the draw orderCreatedAt used
   const createdAt = orderCreatedAt(spec, i);
-  const currency = rng.chance(0.7) ? spec.currencies[0]! : rng.pick(spec.currencies);
+  // One shop currency; about 30% of customers pay in another (presentment) currency the shop enables.
+  const currency = spec.currencies[0]!;
+  const presentmentCurrency = rng.chance(0.7) ? currency : rng.pick(spec.currencies);
 
   // Repeat buyers on a power law among the customers who existed by then; some guests.
   let customerIndex: number | null = null;
@@ -158,7 +160,7 @@ export function generateOrder(spec: StoreSpec, catalog: readonly ProductRec[], i
     }
     chosen.add(variant.id);
     const quantity = rng.chance(0.8) ? 1 : rng.int(2, 4);
-    const unitCents = convertCents(variant.priceCents, currency);
+    const unitCents = variant.priceCents;
     lineTotal += unitCents * quantity;
     lineItems[k] = {
       id: ID_BASE.lineItem + i * MAX_LINES_PER_ORDER + k,
@@ -175,7 +177,7 @@ export function generateOrder(spec: StoreSpec, catalog: readonly ProductRec[], i
   const discountCents = rng.chance(0.15) ? Math.round(lineTotal * 0.1) : 0;
   const subtotalCents = lineTotal - discountCents;
   const taxCents = Math.round(subtotalCents * 0.08);
-  const shippingCents = subtotalCents >= convertCents(5000, currency) ? 0 : convertCents(590, currency);
+  const shippingCents = subtotalCents >= 5000 ? 0 : 590;
   const totalCents = subtotalCents + taxCents + shippingCents;
 
   const cancelled = rng.chance(0.03);
@@ -191,27 +193,21 @@ export function generateOrder(spec: StoreSpec, catalog: readonly ProductRec[], i
       const left = line.quantity - (returned.get(line.id) ?? 0);
       if (left === 0) continue;
       const quantity = rng.int(1, left);
-      const amount = Math.min(line.unitCents * quantity, totalCents - refundedSoFar);
+      const subtotal = Math.min(line.unitCents * quantity, totalCents - refundedSoFar);
+      // Now and then less is returned than the lines come to (a discrepancy: an order adjustment).
+      const amount = rng.chance(0.1) ? subtotal - Math.round(subtotal * 0.1) : subtotal;
       returned.set(line.id, line.quantity - left + quantity);
       refundedSoFar += amount;
-      refunds.push({
-        id: ID_BASE.refund + i * MAX_REFUNDS_PER_ORDER + refunds.length,
-        createdAt: Math.min(spec.endAt, second(createdAt + rng.int(1, 20) * DAY)),
-        note: rng.chance(0.5) ? "Customer return" : null,
-        lines: [{ id: ID_BASE.refundLine + (i * MAX_REFUNDS_PER_ORDER + refunds.length) * MAX_LINES_PER_ORDER, lineItemId: line.id, quantity, subtotalCents: amount }],
-        amountCents: amount,
-      });
+      const refundCreatedAt = Math.min(spec.endAt, second(createdAt + rng.int(1, 20) * DAY));
+      const note = rng.chance(0.5) ? "Customer return" : null;
+      const lines = [{ id: ID_BASE.refundLine + (i * MAX_REFUNDS_PER_ORDER + refunds.length) * MAX_LINES_PER_ORDER, lineItemId: line.id, quantity, subtotalCents: subtotal }];
+      refunds.push(makeRefund({ index: i, currency, presentmentCurrency }, refunds.length, { createdAt: refundCreatedAt, note, lines, amountCents: amount }, rng));
     }
   }
   if (cancelled) {
-    // A cancelled order is refunded in full.
-    refunds.push({
-      id: ID_BASE.refund + i * MAX_REFUNDS_PER_ORDER,
-      createdAt: cancelledAt!,
-      note: "Order cancelled",
-      lines: lineItems.map((l, k) => ({ id: ID_BASE.refundLine + i * MAX_REFUNDS_PER_ORDER * MAX_LINES_PER_ORDER + k, lineItemId: l.id, quantity: l.quantity, subtotalCents: l.unitCents * l.quantity })),
-      amountCents: totalCents,
-    });
+    // A cancelled order is refunded in full: its lines, and shipping and tax (less any discount) as an order adjustment.
+    const lines = lineItems.map((l, k) => ({ id: ID_BASE.refundLine + i * MAX_REFUNDS_PER_ORDER * MAX_LINES_PER_ORDER + k, lineItemId: l.id, quantity: l.quantity, subtotalCents: l.unitCents * l.quantity }));
+    refunds.push(makeRefund({ index: i, currency, presentmentCurrency }, 0, { createdAt: cancelledAt!, note: "Order cancelled", lines, amountCents: totalCents }, rng));
   }
   let updatedAt = createdAt + rng.int(0, 3_600) * 1000;
   for (const r of refunds) updatedAt = Math.max(updatedAt, r.createdAt);
@@ -228,6 +224,7 @@ export function generateOrder(spec: StoreSpec, catalog: readonly ProductRec[], i
     cancelledAt,
     cancelReason: cancelled ? "CUSTOMER" : null,
     currency,
+    presentmentCurrency,
     customerId: customerIndex === null ? null : ID_BASE.customer + customerIndex,
     email,
     phone: customerPhone,

@@ -1,11 +1,7 @@
 /** Exact money: integer minor units in, "12.30" decimal strings out. */
 
-/** Per shop-currency unit; prices are converted once and rounded to the cent. */
+/** Units of each currency per US dollar: what a presentment amount is converted at. */
 export const RATES: Record<string, number> = { USD: 1, EUR: 0.92, GBP: 0.79, CAD: 1.36, AUD: 1.52 };
-
-export function convertCents(cents: number, currency: string): number {
-  return Math.round(cents * (RATES[currency] ?? 1));
-}
 
 export function formatCents(cents: number): string {
   const sign = cents < 0 ? "-" : "";
@@ -38,4 +34,9 @@ export function isoSeconds(ms: number): string {
   }
   const secs = Math.floor((ms - day * 86_400_000) / 1000);
   return `${cachedPrefix}${two(Math.floor(secs / 3600))}:${two(Math.floor(secs / 60) % 60)}:${two(secs % 60)}Z`;
+}
+
+/** An amount in the shop's currency as the customer sees it in `presentment` (rounded to the cent). */
+export function presentmentCents(cents: number, shop: string, presentment: string): number {
+  return shop === presentment ? cents : Math.round((cents * (RATES[presentment] ?? 1)) / (RATES[shop] ?? 1));
 }

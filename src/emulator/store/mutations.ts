@@ -1,4 +1,5 @@
-import { convertCents, parseCents } from "./money";
+import { parseCents } from "./money";
+import { makeRefund } from "./refunds";
 import type { ShopStore } from "./shop-store";
 import {
   type CustomerRec,
@@ -38,8 +39,10 @@ export interface OrderInput {
 }
 
 export function createOrder(store: ShopStore, input: OrderInput): OrderRec {
-  const currency = input.currency ?? store.spec.currencies[0]!;
-  if (!store.spec.currencies.includes(currency)) throw new StoreInputError("currency", `Currency ${currency} is not enabled for this shop`);
+  // The currency the customer pays in; the order's amounts are the shop's, in its currency.
+  const currency = store.spec.currencies[0]!;
+  const presentmentCurrency = input.currency ?? currency;
+  if (!store.spec.currencies.includes(presentmentCurrency)) throw new StoreInputError("currency", `Currency ${presentmentCurrency} is not enabled for this shop`);
   if (!input.lineItems?.length) throw new StoreInputError("lineItems", "An order needs at least one line item");
   if (input.lineItems.length > MAX_LINES_PER_ORDER) throw new StoreInputError("lineItems", `At most ${MAX_LINES_PER_ORDER} line items`);
   const customer = input.customerId ? store.customerById(input.customerId) : null;
@@ -51,7 +54,7 @@ export function createOrder(store: ShopStore, input: OrderInput): OrderRec {
     const found = store.variantById(line.variantId);
     if (!found) throw new StoreInputError(`lineItems.${k}.variantId`, `Variant ${line.variantId} does not exist`);
     if (!Number.isInteger(line.quantity) || line.quantity < 1) throw new StoreInputError(`lineItems.${k}.quantity`, "Quantity must be a positive integer");
-    const unitCents = convertCents(found.variant.priceCents, currency);
+    const unitCents = found.variant.priceCents;
     lineTotal += unitCents * line.quantity;
     return {
       id: ID_BASE.lineItem + index * MAX_LINES_PER_ORDER + k,
@@ -76,6 +79,7 @@ export function createOrder(store: ShopStore, input: OrderInput): OrderRec {
     cancelledAt: null,
     cancelReason: null,
     currency,
+    presentmentCurrency,
     customerId: customer?.id ?? null,
     email: input.email ?? customer?.email ?? null,
     phone: customer?.phone ?? null,
@@ -107,7 +111,7 @@ export function cancelOrder(store: ShopStore, id: number, reason: OrderRec["canc
   const now = store.stamp();
   const remaining = current.totalCents - refundTotal(current);
   const refunds = remaining > 0 && current.refunds.length < MAX_REFUNDS_PER_ORDER
-    ? [...current.refunds, { id: ID_BASE.refund + current.index * MAX_REFUNDS_PER_ORDER + current.refunds.length, createdAt: now, note: "Order cancelled", lines: [], amountCents: remaining }]
+    ? [...current.refunds, makeRefund(current, current.refunds.length, { createdAt: now, note: "Order cancelled", lines: [], amountCents: remaining })]
     : current.refunds;
   const order: OrderRec = { ...current, cancelledAt: now, cancelReason: reason, refunds, updatedAt: now, financialStatus: "REFUNDED" };
   store.putOrder(order);
@@ -132,7 +136,7 @@ export function refundOrder(store: ShopStore, id: number, input: { lines: { line
   });
   // Never more money back than was paid (discounts make line prices overstate it).
   const amountCents = Math.min(lines.reduce((n, l) => n + l.subtotalCents, 0), current.totalCents - refundTotal(current));
-  const refund = { id: ID_BASE.refund + current.index * MAX_REFUNDS_PER_ORDER + r, createdAt: now, note: input.note ?? null, lines, amountCents };
+  const refund = makeRefund(current, r, { createdAt: now, note: input.note ?? null, lines, amountCents });
   const refunds = [...current.refunds, refund];
   const refunded = refunds.reduce((n, rf) => n + rf.amountCents, 0);
   const order: OrderRec = { ...current, refunds, updatedAt: now, financialStatus: refunded >= current.totalCents ? "REFUNDED" : "PARTIALLY_REFUNDED" };
@@ -181,6 +185,14 @@ export function updateCustomer(store: ShopStore, id: number, patch: CustomerInpu
   const customer: CustomerRec = { ...current, ...definedOnly(patch), email: patch.email === undefined ? current.email : (patch.email?.toLowerCase() ?? null), updatedAt: store.stamp() };
   store.putCustomer(customer);
   return customer;
+}
+
+/** Deletes an order (Shopify deletes its line items, refunds and transactions with it). */
+export function deleteOrder(store: ShopStore, id: number): OrderRec {
+  const current = requireOrder(store, id);
+  store.deleteOrder(current.index);
+  store.stamp();
+  return current;
 }
 
 export function deleteCustomer(store: ShopStore, id: number): CustomerRec {

@@ -92,7 +92,12 @@ export type ProductRecord = ReturnType<typeof productRecord>;
 
 /** Every live record of a kind, in index order, generated one at a time (a 1M-order shop streams in flat memory). */
 export function* shopRecords(store: ShopStore, kind: RecordKind): Generator<OrderRecord | CustomerRecord | ProductRecord> {
-  if (kind === "orders") for (let i = 0; i < store.orderTotal; i++) yield orderRecord(store, store.order(i));
+  if (kind === "orders") {
+    for (let i = 0; i < store.orderTotal; i++) {
+      const o = store.liveOrder(i);
+      if (o) yield orderRecord(store, o);
+    }
+  }
   else if (kind === "customers") {
     for (let i = 0; i < store.customerSlots; i++) {
       const c = store.customer(i);

@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { formatCents, parseCents } from "./money";
-import { cancelOrder, createCustomer, createOrder, deleteCustomer, refundOrder, StoreInputError, updateOrder } from "./mutations";
+import { orderView } from "../admin/sources";
+import { cancelOrder, createCustomer, createOrder, deleteCustomer, deleteOrder, refundOrder, StoreInputError, updateOrder } from "./mutations";
+import { shopRecords } from "./records";
 import { ShopStore } from "./shop-store";
 import { applyOrder, emptyTotals, renderTruth } from "./truth";
 import type { StoreSpec } from "./types";
@@ -116,6 +118,27 @@ describe("ShopStore", () => {
     const window = store.ordersUpdatedBetween(END - 7 * DAY, END + 1);
     const brute = Array.from({ length: store.orderTotal }, (_, i) => i).filter((i) => store.order(i).updatedAt >= END - 7 * DAY && store.order(i).updatedAt < END + 1);
     expect(window).toEqual(brute);
+  });
+
+  it("deletes an order: gone from lookups, listings, counts, records and the truth, its id never reused", () => {
+    const store = new ShopStore(spec(42, 300));
+    const before = store.truth();
+    const victim = store.order(120);
+    expect(deleteOrder(store, victim.id).id).toBe(victim.id);
+    expect(store.orderById(victim.id)).toBeUndefined();
+    expect(() => deleteOrder(store, victim.id)).toThrow(StoreInputError);
+    expect(store.orderCount).toBe(299);
+    expect(orderView(store, {}).count()).toBe(299);
+    const listed: number[] = [];
+    for (const r of shopRecords(store, "orders")) listed.push((r as { id: number }).id);
+    expect(listed).toHaveLength(299);
+    expect(listed).not.toContain(victim.id);
+    const truth = store.truth();
+    expect(truth.counts.orders).toBe(before.counts.orders - 1);
+    expect(truth.money.USD!.total).toBe(formatCents(parseCents(before.money.USD!.total) - victim.totalCents));
+    // A new order takes the next id, not the deleted one's.
+    const created = createOrder(store, { lineItems: [{ variantId: store.products[0]!.variants[0]!.id, quantity: 1 }] });
+    expect(created.id).toBe(store.order(300).id);
   });
 
   it("names the field a bad mutation got wrong", () => {

@@ -22,6 +22,8 @@ export interface StoreSnapshot {
   customerOverrides: [number, CustomerRec | null][];
   createdCustomers: CustomerRec[];
   deletedCustomers: number;
+  /** Indices of deleted orders. */
+  deletedOrders?: number[];
   /** Only products changed since generation (index → record, null when deleted). */
   productChanges: [number, ProductRec | null][];
 }
@@ -63,6 +65,8 @@ export class ShopStore {
   private readonly variants = new Map<number, { product: ProductRec; variant: VariantRec }>();
   private readonly orderOverrides = new Map<number, OrderRec>();
   private readonly createdOrders: OrderRec[] = [];
+  /** Indices of orders deleted since generation (their records stay, unreachable, so ids are never reused). */
+  private readonly deletedOrders = new Set<number>();
   private readonly customerOverrides = new Map<number, CustomerRec | null>();
   private readonly createdCustomers: CustomerRec[] = [];
   private deletedCustomers = 0;
@@ -90,6 +94,7 @@ export class ShopStore {
       customerOverrides: [...this.customerOverrides],
       createdCustomers: this.createdCustomers,
       deletedCustomers: this.deletedCustomers,
+      deletedOrders: [...this.deletedOrders],
       productChanges: [...this.changedProducts].map((i) => [i, this.products[i] ?? null]),
     };
   }
@@ -101,6 +106,7 @@ export class ShopStore {
     for (const [i, c] of s.customerOverrides) store.customerOverrides.set(i, c);
     store.createdCustomers.push(...s.createdCustomers);
     store.deletedCustomers = s.deletedCustomers;
+    for (const i of s.deletedOrders ?? []) store.deletedOrders.add(i);
     // Generated products are rebuilt locally (cheaper to use than cloned ones); only changes travel.
     for (const [i, p] of s.productChanges) {
       if (p) store.putProduct(p);
@@ -139,7 +145,30 @@ export class ShopStore {
 
   orderById(id: number): OrderRec | undefined {
     const i = id - ID_BASE.order;
-    return Number.isInteger(i) && i >= 0 && i < this.orderTotal ? this.order(i) : undefined;
+    return Number.isInteger(i) && i >= 0 && i < this.orderTotal && !this.deletedOrders.has(i) ? this.order(i) : undefined;
+  }
+
+  /** The order at an index, or null when it was deleted. */
+  liveOrder(i: number): OrderRec | null {
+    return this.deletedOrders.has(i) ? null : this.order(i);
+  }
+
+  /** How many orders are live. */
+  get orderCount(): number {
+    return this.orderTotal - this.deletedOrders.size;
+  }
+
+  deletedOrdersIn(lo: number, hi: number): number {
+    let n = 0;
+    for (const i of this.deletedOrders) if (i >= lo && i < hi) n++;
+    return n;
+  }
+
+  /** Shopify deletes the order (its line items and refunds with it); its id is never used again. */
+  deleteOrder(i: number): void {
+    if (i < 0 || i >= this.orderTotal || this.deletedOrders.has(i)) return;
+    if (this.totals) applyOrder(this.totals, this.order(i), -1);
+    this.deletedOrders.add(i);
   }
 
   orderCreatedAtIndex(i: number): number {
@@ -300,7 +329,7 @@ export class ShopStore {
   truth(): Truth {
     if (!this.totals) {
       const totals = emptyTotals();
-      for (let i = 0; i < this.orderTotal; i++) applyOrder(totals, this.order(i), 1);
+      for (let i = 0; i < this.orderTotal; i++) if (!this.deletedOrders.has(i)) applyOrder(totals, this.order(i), 1);
       this.totals = totals;
     }
     return renderTruth(this.totals, this.customerCount, this.productCount);

@@ -8,8 +8,13 @@ export interface StoreSpec {
   /** Orders and customers are spread over [startAt, endAt]. */
   startAt: number;
   endAt: number;
-  /** The shop's own currency comes first; orders are also placed in the others. */
+  /**
+   * The shop's currency comes first: every amount is kept in it, as a shop's books are. Customers
+   * also pay in the others (presentment currencies), converted at fixed rates.
+   */
   currencies: readonly string[];
+  /** Ids rendered with 18 digits, as in Shopify's own samples and test notifications (beyond 2^53). */
+  bigIds?: boolean;
 }
 
 export type EmailConsent = "SUBSCRIBED" | "NOT_SUBSCRIBED" | "UNSUBSCRIBED";
@@ -76,7 +81,7 @@ export interface LineItemRec {
   sku: string;
   vendor: string;
   quantity: number;
-  /** Unit price in the order's currency. */
+  /** Unit price in the shop's currency. */
   unitCents: number;
 }
 
@@ -87,11 +92,32 @@ export interface RefundLineRec {
   subtotalCents: number;
 }
 
+/** A payment gateway's attempt to return money, in the presentment currency (as Shopify's are). */
+export interface RefundTransactionRec {
+  id: number;
+  status: "success" | "failure" | "pending";
+  presentmentCents: number;
+}
+
+/**
+ * Shopify's record of the difference between a refund's calculated amount (its lines) and what was
+ * returned: positive when less was returned (a discrepancy), negative when more (shipping, tax).
+ */
+export interface OrderAdjustmentRec {
+  id: number;
+  shopCents: number;
+}
+
 export interface RefundRec {
   id: number;
   createdAt: number;
   note: string | null;
+  /** Line subtotals in the shop's currency. */
   lines: RefundLineRec[];
+  adjustments: OrderAdjustmentRec[];
+  /** Successful ones add up to what was returned; failed and pending ones returned nothing. */
+  transactions: RefundTransactionRec[];
+  /** What was returned, in the shop's currency: lines less adjustments. */
   amountCents: number;
 }
 
@@ -107,7 +133,10 @@ export interface OrderRec {
   processedAt: number;
   cancelledAt: number | null;
   cancelReason: "CUSTOMER" | "INVENTORY" | "FRAUD" | "DECLINED" | "OTHER" | null;
+  /** The shop's currency: every amount of the order is in it. */
   currency: string;
+  /** The currency the customer paid in. */
+  presentmentCurrency: string;
   customerId: number | null;
   email: string | null;
   phone: string | null;
@@ -135,11 +164,16 @@ export const ID_BASE = {
   refund: 4_000_000_000_000,
   refundLine: 3_000_000_000_000,
   address: 2_000_000_000_000,
+  /** Refund transactions: MAX_TRANSACTIONS_PER_REFUND per refund slot. */
+  transaction: 1_000_000_000_000,
+  /** Order adjustments: one per refund slot. */
+  adjustment: 1_800_000_000_000,
 } as const;
 
 /** Line items and refunds get ids from their order's index: room for this many per order. */
 export const MAX_LINES_PER_ORDER = 32;
 export const MAX_REFUNDS_PER_ORDER = 8;
+export const MAX_TRANSACTIONS_PER_REFUND = 4;
 
 export function refundTotal(order: OrderRec): number {
   let sum = 0;

@@ -51,6 +51,13 @@ describe("createQueueProcessor", () => {
     expect(seen).toEqual([{ brandId, probeId: "p", durationMs: 5, fail: false }]);
   });
 
+  it("returns a result the queue can store as JSON: bigint ids as their digits", async () => {
+    const processor = createQueueProcessor("analysis", { probe: async () => ({ orders: 1, fetched: [{ id: 820982911946154508n }] }) });
+    const result = await processor({ id: "1", name: "probe", data: { brandId, probeId: "p1" }, attemptsMade: 0 }, ctx);
+    expect(result).toEqual({ orders: 1, fetched: [{ id: "820982911946154508" }] });
+    expect(() => JSON.stringify(result)).not.toThrow();
+  });
+
   it("fails permanently on an unknown job or a payload that breaks its contract", async () => {
     const processor = createQueueProcessor("analysis", { probe: async () => "ran" });
     await expect(processor({ id: "1", name: "nope", data: {}, attemptsMade: 0 }, ctx)).rejects.toBeInstanceOf(PermanentJobError);

@@ -53,6 +53,16 @@ export type JobHandler<Q extends QueueName, N extends JobName<Q>> = (payload: Jo
 export type QueueHandlers<Q extends QueueName> = { [N in JobName<Q>]: JobHandler<Q, N> };
 
 /**
+ * A job's result as the queue stores it (JSON): Shopify ids are bigints, which JSON.stringify
+ * refuses — after the job's work was done — so they are written as their digits.
+ */
+function jsonSafe(value: unknown): unknown {
+  let big = false;
+  const text = JSON.stringify(value, (_k, v: unknown) => (typeof v === "bigint" ? ((big = true), v.toString()) : v));
+  return big ? (JSON.parse(text) as unknown) : value;
+}
+
+/**
  * Turns a queue's typed handlers into one processor: the payload is parsed first, and a payload
  * that does not match its contract fails permanently (retrying cannot fix it). This is the one
  * place that decides retry or permanent failure: a handler's error that is not retryable (a domain
@@ -71,7 +81,7 @@ export function createQueueProcessor<Q extends QueueName>(queue: Q, handlers: Qu
       throw new PermanentJobError((err as Error).message, { cause: err });
     }
     try {
-      return await handler(payload, ctx);
+      return jsonSafe(await handler(payload, ctx));
     } catch (err) {
       if (isRetryable(err)) throw err;
       throw new PermanentJobError((err as Error).message, { cause: err });

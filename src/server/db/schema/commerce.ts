@@ -20,7 +20,9 @@ export const brandAndStore = () => ({
     .notNull()
     .references(() => stores.id, { onDelete: "cascade" }),
 });
-const owner = () => ({ ...brandAndStore(), shopifyId: bigint({ mode: "number" }).notNull() });
+/** A Shopify id: exact as a bigint end to end (Shopify's ids reach 18 digits, beyond a JS number). */
+const shopifyIdColumn = () => bigint({ mode: "bigint" });
+const owner = () => ({ ...brandAndStore(), shopifyId: shopifyIdColumn().notNull() });
 
 export const shopCustomers = pgTable(
   "shop_customers",
@@ -61,7 +63,7 @@ export const shopVariants = pgTable(
   "shop_variants",
   {
     ...owner(),
-    productShopifyId: bigint({ mode: "number" }).notNull(),
+    productShopifyId: shopifyIdColumn().notNull(),
     title: text(),
     sku: text(),
     price: money(),
@@ -77,7 +79,7 @@ export const shopOrders = pgTable(
     name: text(),
     email: text(),
     phone: text(),
-    customerShopifyId: bigint({ mode: "number" }),
+    customerShopifyId: shopifyIdColumn(),
     currency: text().notNull(),
     subtotal: money(),
     tax: money(),
@@ -105,9 +107,9 @@ export const shopLineItems = pgTable(
   "shop_line_items",
   {
     ...owner(),
-    orderShopifyId: bigint({ mode: "number" }).notNull(),
-    productShopifyId: bigint({ mode: "number" }),
-    variantShopifyId: bigint({ mode: "number" }),
+    orderShopifyId: shopifyIdColumn().notNull(),
+    productShopifyId: shopifyIdColumn(),
+    variantShopifyId: shopifyIdColumn(),
     title: text(),
     sku: text(),
     quantity: integer().notNull(),
@@ -121,7 +123,7 @@ export const shopRefunds = pgTable(
   "shop_refunds",
   {
     ...owner(),
-    orderShopifyId: bigint({ mode: "number" }).notNull(),
+    orderShopifyId: shopifyIdColumn().notNull(),
     amount: money().notNull(),
     createdAt: timestamp({ withTimezone: true }),
   },
@@ -144,7 +146,7 @@ export const shopTombstones = pgTable(
       .notNull()
       .references(() => stores.id, { onDelete: "cascade" }),
     entity: text({ enum: ["orders", "customers", "products"] }).notNull(),
-    shopifyId: bigint({ mode: "number" }).notNull(),
+    shopifyId: shopifyIdColumn().notNull(),
     deletedAt: timestamp({ withTimezone: true }).notNull(),
     /** `deleted`: no version up to `deletedAt` is written; `redacted` (customers/redact): orders are written without contact details, customers not at all. */
     reason: text({ enum: ["deleted", "redacted"] }).notNull(),

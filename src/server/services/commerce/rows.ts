@@ -31,15 +31,23 @@ export interface ProductRows {
   variants: VariantRow[];
 }
 
-/** Exact decimal sum of amount strings (as integer ten-thousandths, the columns' scale). */
-export function sumAmounts(amounts: string[]): string {
-  let total = 0n;
-  for (const a of amounts) {
-    const [units, frac = ""] = a.replace("-", "").split(".");
-    const value = BigInt(units!) * 10_000n + BigInt((frac + "0000").slice(0, 4));
-    total += a.startsWith("-") ? -value : value;
-  }
+/** An amount string as integer ten-thousandths (the columns' scale), exactly. */
+export function amountUnits(a: string): bigint {
+  const [units, frac = ""] = a.replace("-", "").split(".");
+  const value = BigInt(units!) * 10_000n + BigInt((frac + "0000").slice(0, 4));
+  return a.startsWith("-") ? -value : value;
+}
+
+/** Integer ten-thousandths as an amount string ("12.3400"). */
+export function unitsAmount(total: bigint): string {
   const sign = total < 0n ? "-" : "";
   const abs = total < 0n ? -total : total;
   return `${sign}${abs / 10_000n}.${String(abs % 10_000n).padStart(4, "0")}`;
+}
+
+/** Exact decimal sum of amount strings (as integer ten-thousandths, the columns' scale). */
+export function sumAmounts(amounts: string[]): string {
+  let total = 0n;
+  for (const a of amounts) total += amountUnits(a);
+  return unitsAmount(total);
 }

@@ -53,7 +53,7 @@ export async function lockRecords(tx: Tx, storeId: string, entity: RecordEntity,
 }
 
 /** Records the deletion; a record deleted and redacted keeps `deleted` and the later time. */
-export async function writeTombstones(tx: Tx, storeId: string, entity: RecordEntity, shopifyIds: number[], deletedAt: Date, reason: TombstoneReason): Promise<void> {
+export async function writeTombstones(tx: Tx, storeId: string, entity: RecordEntity, shopifyIds: bigint[], deletedAt: Date, reason: TombstoneReason): Promise<void> {
   if (!shopifyIds.length) return;
   await tx
     .insert(shopTombstones)
@@ -83,7 +83,7 @@ export interface Verdict {
  */
 export async function tombstoneVerdict(
   tx: Tx,
-  input: { storeId: string; entity: RecordEntity; shopifyId: number; updatedAt: string; customerShopifyId?: number | null },
+  input: { storeId: string; entity: RecordEntity; shopifyId: bigint; updatedAt: string; customerShopifyId?: bigint | null },
 ): Promise<Verdict> {
   const t = shopTombstones;
   const own = and(eq(t.entity, input.entity), eq(t.shopifyId, input.shopifyId));
@@ -101,13 +101,13 @@ export async function tombstoneVerdict(
 }
 
 /** The record was written in a version newer than its deletion: it exists again. */
-export async function clearTombstone(tx: Tx, storeId: string, entity: RecordEntity, shopifyId: number): Promise<void> {
+export async function clearTombstone(tx: Tx, storeId: string, entity: RecordEntity, shopifyId: bigint): Promise<void> {
   const t = shopTombstones;
   await tx.delete(t).where(and(eq(t.storeId, storeId), eq(t.entity, entity), eq(t.shopifyId, shopifyId), eq(t.reason, "deleted")));
 }
 
 /** Whether the order is deleted (a refund for it must not bring back part of it). */
-export async function orderDeleted(tx: Tx, storeId: string, orderShopifyId: number): Promise<boolean> {
+export async function orderDeleted(tx: Tx, storeId: string, orderShopifyId: bigint): Promise<boolean> {
   const t = shopTombstones;
   const [found] = await tx
     .select({ reason: t.reason })

@@ -64,13 +64,13 @@ const withoutContacts = Object.fromEntries(ORDER_CONTACT_COLUMNS.map((c) => [c, 
  * Writes a record's row unless its tombstone, or the stored row, is as new or newer; an order
  * redacted no earlier than this version loses its contact details. Returns whether it wrote.
  */
-async function writeRecord<R extends { shopifyId: number; updatedAt: string }>(
+async function writeRecord<R extends { shopifyId: bigint; updatedAt: string }>(
   tx: Tx,
   store: Store,
   entity: RecordEntity,
   table: PgTable,
   row: R,
-  customerShopifyId?: number | null,
+  customerShopifyId?: bigint | null,
 ): Promise<boolean> {
   await lockRecords(tx, store.id, entity, "write");
   const verdict: Verdict = await tombstoneVerdict(tx, { storeId: store.id, entity, shopifyId: row.shopifyId, updatedAt: row.updatedAt, customerShopifyId });
@@ -131,7 +131,7 @@ export async function writeProduct(tx: Tx, store: Store, rows: ProductRows): Pro
  * not apply to (the rule a write follows, so the outcome does not depend on the order deliveries
  * arrive in).
  */
-export async function deleteRecord(tx: Tx, store: Store, entity: RecordEntity, shopifyId: number, deletedAt: Date): Promise<void> {
+export async function deleteRecord(tx: Tx, store: Store, entity: RecordEntity, shopifyId: bigint, deletedAt: Date): Promise<void> {
   await lockRecords(tx, store.id, entity, "delete");
   const root = ROOTS[entity];
   const key = and(eq(root.table.storeId, store.id), eq(root.table.shopifyId, shopifyId));
@@ -153,15 +153,15 @@ const ROOTS = {
   products: { table: shopProducts, children: [{ table: shopVariants, parent: shopVariants.productShopifyId }] },
 } as const;
 
-export function deleteOrder(tx: Tx, store: Store, shopifyId: number, deletedAt: Date): Promise<void> {
+export function deleteOrder(tx: Tx, store: Store, shopifyId: bigint, deletedAt: Date): Promise<void> {
   return deleteRecord(tx, store, "orders", shopifyId, deletedAt);
 }
 
-export function deleteCustomer(tx: Tx, store: Store, shopifyId: number, deletedAt: Date): Promise<void> {
+export function deleteCustomer(tx: Tx, store: Store, shopifyId: bigint, deletedAt: Date): Promise<void> {
   return deleteRecord(tx, store, "customers", shopifyId, deletedAt);
 }
 
-export function deleteProduct(tx: Tx, store: Store, shopifyId: number, deletedAt: Date): Promise<void> {
+export function deleteProduct(tx: Tx, store: Store, shopifyId: bigint, deletedAt: Date): Promise<void> {
   return deleteRecord(tx, store, "products", shopifyId, deletedAt);
 }
 
@@ -170,7 +170,7 @@ export function deleteProduct(tx: Tx, store: Store, shopifyId: number, deletedAt
  * their orders (and of the orders the request names) blanked, whatever their versions; `redacted`
  * tombstones keep versions sent before `redactedAt` from bringing either back.
  */
-export async function redactCustomerRecords(tx: Tx, store: Store, input: { customerId: number; orderIds: number[]; redactedAt: Date }): Promise<void> {
+export async function redactCustomerRecords(tx: Tx, store: Store, input: { customerId: bigint; orderIds: bigint[]; redactedAt: Date }): Promise<void> {
   // Both kinds, in the order every other holder of two would take them (orders first).
   await lockRecords(tx, store.id, "orders", "delete");
   await lockRecords(tx, store.id, "customers", "delete");

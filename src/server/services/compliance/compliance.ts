@@ -10,27 +10,44 @@ import { eraseStoreRecords, redactCustomerRecords } from "../commerce/write";
 //   customers/redact       { shop_domain, customer: { id, email, phone }, orders_to_redact: [ids] }
 //   shop/redact            { shop_domain }
 
+/** Ids are numbers, or bigints beyond 2^53 (bodies are parsed with lossless-json.ts). */
+type Id = number | bigint;
 interface CustomerRef {
-  customer?: { id?: number; email?: string | null; phone?: string | null };
-  orders_requested?: number[];
-  orders_to_redact?: number[];
-  data_request?: { id?: number };
+  customer?: { id?: Id; email?: string | null; phone?: string | null };
+  orders_requested?: Id[];
+  orders_to_redact?: Id[];
+  data_request?: { id?: Id };
+}
+
+const isId = (v: unknown): v is Id => (typeof v === "number" && Number.isInteger(v)) || typeof v === "bigint";
+
+/** The order ids a body names, as bigints; a body naming something else is refused. */
+function orderIdsOf(ids: unknown[] | undefined, field: string): bigint[] {
+  return (ids ?? []).map((v) => {
+    if (!isId(v)) throw new MalformedDataError(`compliance body: ${field} holds ${String(v)}, not an order id`);
+    return BigInt(v);
+  });
+}
+
+/** A value as JSON stores it exactly: bigint ids as their digits (text). */
+function exactJson(value: unknown): unknown {
+  return JSON.parse(JSON.stringify(value, (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v)));
 }
 
 async function storesOf(db: Db | Tx, shopDomain: string) {
   return db.select({ id: stores.id, brandId: stores.brandId }).from(stores).where(eq(stores.shopDomain, shopDomain));
 }
 
-function customerIdOf(body: CustomerRef): number {
+function customerIdOf(body: CustomerRef): bigint {
   const id = body.customer?.id;
-  if (!Number.isInteger(id)) throw new MalformedDataError("compliance body: customer.id is missing");
-  return id!;
+  if (!isId(id)) throw new MalformedDataError("compliance body: customer.id is missing");
+  return BigInt(id);
 }
 
 /** Assembles everything we hold about the customer, per brand, for the operator to download. */
 export async function recordDataRequest(deps: { db: Db }, input: { shopDomain: string; body: CustomerRef }): Promise<number> {
   const customerId = customerIdOf(input.body);
-  const orderIds = input.body.orders_requested ?? [];
+  const orderIds = orderIdsOf(input.body.orders_requested, "orders_requested");
   let made = 0;
   for (const store of await storesOf(deps.db, input.shopDomain)) {
     const profile = await deps.db.select().from(shopCustomers).where(and(eq(shopCustomers.storeId, store.id), eq(shopCustomers.shopifyId, customerId)));
@@ -46,7 +63,7 @@ export async function recordDataRequest(deps: { db: Db }, input: { shopDomain: s
       storeId: store.id,
       customerShopifyId: String(customerId),
       shopifyRequestId: input.body.data_request?.id ? String(input.body.data_request.id) : null,
-      export: { shop: input.shopDomain, customer: profile[0] ?? null, orders: orders.map((o) => ({ ...o, lineItems: lines.filter((l) => l.orderShopifyId === o.shopifyId) })) },
+      export: exactJson({ shop: input.shopDomain, customer: profile[0] ?? null, orders: orders.map((o) => ({ ...o, lineItems: lines.filter((l) => l.orderShopifyId === o.shopifyId) })) }),
     });
     made++;
   }
@@ -60,7 +77,7 @@ export async function recordDataRequest(deps: { db: Db }, input: { shopDomain: s
  */
 export async function redactCustomer(deps: { db: Db }, input: { shopDomain: string; body: CustomerRef; redactedAt: Date }): Promise<void> {
   const customerId = customerIdOf(input.body);
-  const orderIds = input.body.orders_to_redact ?? [];
+  const orderIds = orderIdsOf(input.body.orders_to_redact, "orders_to_redact");
   await deps.db.transaction(async (tx) => {
     for (const store of (await storesOf(tx, input.shopDomain)).sort((a, b) => a.id.localeCompare(b.id))) {
       await redactCustomerRecords(tx, store, { customerId, orderIds, redactedAt: input.redactedAt });

@@ -68,7 +68,7 @@ export function stagedOrdersWindow(sql: Sql, storeId: string, stagingTable: stri
 }
 
 export interface FetchedOrder {
-  id: number;
+  id: bigint;
   updatedAt: string;
   currency: string;
   total: string;
@@ -78,7 +78,7 @@ export interface FetchedOrder {
 /** The window of an incremental sync: the orders it fetched. */
 export function fetchedOrdersWindow(sql: Sql, storeId: string, orders: FetchedOrder[]): Promise<MoneyWindow> {
   const rows = orders.map((o) => ({ shopify_id: o.id, updated_at: o.updatedAt, currency: o.currency, total: o.total, refunded: o.refunded }));
-  return compareWindow(sql, storeId, "jsonb_to_recordset($2::jsonb) AS f(shopify_id bigint, updated_at timestamptz, currency text, total numeric, refunded numeric)", [JSON.stringify(rows)]);
+  return compareWindow(sql, storeId, "jsonb_to_recordset($2::jsonb) AS f(shopify_id bigint, updated_at timestamptz, currency text, total numeric, refunded numeric)", [JSON.stringify(rows, (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v))]);
 }
 
 /**

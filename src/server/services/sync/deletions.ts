@@ -45,7 +45,7 @@ export interface DeletionRepairDeps {
   log: Logger;
 }
 
-export async function repairDeletions(deps: DeletionRepairDeps, input: { storeId: string; entity: RecordEntity; signal?: AbortSignal }): Promise<{ shopIds: number; removed: number[] }> {
+export async function repairDeletions(deps: DeletionRepairDeps, input: { storeId: string; entity: RecordEntity; signal?: AbortSignal }): Promise<{ shopIds: number; removed: bigint[] }> {
   const { store, request } = await storeClient(deps, { storeId: input.storeId, signal: input.signal, priority: PRIORITY.background });
   const startedAt = new Date();
   const operationId = await startBulkOperation(request, ID_EXPORTS[input.entity]);
@@ -70,7 +70,8 @@ export async function repairDeletions(deps: DeletionRepairDeps, input: { storeId
   let shopIds = 0;
   const missing = await deps.sql.begin(async (tx) => {
     await tx`create temporary table shop_ids (id bigint primary key) on commit drop`;
-    let batch: number[] = [];
+    // The ids' digits (Postgres casts them), exact whatever their size.
+    let batch: string[] = [];
     const flush = async () => {
       if (!batch.length) return;
       await tx`insert into shop_ids select unnest(${batch}::bigint[]) on conflict do nothing`;
@@ -85,10 +86,10 @@ export async function repairDeletions(deps: DeletionRepairDeps, input: { storeId
       for await (const part of res.body as unknown as AsyncIterable<Uint8Array>) {
         const lines = (carry + decoder.decode(part, { stream: true })).split("\n");
         carry = lines.pop() ?? "";
-        for (const line of lines) if (line.trim()) batch.push(numericId((JSON.parse(line) as { id: string }).id));
+        for (const line of lines) if (line.trim()) batch.push(String(numericId((JSON.parse(line) as { id: string }).id)));
         if (batch.length >= ID_BATCH) await flush();
       }
-      if (carry.trim()) batch.push(numericId((JSON.parse(carry) as { id: string }).id));
+      if (carry.trim()) batch.push(String(numericId((JSON.parse(carry) as { id: string }).id)));
       await flush();
     }
     const rows = await tx.unsafe<{ id: string }[]>(
@@ -97,7 +98,7 @@ export async function repairDeletions(deps: DeletionRepairDeps, input: { storeId
          and not exists (select 1 from shop_ids s where s.id = r.shopify_id)`,
       [store.id, before.toISOString()],
     );
-    return rows.map((r) => Number(r.id));
+    return rows.map((r) => BigInt(r.id));
   });
 
   for (const id of missing) {

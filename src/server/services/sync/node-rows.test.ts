@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { MalformedDataError } from "../../errors";
 import { customerRowFromWebhook, orderRowsFromWebhook, productRowsFromWebhook } from "../commerce/webhook-rows";
 import { customerRowFromNode, lineItemRowFromNode, orderRowsFromNode, productRowsFromNode } from "./node-rows";
-import type { CustomerNode, LineNode, OrderNode, ProductNode, VariantNode } from "./queries";
+import { type CustomerNode, type LineNode, numericId, type OrderNode, type ProductNode, type VariantNode } from "./queries";
 
 const money = (amount: string) => ({ shopMoney: { amount } });
 
@@ -67,11 +67,11 @@ describe("GraphQL nodes → rows", () => {
   it("maps an order with its line items and refunds, money exact and ids numeric", () => {
     const rows = orderRowsFromNode(orderNode, lineNodes);
     expect(rows.order).toEqual({
-      shopifyId: 5000000000001,
+      shopifyId: 5000000000001n,
       name: "#1001",
       email: "Ana@Example.com",
       phone: "+14155550100",
-      customerShopifyId: 3000000000007,
+      customerShopifyId: 3000000000007n,
       currency: "EUR",
       subtotal: "90.00",
       tax: "7.20",
@@ -86,12 +86,12 @@ describe("GraphQL nodes → rows", () => {
       updatedAt: "2026-01-05T00:00:00Z",
     });
     expect(rows.lines).toEqual([
-      { shopifyId: 6000000000001, orderShopifyId: 5000000000001, productShopifyId: 7000000000001, variantShopifyId: 8000000000001, title: "Mug", sku: "SKU-1", quantity: 2, price: "45.00" },
-      { shopifyId: 6000000000002, orderShopifyId: 5000000000001, productShopifyId: null, variantShopifyId: null, title: "Gift card", sku: null, quantity: 1, price: "0.00" },
+      { shopifyId: 6000000000001n, orderShopifyId: 5000000000001n, productShopifyId: 7000000000001n, variantShopifyId: 8000000000001n, title: "Mug", sku: "SKU-1", quantity: 2, price: "45.00" },
+      { shopifyId: 6000000000002n, orderShopifyId: 5000000000001n, productShopifyId: null, variantShopifyId: null, title: "Gift card", sku: null, quantity: 1, price: "0.00" },
     ]);
     expect(rows.refunds).toEqual([
-      { shopifyId: 4000000000001, orderShopifyId: 5000000000001, amount: "10.10", createdAt: "2026-01-04T00:00:00Z" },
-      { shopifyId: 4000000000002, orderShopifyId: 5000000000001, amount: "0.05", createdAt: "2026-01-05T00:00:00Z" },
+      { shopifyId: 4000000000001n, orderShopifyId: 5000000000001n, amount: "10.10", createdAt: "2026-01-04T00:00:00Z" },
+      { shopifyId: 4000000000002n, orderShopifyId: 5000000000001n, amount: "0.05", createdAt: "2026-01-05T00:00:00Z" },
     ]);
   });
 
@@ -100,12 +100,20 @@ describe("GraphQL nodes → rows", () => {
     const fromWebhook = orderRowsFromWebhook(orderBody, "orders/updated");
     // Money compares as numbers of ten-thousandths: "10.15" and "10.1500" are the same amount.
     const exact = (v: unknown) => (typeof v === "string" && /^-?\d+\.\d+$/.test(v) ? Number(v).toFixed(4) : v);
-    const normalized = (rows: typeof fromNode) => JSON.parse(JSON.stringify(rows), (_, v: unknown) => exact(v)) as unknown;
+    const normalized = (rows: typeof fromNode) => JSON.parse(JSON.stringify(rows, (_, v: unknown) => (typeof v === "bigint" ? v.toString() : v)), (_, v: unknown) => exact(v)) as unknown;
     expect(normalized(fromWebhook)).toEqual(normalized(fromNode));
   });
 
+  it("reads a gid's id exactly, 18 digits included, and refuses what is not one", () => {
+    expect(numericId("gid://shopify/Order/820982911946154508")).toBe(820982911946154508n);
+    expect(orderRowsFromNode({ ...orderNode, id: "gid://shopify/Order/820982911946154508" }).order.shopifyId).toBe(820982911946154508n);
+    for (const bad of ["gid://shopify/Order/", "gid://shopify/Order/0x1f", "gid://shopify/Order/12a", "gid://shopify/Order/-1"]) {
+      expect(() => numericId(bad), bad).toThrow(new MalformedDataError(`${bad} is not a Shopify id`));
+    }
+  });
+
   it("maps a line item read on its own (a bulk result line) under the order named by its parent", () => {
-    expect(lineItemRowFromNode(lineNodes[0]!, 42)).toMatchObject({ shopifyId: 6000000000001, orderShopifyId: 42, quantity: 2 });
+    expect(lineItemRowFromNode(lineNodes[0]!, 42n)).toMatchObject({ shopifyId: 6000000000001n, orderShopifyId: 42n, quantity: 2 });
   });
 
   it("maps a customer: email lowercased, tags joined, consent states lowercased", () => {
@@ -123,7 +131,7 @@ describe("GraphQL nodes → rows", () => {
     };
     const row = customerRowFromNode(node);
     expect(row).toEqual({
-      shopifyId: 3000000000007,
+      shopifyId: 3000000000007n,
       email: "ana@example.com",
       phone: null,
       firstName: "Ana",
@@ -143,8 +151,8 @@ describe("GraphQL nodes → rows", () => {
     const variants: VariantNode[] = [{ id: "gid://shopify/ProductVariant/8000000000001", title: "Blue", sku: "SKU-1", price: "45.00" }];
     const rows = productRowsFromNode(node, variants);
     expect(rows).toEqual({
-      product: { shopifyId: 7000000000001, title: "Mug", handle: "mug", vendor: "Acme", productType: "Kitchen", status: "active", tags: null, createdAt: "2025-01-01T00:00:00Z", updatedAt: "2026-01-01T00:00:00Z" },
-      variants: [{ shopifyId: 8000000000001, productShopifyId: 7000000000001, title: "Blue", sku: "SKU-1", price: "45.00" }],
+      product: { shopifyId: 7000000000001n, title: "Mug", handle: "mug", vendor: "Acme", productType: "Kitchen", status: "active", tags: null, createdAt: "2025-01-01T00:00:00Z", updatedAt: "2026-01-01T00:00:00Z" },
+      variants: [{ shopifyId: 8000000000001n, productShopifyId: 7000000000001n, title: "Blue", sku: "SKU-1", price: "45.00" }],
     });
     const body = { id: 7000000000001, title: "Mug", handle: "mug", vendor: "Acme", product_type: "Kitchen", status: "active", tags: "", created_at: "2025-01-01T00:00:00Z", updated_at: "2026-01-01T00:00:00Z", variants: [{ id: 8000000000001, product_id: 7000000000001, title: "Blue", sku: "SKU-1", price: "45.00" }] };
     // REST sends "" for no tags; both shapes store null.
@@ -156,7 +164,7 @@ describe("GraphQL nodes → rows", () => {
     expect(() => orderRowsFromNode(without("updatedAt"))).toThrow(new MalformedDataError("updatedAt is missing"));
     expect(() => orderRowsFromNode(without("currencyCode"))).toThrow("currencyCode is missing");
     expect(() => orderRowsFromNode(without("refunds"))).toThrow("refunds is missing");
-    expect(() => lineItemRowFromNode({ ...lineNodes[0]!, quantity: undefined } as unknown as LineNode, 1)).toThrow("quantity is missing");
+    expect(() => lineItemRowFromNode({ ...lineNodes[0]!, quantity: undefined } as unknown as LineNode, 1n)).toThrow("quantity is missing");
     expect(() => customerRowFromNode({ id: "gid://shopify/Customer/1" } as CustomerNode)).toThrow("updatedAt is missing");
     const err = (() => {
       try {

@@ -26,7 +26,7 @@ function total(refunds: RefundRow[]): string {
   return refunds.length === 0 ? "0" : refunds.length === 1 ? refunds[0]!.amount : sumAmounts(refunds.map((r) => r.amount));
 }
 
-export function lineItemRowFromNode(node: LineNode, orderShopifyId: number): LineItemRow {
+export function lineItemRowFromNode(node: LineNode, orderShopifyId: bigint): LineItemRow {
   const shopifyId = numericId(required(node.id, "id"));
   if (typeof node.quantity !== "number") throw new MalformedDataError("quantity is missing");
   return {
@@ -96,7 +96,7 @@ export function customerRowFromNode(node: CustomerNode): CustomerRow {
   };
 }
 
-export function variantRowFromNode(node: VariantNode, productShopifyId: number): VariantRow {
+export function variantRowFromNode(node: VariantNode, productShopifyId: bigint): VariantRow {
   return { shopifyId: numericId(required(node.id, "id")), productShopifyId, title: node.title ?? null, sku: node.sku ?? null, price: node.price ?? null };
 }
 

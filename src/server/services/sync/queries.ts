@@ -1,3 +1,5 @@
+import { MalformedDataError } from "../../errors";
+
 /**
  * The fields we read from Shopify's Admin GraphQL API, shared by the paginated (recent sync,
  * reconciliation) and bulk (history) queries, with the node shapes they return.
@@ -32,7 +34,23 @@ export interface VariantNode { id: string; title: string; sku: string | null; pr
 
 export const amount = (m: Money) => m?.shopMoney.amount ?? null;
 export const lower = (s: string | null | undefined) => s?.toLowerCase() ?? null;
-export const numericId = (value: string) => Number(value.slice(value.lastIndexOf("/") + 1));
+/**
+ * The id in a gid (`gid://shopify/Order/820982911946154508` → 820982911946154508n), exact. Hot in the
+ * bulk path (several ids a line, millions of lines): no regex; BigInt refuses what is not decimal
+ * digits once the first character is one.
+ */
+export const numericId = (value: string): bigint => {
+  const digits = value.slice(value.lastIndexOf("/") + 1);
+  const first = digits.charCodeAt(0);
+  if (first >= 49 && first <= 57) {
+    try {
+      return BigInt(digits);
+    } catch {
+      // not an id: the error below
+    }
+  }
+  throw new MalformedDataError(`${value} is not a Shopify id`);
+};
 /** Our fulfillment status from Shopify's display status. */
 export const fulfillment = (display: string | null) => (display === "FULFILLED" ? "fulfilled" : null);
 export const joinTags = (tags: string[]) => tags.join(", ") || null;

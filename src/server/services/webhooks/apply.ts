@@ -1,8 +1,9 @@
-import { and, eq } from "drizzle-orm";
+import { and, eq, getTableColumns, sql } from "drizzle-orm";
 import type { Db } from "../../db/client";
 import { shopifySession, stores, webhookDeliveries } from "../../db/schema";
 import { isRetryable } from "../../errors";
 import type { Logger } from "../../logger";
+import { parseLossless } from "../../lossless-json";
 import type { JobProducer } from "../../jobs/queue";
 import type { PubSubPort } from "../../infra/pubsub/port";
 import { announceShopData } from "../commerce/announce";
@@ -35,8 +36,13 @@ async function announceApplied(deps: ApplyDeps, shopDomain: string): Promise<voi
  * the queue to fail the job permanently; database errors are thrown as they are, and retried.
  */
 export async function applyShopifyWebhook(deps: ApplyDeps, input: { deliveryId: string }): Promise<{ applied: boolean; reason?: string }> {
-  const [delivery] = await deps.db.select().from(webhookDeliveries).where(eq(webhookDeliveries.id, input.deliveryId));
-  if (!delivery) return { applied: false, reason: "delivery not found" };
+  // The body as jsonb's text, parsed here: the driver's JSON.parse would round 18-digit ids.
+  const [row] = await deps.db
+    .select({ ...getTableColumns(webhookDeliveries), payload: sql<string>`${webhookDeliveries.payload}::text` })
+    .from(webhookDeliveries)
+    .where(eq(webhookDeliveries.id, input.deliveryId));
+  if (!row) return { applied: false, reason: "delivery not found" };
+  const delivery: Delivery = { ...row, payload: parseLossless(row.payload) };
   if (delivery.processedAt) return { applied: false, reason: "already processed" };
   try {
     return await applyDelivery(deps, delivery);

@@ -63,9 +63,9 @@ describe("bulk result lines → COPY rows", () => {
 
   it("lets a chunk hold each root once", () => {
     const rows = new ChunkRows(1, ORDERS.tables);
-    expect(rows.claimRoot(5)).toBe(true);
-    expect(rows.claimRoot(6)).toBe(true);
-    expect(rows.claimRoot(5)).toBe(false);
+    expect(rows.claimRoot(5n)).toBe(true);
+    expect(rows.claimRoot(6n)).toBe(true);
+    expect(rows.claimRoot(5n)).toBe(false);
   });
 
   it("stages the production tables' own columns, named and typed as the Drizzle schema has them", () => {

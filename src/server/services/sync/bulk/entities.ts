@@ -65,7 +65,7 @@ export class ChunkRows {
   roots = 0;
   children = 0;
   /** Root ids in this chunk: a chunk holds each root once, so promotion needs no dedupe. */
-  private readonly rootIds = new Set<number>();
+  private readonly rootIds = new Set<bigint>();
   constructor(
     readonly seq: number,
     tables: TableDef[],
@@ -79,7 +79,7 @@ export class ChunkRows {
     let text = String(this.seq);
     for (const f of b.fields) {
       const v = values[f];
-      text += `\t${v === null || v === undefined ? "\\N" : typeof v === "number" ? v : copyText(String(v))}`;
+      text += `\t${v === null || v === undefined ? "\\N" : typeof v === "number" || typeof v === "bigint" ? v : copyText(String(v))}`;
     }
     text += "\n";
     const need = b.used + Buffer.byteLength(text);
@@ -91,7 +91,7 @@ export class ChunkRows {
     b.used += b.buf.write(text, b.used);
   }
   /** Records a root id; false if the chunk already has it (the caller starts a new chunk). */
-  claimRoot(id: number): boolean {
+  claimRoot(id: bigint): boolean {
     if (this.rootIds.has(id)) return false;
     this.rootIds.add(id);
     return true;
