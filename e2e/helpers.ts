@@ -100,9 +100,10 @@ export const EMULATOR = `http://127.0.0.1:${process.env.E2E_EMULATOR_PORT ?? "41
  * A new shop in the demo emulator (which the web server under test starts with it), with the
  * demo's seed: `shop` is what an owner types into Settings → Stores.
  */
-export async function createShop(request: APIRequestContext, opts: { orders?: number } = {}): Promise<{ shop: string; domain: string }> {
+/** A shop in the emulator; `currencies[0]` is its shop currency (the others are what customers pay in). */
+export async function createShop(request: APIRequestContext, opts: { orders?: number; currencies?: string[] } = {}): Promise<{ shop: string; domain: string }> {
   const shop = `shop-${runId()}`;
-  const res = await request.post(`${EMULATOR}/_emulator/shops`, { data: { domain: shop, orders: opts.orders ?? 3000, seed: 42 } });
+  const res = await request.post(`${EMULATOR}/_emulator/shops`, { data: { domain: shop, orders: opts.orders ?? 3000, seed: 42, ...(opts.currencies ? { currencies: opts.currencies } : {}) } });
   expect(res.status(), await res.text()).toBe(201);
   return { shop, domain: `${shop}.myshopify.com` };
 }

@@ -1,7 +1,7 @@
 import { and, eq, inArray } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { getDb } from "~/server/db/client";
-import { shopCustomers, shopProducts, shopTombstones } from "~/server/db/schema";
+import { getDb, getSql } from "~/server/db/client";
+import { shopCustomers, shopOrders, shopProducts, shopTombstones } from "~/server/db/schema";
 import { createDeps } from "~/server/deps";
 import { closeInfra, type Infra } from "~/server/infra";
 import { getLogger } from "~/server/logger";
@@ -35,7 +35,7 @@ describe.skipIf(!servicesReady)("deletions whose webhooks were lost are caught b
     await closeInfra();
   });
 
-  it("removes the customers and the product Shopify deleted, writes their tombstones, and ends equal to the shop", async () => {
+  it("removes the order, the customers and the product Shopify deleted, writes their tombstones, and ends equal to the shop", async () => {
     const shop = ctx.emulator.state.shop(SHOP)!;
     await setFaults(ctx.emulator.url, SHOP, { webhookDropRate: 1 });
     const customers: number[] = [];
@@ -47,6 +47,9 @@ describe.skipIf(!servicesReady)("deletions whose webhooks were lost are caught b
     for (const id of customers) ctx.emulator.effects.deleteCustomer(shop, id);
     const [stored] = await getDb().select({ id: shopProducts.shopifyId }).from(shopProducts).where(eq(shopProducts.storeId, ctx.storeId)).limit(1);
     const productId = ctx.emulator.effects.deleteProduct(shop, Number(stored!.id)).id;
+    // And an order (its lines and refunds go with it).
+    const [storedOrder] = await getDb().select({ id: shopOrders.shopifyId }).from(shopOrders).where(eq(shopOrders.storeId, ctx.storeId)).limit(1);
+    const orderId = ctx.emulator.effects.deleteOrder(shop, Number(storedOrder!.id)).id;
     await setFaults(ctx.emulator.url, SHOP, { webhookDropRate: 0 });
     // Still here: no webhook told us.
     expect(await getDb().select().from(shopCustomers).where(and(eq(shopCustomers.storeId, ctx.storeId), inArray(shopCustomers.shopifyId, customers.map(BigInt))))).toHaveLength(2);
@@ -57,7 +60,7 @@ describe.skipIf(!servicesReady)("deletions whose webhooks were lost are caught b
       async () => {
         const local = await localTruth(ctx.storeId);
         const truth = shop.store.truth();
-        return local.counts.customers === truth.counts.customers && local.counts.products === truth.counts.products ? true : undefined;
+        return local.counts.customers === truth.counts.customers && local.counts.products === truth.counts.products && local.counts.orders === truth.counts.orders ? true : undefined;
       },
       { timeoutMs: 60_000, label: "the repairs to remove the deleted records" },
     );
@@ -66,6 +69,9 @@ describe.skipIf(!servicesReady)("deletions whose webhooks were lost are caught b
     const tombstones = await getDb().select().from(shopTombstones).where(eq(shopTombstones.storeId, ctx.storeId));
     expect(tombstones.filter((t) => t.entity === "customers").map((t) => t.shopifyId).sort()).toEqual(customers.map(BigInt).sort());
     expect(tombstones.filter((t) => t.entity === "products").map((t) => t.shopifyId)).toEqual([BigInt(productId)]);
+    expect(tombstones.filter((t) => t.entity === "orders").map((t) => t.shopifyId)).toEqual([BigInt(orderId)]);
+    const [lines] = (await getSql()`select count(*)::int as n from shop_line_items where store_id = ${ctx.storeId} and order_shopify_id = ${String(orderId)}`) as [{ n: number }];
+    expect(lines.n).toBe(0);
     expect(await localTruth(ctx.storeId)).toEqual(shop.store.truth());
   }, 120_000);
 });
