@@ -33,11 +33,14 @@ export default async function AdminLayout({ children }: { children: ReactNode })
           </div>
         </div>
       </header>
-      <main className="mx-auto max-w-5xl px-4 py-8">
+      <main id="main" tabIndex={-1} className="mx-auto max-w-5xl px-4 py-8 focus:outline-none">
         {user.isInstanceAdmin ? (
           children
         ) : (
-          <EmptyState title="Instance administrators only" description="This part of Brandbase is for the people who run this instance. Your brands are under Brands." />
+          <>
+            <h1 className="sr-only">Instance administration</h1>
+            <EmptyState title="Instance administrators only" description="This part of Brandbase is for the people who run this instance. Your brands are under Brands." />
+          </>
         )}
       </main>
     </div>

@@ -135,7 +135,7 @@ function CompletenessCard({ store, canAct }: { store: StoreStatus; canAct: boole
                 <td className="py-1.5">{ENTITY_LABELS[row.entity]}</td>
                 <td className="py-1.5 text-right tabular-nums">{formatCount(row.shop)}</td>
                 <td className="py-1.5 text-right tabular-nums">{formatCount(row.local)}</td>
-                <td className={`py-1.5 text-right tabular-nums ${row.local !== row.shop ? "font-semibold text-red-700" : "text-slate-400"}`}>{formatCount(row.local - row.shop)}</td>
+                <td className={`py-1.5 text-right tabular-nums ${row.local !== row.shop ? "font-semibold text-red-700" : "text-slate-500"}`}>{formatCount(row.local - row.shop)}</td>
               </tr>
             ))}
           </tbody>
