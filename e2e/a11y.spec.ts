@@ -9,6 +9,21 @@ import { connectStore, createShop, expectNoSeriousA11yViolations, grantInstanceA
 
 async function check(page: Page, name: string) {
   await expectNoSeriousA11yViolations(page, name);
+  // Reflow (WCAG 1.4.10): nothing makes the page itself scroll sideways; wide tables scroll in their own region.
+  const overflow = await page.evaluate(() => {
+    const width = document.documentElement.clientWidth;
+    if (document.documentElement.scrollWidth <= width) return [];
+    const clipped = (el: HTMLElement) => {
+      for (let p = el.parentElement; p && p !== document.body; p = p.parentElement) if (getComputedStyle(p).overflowX !== "visible") return true;
+      return false;
+    };
+    return [...document.querySelectorAll<HTMLElement>("body *")]
+      .filter((el) => el.getBoundingClientRect().right > width + 1 && el.getClientRects().length > 0 && (!clipped(el) || /absolute|fixed/.test(getComputedStyle(el).position)))
+      .slice(0, 5)
+      .map((el) => `${el.tagName.toLowerCase()}.${String(el.className).split(" ").slice(0, 4).join(".")} → ${Math.round(el.getBoundingClientRect().right)}px`)
+      .concat(`scrollWidth ${document.documentElement.scrollWidth}px`);
+  });
+  expect(overflow, `page wider than the screen on ${name}`).toEqual([]);
   const dir = process.env.E2E_SCREENSHOT_DIR;
   if (dir) {
     mkdirSync(dir, { recursive: true });
@@ -200,6 +215,24 @@ test("on a 390 px wide screen the menu opens, keeps focus, switches page and sig
   await expect(page.getByRole("heading", { level: 1, name: "Orders" })).toBeVisible();
   await check(page, "orders-mobile");
 
+  // The other pages at this width, through axe too.
+  await grantInstanceAdmin(owner.email);
+  for (const [url, name, heading] of [
+    ["/brands", "brands", "Your brands"],
+    [`/${owner.brand}/settings/stores`, "settings-stores", "Stores"],
+    [`/${owner.brand}/queues`, "queues", "Queue health"],
+    [`/${owner.brand}/members`, "members", "Members"],
+    [`/${owner.brand}/sync`, "sync", "Sync"],
+    ["/admin/mail", "admin-mail", "Mail outbox"],
+    ["/no/such/page", "not-found", "Page not found"],
+    [`/brand-nobody-${runId()}`, "forbidden", "You don't have access to this brand"],
+  ] as const) {
+    await page.goto(url);
+    await expect(page.getByRole("heading", { level: 1, name: heading })).toBeVisible();
+    await check(page, `${name}-mobile`);
+  }
+
+  await page.goto(`/${owner.brand}/orders`);
   await menuButton.click();
   await expect(menu.getByRole("link", { name: "Orders" })).toHaveAttribute("aria-current", "page");
   // The brand list inside the menu: Escape closes the list, not the menu.
@@ -212,4 +245,15 @@ test("on a 390 px wide screen the menu opens, keeps focus, switches page and sig
   await expect(page).toHaveURL(/\/sign-in/);
   await expect(page.getByRole("heading", { level: 1, name: "Sign in" })).toBeVisible();
   await check(page, "sign-in-mobile");
+});
+
+test("a 1280 px desktop zoomed to 200 % (640 CSS px) gets the menu instead of the sidebar", async ({ page }) => {
+  await page.setViewportSize({ width: 640, height: 400 });
+  const owner = await signUpOwnerWithBrand(page, "zoom");
+  await expect(nav(page)).toBeHidden();
+  await page.getByRole("button", { name: "Menu" }).click();
+  const menu = page.getByRole("dialog", { name: owner.brandName });
+  await menu.getByRole("link", { name: "Members" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "Members" })).toBeVisible();
+  await check(page, "members-zoomed");
 });

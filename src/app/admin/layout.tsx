@@ -13,8 +13,8 @@ export default async function AdminLayout({ children }: { children: ReactNode })
   return (
     <div className="min-h-screen">
       <header className="border-b border-slate-200 bg-white">
-        <div className="mx-auto flex max-w-5xl items-center justify-between gap-4 px-4 py-3">
-          <div className="flex items-center gap-6">
+        <div className="mx-auto flex max-w-5xl flex-wrap items-center justify-between gap-x-4 gap-y-2 px-4 py-3">
+          <div className="flex flex-wrap items-center gap-x-6 gap-y-2">
             <Logo />
             <nav aria-label="Instance" className="flex gap-1 text-sm font-medium">
               <Link href="/brands" className="rounded-md px-2 py-1.5 text-slate-600 hover:bg-slate-50 hover:text-slate-900">

@@ -32,7 +32,7 @@ export function ChartFrame({ title, summary, table, children }: { title: string;
           {showTable ? "Hide data table" : "Show data table"}
         </button>
       </figcaption>
-      <div id={`${id}-table`} hidden={!showTable} className="overflow-x-auto">
+      <div id={`${id}-table`} hidden={!showTable} className="relative overflow-x-auto focus-visible:outline-2 focus-visible:outline-indigo-600" role="region" aria-label={title} tabIndex={0}>
         <table className="min-w-full divide-y divide-slate-200 text-sm">
           <caption className="sr-only">{title}</caption>
           <thead>
