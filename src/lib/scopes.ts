@@ -15,9 +15,3 @@ export function scopeLabels(scopes: string | null | undefined): string[] {
   const written = new Set(list.filter((s) => s.startsWith("write_")).map((s) => s.slice("write_".length)));
   return [...new Set(list.filter((s) => !(s.startsWith("read_") && written.has(s.slice("read_".length)))).map(scopeLabel))];
 }
-
-/** An instant as ISO 8601 in UTC to the minute, "2026-11-30 17:20 UTC": the same for every reader. */
-export function formatIsoMinute(at: Date | string | number): string {
-  const d = new Date(at);
-  return Number.isNaN(d.getTime()) ? "—" : `${d.toISOString().slice(0, 16).replace("T", " ")} UTC`;
-}

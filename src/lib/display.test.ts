@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { formatIsoMinute, scopeLabel, scopeLabels } from "./scopes";
+import { formatIsoDay, formatIsoMinute } from "./iso-time";
+import { scopeLabel, scopeLabels } from "./scopes";
 
 describe("scopes by name", () => {
   it("names read and write scopes as Shopify's consent screen does", () => {
@@ -20,5 +21,7 @@ describe("ISO timestamps", () => {
   it("shows UTC to the minute whatever the reader's zone", () => {
     expect(formatIsoMinute(new Date(Date.UTC(2026, 10, 30, 17, 20, 59)))).toBe("2026-11-30 17:20 UTC");
     expect(formatIsoMinute("not a date")).toBe("—");
+    expect(formatIsoDay(new Date(Date.UTC(2026, 10, 30, 23, 59)))).toBe("2026-11-30");
+    expect(formatIsoDay(Number.NaN)).toBe("—");
   });
 });
