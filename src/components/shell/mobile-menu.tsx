@@ -99,7 +99,8 @@ export function MobileMenu({ title, children }: { title: ReactNode; children: Re
               </svg>
             </button>
           </div>
-          {children}
+          {/* Only while open: the closed sheet holds no second copy of the sidebar's links and texts. */}
+          {open ? children : null}
         </div>
       </dialog>
     </>
