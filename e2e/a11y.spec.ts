@@ -101,6 +101,9 @@ test("every page passes axe, the keyboard paths work, and the error pages answer
   // The last page: the button goes, focus moves to the note that says so, not to the page body.
   await expect(page.getByText("All 80 orders shown")).toBeFocused();
   await expect(page.getByTestId("live-announcer")).toHaveText("80 orders shown");
+  // A filter's result is announced too.
+  await page.getByLabel("From").fill("2099-01-01");
+  await expect(page.getByTestId("live-announcer")).toHaveText("0 orders shown");
 
   await nav(page).getByRole("link", { name: "Products" }).click();
   await expect(page.getByRole("table", { name: "Products" }).getByRole("row").nth(1)).toBeVisible();

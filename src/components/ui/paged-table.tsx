@@ -48,13 +48,17 @@ export function PagedTable<T>(props: {
   const busy = query.isPending || query.isFetchingNextPage || Boolean(query.isFetching);
   const message = query.error ? null : shownMessage(props.rows.length, noun, query.hasNextPage);
 
-  // Announced when a load settles with a different result than the last one (not the page's first load).
+  // Announced when a load settles (not the page's first): always after a new query (a filter changed)
+  // or Load more, even when the count is the same; after a background refetch only if the result changed.
   const lastSettled = useRef<string | null | undefined>(undefined);
+  const fresh = useRef(false);
   useEffect(() => {
+    if (query.isPending || query.isFetchingNextPage) fresh.current = true;
     if (busy || message === null) return;
-    if (lastSettled.current !== undefined && lastSettled.current !== message) announce(message);
+    if (lastSettled.current !== undefined && (fresh.current || lastSettled.current !== message)) announce(message);
     lastSettled.current = message;
-  }, [busy, message, announce]);
+    fresh.current = false;
+  }, [busy, message, announce, query.isPending, query.isFetchingNextPage]);
 
   const [loadedMore, setLoadedMore] = useState(false);
   const endNote = useRef<HTMLParagraphElement>(null);
