@@ -2,6 +2,7 @@ import { execFile } from "node:child_process";
 import { appendFileSync } from "node:fs";
 import path from "node:path";
 import { promisify } from "node:util";
+import AxeBuilder from "@axe-core/playwright";
 import { expect, type APIRequestContext, type Page } from "@playwright/test";
 import { CONFIG_SECRETS, E2E_DATABASE_URL, ROOT, SECRETS_FILE } from "./env";
 
@@ -115,4 +116,15 @@ export async function connectStore(page: Page, shop: string) {
   await expect(page.getByRole("heading", { name: "Install Brandbase" })).toBeVisible();
   await page.getByRole("button", { name: "Install" }).click();
   await expect(page).toHaveURL(/\/settings\/stores\?connected=/);
+}
+
+/**
+ * axe-core over the page as it is now (WCAG 2.0–2.2 A and AA rules and best practices): fails on any
+ * serious or critical violation, listing each with the elements it found.
+ */
+export async function expectNoSeriousA11yViolations(page: Page, where: string): Promise<void> {
+  const { violations } = await new AxeBuilder({ page }).analyze();
+  const serious = violations.filter((v) => v.impact === "serious" || v.impact === "critical");
+  const report = serious.map((v) => `${v.impact} ${v.id}: ${v.help}\n${v.nodes.map((n) => `    ${n.target.join(" ")} — ${n.failureSummary?.split("\n").join(" ")}`).join("\n")}`);
+  expect(report, `axe on ${where} (${page.url()})`).toEqual([]);
 }

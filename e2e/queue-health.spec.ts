@@ -33,7 +33,7 @@ test("a job sent through a queue appears and completes live, without a reload", 
   await expect(count("active")).toHaveText("1");
   await expect(count("completed")).toHaveText(String(completedBefore + 1), { timeout: 15_000 });
   await expect(count("active")).toHaveText("0");
-  await expect(page.getByRole("img", { name: /jobs completed in the last 15 minutes/ })).toBeVisible();
+  await expect(page.getByRole("figure", { name: /jobs completed in the last 15 minutes/ })).toBeVisible();
   expect(loads()).toBe(0);
 });
 

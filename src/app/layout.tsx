@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import type { ReactNode } from "react";
+import { LiveAnnouncer } from "~/components/ui/live-announcer";
 import { TRPCReactProvider } from "~/lib/trpc";
 import "./globals.css";
 
@@ -13,7 +14,16 @@ export default function RootLayout({ children }: { children: ReactNode }) {
   return (
     <html lang="en">
       <body className="min-h-screen font-sans">
-        <TRPCReactProvider>{children}</TRPCReactProvider>
+        {/* Every page's main content is `<main id="main">`: keyboard users skip the navigation. */}
+        <a
+          href="#main"
+          className="sr-only rounded-md bg-white px-3 py-2 text-sm font-semibold text-indigo-700 shadow ring-1 ring-slate-300 focus:not-sr-only focus:fixed focus:top-2 focus:left-2 focus:z-50"
+        >
+          Skip to main content
+        </a>
+        <TRPCReactProvider>
+          <LiveAnnouncer>{children}</LiveAnnouncer>
+        </TRPCReactProvider>
       </body>
     </html>
   );

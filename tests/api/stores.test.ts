@@ -4,7 +4,7 @@ import { type Emulator, startEmulator } from "~/emulator";
 import { getDb, getSql } from "~/server/db/client";
 import { resetEnvCache } from "~/server/env";
 import type { Infra } from "~/server/infra";
-import { beginStoreConnect, completeStoreConnect } from "~/server/services/stores/connect";
+import { beginStoreConnect, completeStoreConnect, shopIsUnknown } from "~/server/services/stores/connect";
 import { getShopify } from "~/server/shopify/api";
 import { routeShopifyToEmulator } from "~/server/shopify/routing";
 import { getSessionStorage } from "~/server/shopify/session-storage";
@@ -103,6 +103,22 @@ describe.skipIf(!servicesReady)("connecting a Shopify store", () => {
       code: "BAD_REQUEST",
       fields: { shop: expect.stringContaining("your-store.myshopify.com") },
     });
+  });
+
+  it("refuses a shop Shopify does not know before sending the owner there, and only on a definite 404", async () => {
+    const { owner, brand } = await ownerWithBrand();
+    const request = new Request(`${APP_URL}/api/shopify/install`, { headers: { "user-agent": CHROME_UA } });
+    await expect(beginStoreConnect(await deps(), { userId: owner.id, brand: brand.slug, shop: "no-such-shop-anywhere", request })).rejects.toMatchObject({
+      code: "NOT_FOUND",
+      message: expect.stringContaining("There is no Shopify store at no-such-shop-anywhere.myshopify.com"),
+      fields: { shop: expect.stringContaining("no-such-shop-anywhere.myshopify.com") },
+    });
+    // The shop that exists (through the same routing) is not refused.
+    expect(await shopIsUnknown("connect-shop.myshopify.com")).toBe(false);
+    // Real Shopify: a redirect to the login is an existing shop; no answer at all is not proof either.
+    expect(await shopIsUnknown("x.myshopify.com", async () => new Response(null, { status: 302, headers: { location: "https://accounts.shopify.com/" } }))).toBe(false);
+    expect(await shopIsUnknown("x.myshopify.com", async () => Promise.reject(new TypeError("fetch failed")))).toBe(false);
+    expect(await shopIsUnknown("x.myshopify.com", async () => new Response("Sorry, this store is currently unavailable.", { status: 404 }))).toBe(true);
   });
 
   it("disconnects: the store reads disconnected and its tokens are gone", async () => {

@@ -216,6 +216,17 @@ describe.skipIf(!servicesReady)("the Shopify route handlers, called as Next.js c
       expect(store).toMatchObject({ status: "connected" });
     });
 
+    it("sends an unknown shop back to the stores page with the reason, not on to Shopify's (emulator's) 404", async () => {
+      const { brand, cookie } = await ownerWithBrand("routes-unknown");
+      const res = await get(install, `${APP_URL}/api/shopify/install?brand=${brand.slug}&shop=nobody-here`, { cookie });
+      expect(res.status).toBe(302);
+      const to = new URL(res.headers.get("location")!);
+      expect(`${to.origin}${to.pathname}`).toBe(`${APP_URL}/${brand.slug}/settings/stores`);
+      expect(to.searchParams.get("error")).toBe("There is no Shopify store at nobody-here.myshopify.com. Check the domain (it is in your Shopify admin's address bar).");
+      expect(to.searchParams.get("shop")).toBe("nobody-here");
+      expect(res.headers.getSetCookie()).toEqual([]);
+    });
+
     it("refuses a forged callback with the error page and stores nothing", async () => {
       const { brand, cookie } = await ownerWithBrand("routes-forged");
       const begin = await get(install, `${APP_URL}/api/shopify/install?brand=${brand.slug}&shop=${SHOP}`, { cookie });

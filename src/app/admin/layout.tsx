@@ -13,8 +13,8 @@ export default async function AdminLayout({ children }: { children: ReactNode })
   return (
     <div className="min-h-screen">
       <header className="border-b border-slate-200 bg-white">
-        <div className="mx-auto flex max-w-5xl items-center justify-between gap-4 px-4 py-3">
-          <div className="flex items-center gap-6">
+        <div className="mx-auto flex max-w-5xl flex-wrap items-center justify-between gap-x-4 gap-y-2 px-4 py-3">
+          <div className="flex flex-wrap items-center gap-x-6 gap-y-2">
             <Logo />
             <nav aria-label="Instance" className="flex gap-1 text-sm font-medium">
               <Link href="/brands" className="rounded-md px-2 py-1.5 text-slate-600 hover:bg-slate-50 hover:text-slate-900">
@@ -33,11 +33,14 @@ export default async function AdminLayout({ children }: { children: ReactNode })
           </div>
         </div>
       </header>
-      <main className="mx-auto max-w-5xl px-4 py-8">
+      <main id="main" tabIndex={-1} className="mx-auto max-w-5xl px-4 py-8 focus:outline-none">
         {user.isInstanceAdmin ? (
           children
         ) : (
-          <EmptyState title="Instance administrators only" description="This part of Brandbase is for the people who run this instance. Your brands are under Brands." />
+          <>
+            <h1 className="sr-only">Instance administration</h1>
+            <EmptyState title="Instance administrators only" description="This part of Brandbase is for the people who run this instance. Your brands are under Brands." />
+          </>
         )}
       </main>
     </div>

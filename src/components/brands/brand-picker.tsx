@@ -20,7 +20,7 @@ export function BrandPicker() {
   return (
     <div className="space-y-6">
       <Card>
-        <CardHeader title="Your brands" description="Open a brand to see its customers, automations and queues." />
+        <CardHeader title="Open a brand" description="See its customers, automations and queues." />
         <CardBody>
           {brands.isPending ? (
             <SkeletonRows rows={2} />

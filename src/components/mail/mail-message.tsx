@@ -9,6 +9,7 @@ import { Card, CardBody, CardHeader } from "~/components/ui/card";
 import { Skeleton } from "~/components/ui/skeleton";
 import { describeError, useTRPC } from "~/lib/trpc";
 import { KIND_LABELS, MailStatusBadge } from "./mail-status";
+import { Timestamp } from "~/components/ui/timestamp";
 
 const URL_PATTERN = /(https?:\/\/[^\s<>"]+)/g;
 
@@ -40,7 +41,9 @@ function When({ label, at }: { label: string; at: Date | null }) {
   return (
     <>
       <dt className="text-slate-500">{label}</dt>
-      <dd className="tabular-nums text-slate-800">{at.toLocaleString()}</dd>
+      <dd className="tabular-nums text-slate-800">
+        <Timestamp at={at} />
+      </dd>
     </>
   );
 }

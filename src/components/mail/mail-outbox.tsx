@@ -9,6 +9,7 @@ import { Card, CardBody } from "~/components/ui/card";
 import { PagedTable } from "~/components/ui/paged-table";
 import { useTRPC } from "~/lib/trpc";
 import { KIND_LABELS, MailStatusBadge } from "./mail-status";
+import { Timestamp } from "~/components/ui/timestamp";
 
 interface MailRow {
   id: string;
@@ -42,7 +43,7 @@ const columns = [
       </span>
     ),
   }),
-  column.accessor("createdAt", { header: "Created", cell: (c) => <span className="whitespace-nowrap tabular-nums text-slate-500">{c.getValue().toLocaleString()}</span> }),
+  column.accessor("createdAt", { header: "Created", cell: (c) => <Timestamp at={c.getValue()} className="whitespace-nowrap tabular-nums text-slate-500" /> }),
 ];
 
 /** Every message this instance sent or kept, newest first (instance administrators). */

@@ -15,6 +15,7 @@ import { BRAND_ROLES, type BrandRole, ROLE_LABELS, roleAtLeast } from "~/lib/rol
 import { describeError, useTRPC } from "~/lib/trpc";
 import { InviteForm } from "./invite-form";
 import { PendingInvitations } from "./pending-invitations";
+import { Timestamp } from "~/components/ui/timestamp";
 
 interface MemberRow {
   userId: string;
@@ -71,7 +72,7 @@ export function MembersView() {
       }),
       column.accessor("joinedAt", {
         header: "Joined",
-        cell: (c) => <span className="tabular-nums">{c.getValue().toLocaleDateString()}</span>,
+        cell: (c) => <Timestamp at={c.getValue()} day className="tabular-nums" />,
       }),
       column.display({
         id: "actions",

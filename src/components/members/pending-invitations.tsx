@@ -8,6 +8,7 @@ import { Card, CardBody, CardHeader } from "~/components/ui/card";
 import { SkeletonRows } from "~/components/ui/skeleton";
 import { ROLE_LABELS } from "~/lib/roles";
 import { useTRPC } from "~/lib/trpc";
+import { Timestamp } from "~/components/ui/timestamp";
 
 export function PendingInvitations() {
   const brand = useBrand();
@@ -33,7 +34,7 @@ export function PendingInvitations() {
                 <div>
                   <span className="font-medium text-slate-800">{inv.email}</span>{" "}
                   <Badge>{ROLE_LABELS[inv.role]}</Badge>
-                  <p className="text-xs text-slate-500">Expires {inv.expiresAt.toLocaleDateString()}</p>
+                  <p className="text-xs text-slate-500">Expires <Timestamp at={inv.expiresAt} /></p>
                 </div>
                 <Button variant="ghost" size="sm" loading={revoke.isPending && revoke.variables?.invitationId === inv.id} onClick={() => revoke.mutate({ brand: brand.slug, invitationId: inv.id })}>
                   Revoke

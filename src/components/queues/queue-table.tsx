@@ -15,7 +15,7 @@ export function QueueTable({ queues, canPause }: { queues: QueueHealth[]; canPau
   const resume = useMutation(trpc.queues.resume.mutationOptions());
 
   return (
-    <div className="overflow-x-auto">
+    <div className="relative overflow-x-auto focus-visible:outline-2 focus-visible:outline-indigo-600" role="region" aria-label="Queues" tabIndex={0}>
       <table className="min-w-full divide-y divide-slate-200 text-sm" aria-label="Queues">
         <thead className="bg-slate-50/60">
           <tr className="text-left text-xs font-semibold uppercase tracking-wide text-slate-500">

@@ -12,7 +12,9 @@ import { EmptyState } from "~/components/ui/empty-state";
 import { TextField } from "~/components/ui/field";
 import { SkeletonRows } from "~/components/ui/skeleton";
 import { roleAtLeast } from "~/lib/roles";
+import { scopeLabels } from "~/lib/scopes";
 import { describeError, useTRPC } from "~/lib/trpc";
+import { Timestamp } from "~/components/ui/timestamp";
 
 const STATUS = {
   connected: { label: "Connected", tone: "green" },
@@ -81,7 +83,10 @@ export function StoresView({ connected, error, shop }: { connected?: string; err
                     <div>
                       <p className="font-medium text-slate-900">{s.shopDomain}</p>
                       <p className="text-xs text-slate-500">
-                        Connected {s.connectedAt.toLocaleString()} · scopes {s.scopes ?? "—"}
+                        Connected <Timestamp at={s.connectedAt} />
+                      </p>
+                      <p className="text-xs text-slate-500">
+                        Access: {scopeLabels(s.scopes).join(" · ") || "—"}
                       </p>
                       <p className="mt-1 text-sm text-slate-600" data-testid="synced-counts">
                         {s.orders.toLocaleString()} orders · {s.customers.toLocaleString()} customers · {s.products.toLocaleString()} products synced
@@ -116,7 +121,7 @@ export function StoresView({ connected, error, shop }: { connected?: string; err
                 {requests.data.map((r) => (
                   <li key={r.id} className="flex items-center justify-between py-2 text-sm">
                     <span>
-                      Customer {r.customerShopifyId} · {r.shop} · {r.requestedAt.toLocaleString()}
+                      Customer {r.customerShopifyId} · {r.shop} · <Timestamp at={r.requestedAt} />
                     </span>
                     <a className="font-medium text-indigo-600 hover:text-indigo-500" href={`/api/data-requests/${r.id}?brand=${brand.slug}`}>
                       Download JSON

@@ -60,7 +60,7 @@ export function SyncProgressWidget({ brand }: { brand: string }) {
             <p className="truncate text-sm font-semibold text-slate-900">{status.syncing ? "Syncing history" : failed ? "Sync needs attention" : "History synced"}</p>
             <span className="flex items-baseline gap-2">
               <span className="text-xs font-medium text-slate-500 tabular-nums">{Math.round(s.run!.fraction * 100)}%</span>
-              <button type="button" aria-label="Hide sync progress" className="text-slate-400 hover:text-slate-600" onClick={() => setDismissed(true)}>
+              <button type="button" aria-label="Hide sync progress" className="rounded px-1 text-slate-600 hover:text-slate-900 focus-visible:outline-2 focus-visible:outline-indigo-600" onClick={() => setDismissed(true)}>
                 ×
               </button>
             </span>

@@ -1,4 +1,4 @@
-import type { ButtonHTMLAttributes } from "react";
+import type { ButtonHTMLAttributes, MouseEvent } from "react";
 import { cn } from "~/lib/cn";
 import { Spinner } from "./spinner";
 
@@ -14,16 +14,29 @@ const SIZES = { sm: "px-2.5 py-1.5 text-xs", md: "px-3.5 py-2 text-sm" } as cons
 export interface ButtonProps extends ButtonHTMLAttributes<HTMLButtonElement> {
   variant?: keyof typeof VARIANTS;
   size?: keyof typeof SIZES;
+  /**
+   * Busy: shows a spinner and ignores clicks (and form submission), but stays focusable and
+   * `aria-disabled` — a natively disabled button would drop keyboard focus to the page body.
+   */
   loading?: boolean;
 }
 
-export function Button({ variant = "primary", size = "md", loading, className, children, disabled, ...rest }: ButtonProps) {
+export function Button({ variant = "primary", size = "md", loading, className, children, disabled, onClick, ...rest }: ButtonProps) {
   return (
     <button
       {...rest}
-      disabled={disabled || loading}
+      disabled={disabled}
+      aria-disabled={loading && !disabled ? true : rest["aria-disabled"]}
+      onClick={(event: MouseEvent<HTMLButtonElement>) => {
+        if (loading) {
+          event.preventDefault();
+          return;
+        }
+        onClick?.(event);
+      }}
       className={cn(
         "inline-flex items-center justify-center gap-2 rounded-md font-medium shadow-sm transition-colors focus-visible:outline-2 focus-visible:outline-offset-2 disabled:cursor-not-allowed",
+        loading && "cursor-wait",
         VARIANTS[variant],
         SIZES[size],
         className,

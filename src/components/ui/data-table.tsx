@@ -14,7 +14,8 @@ export function DataTable<T>({ columns, data, rowId, label }: { columns: Columns
   // eslint-disable-next-line react-hooks/incompatible-library -- the table instance is mutable by design; we do not run React Compiler
   const table = useReactTable({ columns, data, getCoreRowModel: getCoreRowModel(), getRowId: rowId });
   return (
-    <div className="overflow-x-auto">
+    // Scrolls sideways on a narrow screen: focusable and named, so the keyboard can scroll it too.
+    <div className="relative overflow-x-auto focus-visible:outline-2 focus-visible:outline-indigo-600" role="region" aria-label={label} tabIndex={0}>
       <table className="min-w-full divide-y divide-slate-200 text-sm" aria-label={label}>
         <thead>
           {table.getHeaderGroups().map((group) => (

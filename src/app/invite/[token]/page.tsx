@@ -31,9 +31,12 @@ export default async function InvitePage({ params }: { params: Promise<{ token: 
   const here = `/invite/${token}`;
   const needsVerification = invite && user && user.email === invite.email ? await mustVerifyEmailToAccept({ db: createDeps().db, mail: getMailSettings() }, { userId: user.id }) : false;
   const content = !invite ? (
-    <Alert tone="error" title="This invitation cannot be used">
-      {problem}
-    </Alert>
+    <>
+      <h1 className="mb-4 text-xl font-semibold text-slate-900">Invitation</h1>
+      <Alert tone="error" title="This invitation cannot be used">
+        {problem}
+      </Alert>
+    </>
   ) : (
     <>
       <h1 className="text-xl font-semibold text-slate-900">Join {invite.brandName}</h1>
@@ -64,7 +67,7 @@ export default async function InvitePage({ params }: { params: Promise<{ token: 
     </>
   );
   return (
-    <main className="flex min-h-screen flex-col items-center justify-center px-4 py-12">
+    <main id="main" tabIndex={-1} className="flex min-h-screen focus:outline-none flex-col items-center justify-center px-4 py-12">
       <Logo className="mb-8" />
       <div className="w-full max-w-md rounded-xl bg-white p-6 shadow-sm ring-1 ring-slate-200">{content}</div>
     </main>

@@ -8,7 +8,7 @@ export const metadata: Metadata = { title: "Store connection failed" };
 export default async function ShopifyErrorPage({ searchParams }: { searchParams: Promise<Record<string, string | undefined>> }) {
   const { reason } = await searchParams;
   return (
-    <main className="flex min-h-screen flex-col items-center justify-center px-4 py-12">
+    <main id="main" tabIndex={-1} className="flex min-h-screen focus:outline-none flex-col items-center justify-center px-4 py-12">
       <Logo className="mb-8" />
       <div className="w-full max-w-md space-y-4 rounded-xl bg-white p-6 shadow-sm ring-1 ring-slate-200">
         <h1 className="text-xl font-semibold text-slate-900">The store could not be connected</h1>

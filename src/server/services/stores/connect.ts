@@ -44,6 +44,8 @@ interface ConnectDeps {
   emulatorUrl?: string;
   /** APP_URL: when https, the connect cookie is Secure whatever the request looks like. */
   appUrl?: string;
+  /** How the shop's existence is checked (tests); the global fetch, with its Shopify routing, otherwise. */
+  fetch?: typeof fetch;
 }
 
 interface ConnectIntent {
@@ -94,10 +96,31 @@ export function normalizeShopInput(shopify: Shopify, raw: string): string {
 const requireOwner = (db: Db, userId: string, brand: string) =>
   requireBrandRole({ db }, { userId, brand, minRole: "owner", action: "connect or disconnect stores" });
 
-/** Starts OAuth with the library and sends the owner to Shopify's consent page. */
+/**
+ * Whether Shopify says there is no shop at this domain: the shop's OAuth page answers 404 (real
+ * Shopify's "this store is unavailable" page; the emulator's "Not Found"). A shop that exists answers
+ * otherwise (a redirect to its login, or the consent page), and so does nothing we can read — a network
+ * error or a timeout is not proof, and the owner then goes to Shopify as before. Server-side, so it goes
+ * through the same Shopify routing as the API client (the emulator when configured).
+ */
+export async function shopIsUnknown(shop: string, fetchImpl: typeof fetch = fetch): Promise<boolean> {
+  try {
+    const res = await fetchImpl(`https://${shop}/admin/oauth/authorize`, { redirect: "manual", signal: AbortSignal.timeout(5_000) });
+    await res.body?.cancel();
+    return res.status === 404;
+  } catch {
+    return false;
+  }
+}
+
+/** Starts OAuth with the library and sends the owner to Shopify's consent page (after checking the shop exists). */
 export async function beginStoreConnect(deps: ConnectDeps, input: { userId: string; brand: string; shop: string; request: Request }): Promise<Response> {
   const membership = await requireOwner(deps.db, input.userId, input.brand);
   const shop = normalizeShopInput(deps.shopify, input.shop);
+  if (await shopIsUnknown(shop, deps.fetch)) {
+    const message = `There is no Shopify store at ${shop}. Check the domain (it is in your Shopify admin's address bar).`;
+    throw new AppError("NOT_FOUND", message, { fields: { shop: message } });
+  }
   const begin = await deps.shopify.auth.begin({ shop, callbackPath: CALLBACK_PATH, isOnline: false, rawRequest: input.request });
   const location = begin.headers.get("location");
   if (begin.status !== 302 || !location) throw new AppError("BAD_REQUEST", "Shopify refused to start the connection (is this an automated browser?)");
