@@ -26,7 +26,7 @@ test("an owner connects a Shopify store through its consent page; uninstalling o
 
   // The synced orders show on the Overview (chart and figures) and in the Orders list.
   await page.getByRole("navigation", { name: "Brand" }).getByRole("link", { name: "Overview" }).click();
-  await expect(page.getByRole("img", { name: /Revenue per day in/ })).toBeVisible();
+  await expect(page.getByRole("figure", { name: /^Revenue per day in [A-Z]{3}/ })).toBeVisible();
   await expect(page.getByText(/^Net of refunds \([A-Z]{3}\)$/)).toBeVisible();
   await page.getByRole("navigation", { name: "Brand" }).getByRole("link", { name: "Orders" }).click();
   await expect(page.getByRole("table", { name: "Orders" }).getByRole("row").nth(1)).toContainText("#");

@@ -12,6 +12,7 @@ import { Card, CardBody, CardHeader } from "~/components/ui/card";
 import { PagedTable } from "~/components/ui/paged-table";
 import { describeError, useTRPC } from "~/lib/trpc";
 import type { BrandFailedJob } from "~/server/services/queues/failed-jobs";
+import { Timestamp } from "~/components/ui/timestamp";
 import { formatAgo } from "~/lib/format";
 
 const column = createColumnHelper<BrandFailedJob>();
@@ -52,7 +53,19 @@ export function FailedJobs() {
         ),
       }),
       column.accessor("attemptsMade", { header: "Attempts", cell: (c) => <Badge>{c.getValue()}</Badge> }),
-      column.accessor("failedAt", { header: "Failed", cell: (c) => <span className="whitespace-nowrap text-slate-500">{formatAgo(c.getValue())}</span> }),
+      column.accessor("failedAt", {
+        header: "Failed",
+        cell: (c) => {
+          const at = c.getValue();
+          return at === null ? (
+            <span className="text-slate-600">—</span>
+          ) : (
+            <span className="whitespace-nowrap text-slate-600" title={formatAgo(at)}>
+              <Timestamp at={at} />
+            </span>
+          );
+        },
+      }),
       column.display({
         id: "actions",
         header: () => <span className="sr-only">Actions</span>,

@@ -12,6 +12,7 @@ import { Card, CardBody, CardHeader } from "~/components/ui/card";
 import { EmptyState } from "~/components/ui/empty-state";
 import { SkeletonRows } from "~/components/ui/skeleton";
 import { SelectField } from "~/components/ui/field";
+import { Timestamp } from "~/components/ui/timestamp";
 import { formatAgo, formatCount, formatDuration, formatMoney, formatMs } from "~/lib/format";
 import { roleAtLeast } from "~/lib/roles";
 import { useTRPC } from "~/lib/trpc";
@@ -39,9 +40,6 @@ function unitOf(step: Step): string {
   if (step.phase === "promoting" || step.phase === "done") return "promoted";
   return "staged";
 }
-
-/** A timestamp as operators read it: "Nov 30, 2026, 17:32:05" in the browser's zone. */
-const formatWhen = (iso: string) => new Date(iso).toLocaleString("en", { dateStyle: "medium", timeStyle: "medium" });
 
 function StepRow({ step, canRetry }: { step: Step; canRetry: boolean }) {
   const brand = useBrand();
@@ -101,7 +99,7 @@ function StepRow({ step, canRetry }: { step: Step; canRetry: boolean }) {
           <ul className="mt-1 space-y-1 border-l-2 border-slate-200 pl-3">
             {earlier.map((f) => (
               <li key={f.at}>
-                <time dateTime={f.at}>{formatWhen(f.at)}</time>, while {PHASE_LABELS[f.phase]?.toLowerCase()}: {f.error}
+                <Timestamp at={f.at} />, while {PHASE_LABELS[f.phase]?.toLowerCase()}: {f.error}
               </li>
             ))}
           </ul>
@@ -327,7 +325,12 @@ function StoreSync({ store }: { store: StoreStatus }) {
         )}
         <div className="border-t border-slate-100 px-5 py-3 text-xs text-slate-600">
           {`Stored: ${formatCount(stored.orders)} orders · ${formatCount(stored.customers)} customers · ${formatCount(stored.products)} products`}
-          {store.syncedThrough ? ` · incremental sync through ${formatWhen(store.syncedThrough)}` : ""}
+          {store.syncedThrough ? (
+            <>
+              {" · incremental sync through "}
+              <Timestamp at={store.syncedThrough} />
+            </>
+          ) : null}
         </div>
       </Card>
       <CompletenessCard store={store} canAct={canAct} />
