@@ -1,6 +1,6 @@
 import { and, desc, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { getDb } from "~/server/db/client";
+import { getDb, getSql } from "~/server/db/client";
 import { stores, syncChecks, syncSteps } from "~/server/db/schema";
 import { createDeps } from "~/server/deps";
 import { closeInfra, type Infra } from "~/server/infra";
@@ -57,6 +57,13 @@ describe.skipIf(!servicesReady)("the sync under faults tells the truth and recov
     const since = Date.now() - 10 * DAY;
     return shop().store.ordersUpdatedBetween(since).slice(-count).map((i) => shop().store.order(i).id);
   };
+
+  it("leaves fresh planner statistics for the synced tables when the history sync is done", async () => {
+    const rows = (await getSql()`select relname, last_analyze from pg_stat_user_tables
+      where relname in ('shop_orders', 'shop_line_items', 'shop_refunds', 'shop_customers', 'shop_products', 'shop_variants')`) as { relname: string; last_analyze: Date | null }[];
+    expect(rows).toHaveLength(6);
+    for (const r of rows) expect(r.last_analyze, r.relname).not.toBeNull();
+  });
 
   it("renews a token that expired mid-sync (refresh token still valid) instead of asking to re-authorize", async () => {
     const res = await fetch(`${ctx.emulator.url}/_emulator/shops/${SHOP}/tokens/expire`, { method: "POST" });

@@ -116,7 +116,8 @@ export const shopLineItems = pgTable(
     price: money().notNull(),
   },
   // Keyed under their order: the one index serves "this order's lines" and the natural key alike.
-  (t) => [primaryKey({ columns: [t.storeId, t.orderShopifyId, t.shopifyId] })],
+  // Lines by product serve the Products page (units sold per product) without a scan per row.
+  (t) => [primaryKey({ columns: [t.storeId, t.orderShopifyId, t.shopifyId] }), index().on(t.storeId, t.productShopifyId)],
 );
 
 export const shopRefunds = pgTable(

@@ -1,0 +1,1 @@
+CREATE INDEX "shop_line_items_store_id_product_shopify_id_index" ON "shop_line_items" USING btree ("store_id","product_shopify_id");
