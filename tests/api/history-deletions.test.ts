@@ -71,7 +71,11 @@ describe.skipIf(!servicesReady)("a history sync whose export was read before som
     expect(await duplicateRows(ctx.storeId)).toBe(0);
     // The maintained counts (the Stores page) and the run's own completeness check agree.
     expect((await storeCounts({ db: getDb() }, { storeIds: [ctx.storeId] })).get(ctx.storeId)).toEqual({ orders: truth.counts.orders, customers: truth.counts.customers, products: truth.counts.products });
-    const [check] = await getDb().select().from(syncChecks).where(and(eq(syncChecks.storeId, ctx.storeId), eq(syncChecks.trigger, "history")));
+    // The check runs once the run has closed (waitForRun returns then): wait for it.
+    const check = await eventually(
+      async () => (await getDb().select().from(syncChecks).where(and(eq(syncChecks.storeId, ctx.storeId), eq(syncChecks.trigger, "history"))))[0],
+      { timeoutMs: 30_000, label: "the history run's completeness check" },
+    );
     expect(check).toMatchObject({ ok: true });
     expect(check!.counts).toContainEqual({ entity: "customers", shop: truth.counts.customers, local: truth.counts.customers });
   }, 180_000);

@@ -59,10 +59,16 @@ describe.skipIf(!servicesReady)("the sync under faults tells the truth and recov
   };
 
   it("leaves fresh planner statistics for the synced tables when the history sync is done", async () => {
-    const rows = (await getSql()`select relname, last_analyze from pg_stat_user_tables
-      where relname in ('shop_orders', 'shop_line_items', 'shop_refunds', 'shop_customers', 'shop_products', 'shop_variants')`) as { relname: string; last_analyze: Date | null }[];
-    expect(rows).toHaveLength(6);
-    for (const r of rows) expect(r.last_analyze, r.relname).not.toBeNull();
+    // ANALYZE runs last, once the run's completeness check is recorded.
+    const rows = await eventually(
+      async () => {
+        const r = (await getSql()`select relname, last_analyze from pg_stat_user_tables
+          where relname in ('shop_orders', 'shop_line_items', 'shop_refunds', 'shop_customers', 'shop_products', 'shop_variants')`) as { relname: string; last_analyze: Date | null }[];
+        return r.length === 6 && r.every((t) => t.last_analyze) ? r : undefined;
+      },
+      { timeoutMs: 30_000, label: "the synced tables to be analyzed" },
+    );
+    expect(rows.map((r) => r.relname).sort()).toEqual(["shop_customers", "shop_line_items", "shop_orders", "shop_products", "shop_refunds", "shop_variants"]);
   });
 
   it("renews a token that expired mid-sync (refresh token still valid) instead of asking to re-authorize", async () => {
