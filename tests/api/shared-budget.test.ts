@@ -4,7 +4,7 @@ import { closeInfra, type Infra } from "~/server/infra";
 import { getLogger } from "~/server/logger";
 import { runReconcile, runRecentSync } from "~/server/services/sync/incremental-sync";
 import { processInfra, servicesReady } from "../helpers/context";
-import { connectedShop } from "../helpers/sync-harness";
+import { connectedShop, setFaults } from "../helpers/sync-harness";
 
 const SHOP = "budget-shop.myshopify.com";
 
@@ -48,5 +48,16 @@ describe.skipIf(!servicesReady)("the recent sync and reconciliation share the sh
     expect(reconciled.orders).toBe(truth.counts.orders);
     expect(shop.apiStats.calls).toBeGreaterThan(40);
     expect(shop.apiStats.throttled).toBe(0);
+  }, 120_000);
+
+  it("waits out HTTP 429 answers (Retry-After, no bucket report) and still finishes", async () => {
+    const shop = ctx.emulator.state.shop(SHOP)!;
+    await setFaults(ctx.emulator.url, SHOP, { throttleWith429: true, throttlePercent: 0.3 });
+    try {
+      const recent = await runRecentSync(createDeps({ infra, log: getLogger() }), { storeId: ctx.storeId, days: 4 });
+      expect(recent.orders).toBe(shop.store.truth().counts.orders);
+    } finally {
+      await setFaults(ctx.emulator.url, SHOP, { throttleWith429: false, throttlePercent: 0 });
+    }
   }, 120_000);
 });

@@ -58,4 +58,13 @@ describe("a shop's shared Admin API budget", () => {
     await expect(pending).rejects.toThrow("job cancelled");
     expect(budget.queued).toBe(0);
   });
+
+  it("admits nobody while Shopify said to wait (a 429's Retry-After)", async () => {
+    const budget = new ShopBudget();
+    budget.observe(status(1000));
+    budget.pause(150);
+    const started = Date.now();
+    (await budget.acquire(10, PRIORITY.interactive)).settle(undefined);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(140);
+  });
 });

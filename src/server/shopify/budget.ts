@@ -59,6 +59,8 @@ export class ShopBudget {
   private seq = 0;
   private waiters: Waiter[] = [];
   private timer: NodeJS.Timeout | null = null;
+  /** No request is admitted before this time (a 429's Retry-After). */
+  private pausedUntil = 0;
   private readonly costs = new Map<string, number>();
 
   constructor(private readonly now: () => number = Date.now) {}
@@ -106,6 +108,11 @@ export class ShopBudget {
     this.at = this.now();
   }
 
+  /** Shopify said to wait (HTTP 429 with Retry-After, no bucket report): nobody is admitted for `ms`. */
+  pause(ms: number): void {
+    this.pausedUntil = Math.max(this.pausedUntil, this.now() + ms);
+  }
+
   /** Waiters not yet admitted (for tests and metrics). */
   get queued(): number {
     return this.waiters.length;
@@ -137,6 +144,11 @@ export class ShopBudget {
     for (;;) {
       const head = this.waiters[0];
       if (!head) return;
+      const paused = this.pausedUntil - this.now();
+      if (paused > 0) {
+        this.wakeIn(paused);
+        return;
+      }
       const estimate = this.estimate();
       if (estimate === null) {
         // Nothing known yet: one request at a time until Shopify reports the bucket.
@@ -151,11 +163,14 @@ export class ShopBudget {
         continue;
       }
       // Strict priority: nobody passes the head; wake when the refill covers it.
-      const waitMs = Math.ceil(((needed - estimate) / this.restoreRate) * 1000);
-      this.timer = setTimeout(() => this.pump(), Math.max(10, waitMs));
-      this.timer.unref?.();
+      this.wakeIn(Math.ceil(((needed - estimate) / this.restoreRate) * 1000));
       return;
     }
+  }
+
+  private wakeIn(ms: number): void {
+    this.timer = setTimeout(() => this.pump(), Math.max(10, ms));
+    this.timer.unref?.();
   }
 }
 

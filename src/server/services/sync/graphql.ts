@@ -76,11 +76,8 @@ export function costAwareClient(shopify: Shopify, session: Session, opts: Client
           await sleep(1_000 * serverErrors, undefined, { signal: opts.signal });
           continue;
         }
-        if (!cost) {
-          // A 429 without a report: treat the bucket as empty for a moment.
-          const retryAfter = Number((err as { response?: { headers?: Record<string, string | string[]> } }).response?.headers?.["retry-after"] ?? 1);
-          status = { maximumAvailable: Infinity, currentlyAvailable: -budget.expectedCost(query) * retryAfter, restoreRate: budget.expectedCost(query) };
-        }
+        // A 429 reports no bucket, only how long to wait: every job of the shop waits that long.
+        if (!cost) budget.pause(1_000 * ((err as { response?: { retryAfter?: number } }).response?.retryAfter ?? 1));
         if (Date.now() - started > (opts.throttlePatienceMs ?? THROTTLE_PATIENCE_MS)) {
           throw new AppError("TOO_MANY_REQUESTS", `Shopify kept throttling ${session.shop} for ${Math.round((Date.now() - started) / 1000)} s (${attempt + 1} attempts); the job will try again later`, { cause: err });
         }
