@@ -6,7 +6,8 @@ export function Skeleton({ className }: { className?: string }) {
 
 export function SkeletonRows({ rows = 3 }: { rows?: number }) {
   return (
-    <div className="space-y-3" aria-busy="true" aria-label="Loading">
+    // A named status region: a label on a plain div is not allowed (axe: aria-prohibited-attr).
+    <div className="space-y-3" role="status" aria-busy="true" aria-label="Loading">
       {Array.from({ length: rows }, (_, i) => (
         <Skeleton key={i} className="h-9 w-full" />
       ))}
