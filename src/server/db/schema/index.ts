@@ -5,3 +5,4 @@ export * from "./webhooks";
 export * from "./commerce";
 export * from "./sync";
 export * from "./mail";
+export * from "./summaries";
