@@ -77,14 +77,14 @@ describe.skipIf(!servicesReady)("data pages: the shop's time zone and currencies
     expect(week.timeZoneSource).toBe("store");
     // Seven local days: March 5 (EST, UTC−5: midnight is 05:00Z) to March 11.
     expect(week.period.from.toISOString()).toBe("2026-03-05T05:00:00.000Z");
-    expect(week.daily.map((d) => d.day)).toEqual(["2026-03-05", "2026-03-06", "2026-03-07", "2026-03-08", "2026-03-09", "2026-03-10", "2026-03-11"]);
-    expect(week.daily.find((d) => d.day === "2026-03-09")).toMatchObject({ orders: 1, gross: "11.00" });
-    expect(week.daily.find((d) => d.day === "2026-03-10")).toMatchObject({ orders: 1, gross: "22.00" });
+    expect(week.chart.buckets.map((d) => d.day)).toEqual(["2026-03-05", "2026-03-06", "2026-03-07", "2026-03-08", "2026-03-09", "2026-03-10", "2026-03-11"]);
+    expect(week.chart.buckets.find((d) => d.day === "2026-03-09")).toMatchObject({ orders: 1, gross: "11.00" });
+    expect(week.chart.buckets.find((d) => d.day === "2026-03-10")).toMatchObject({ orders: 1, gross: "22.00" });
 
     // All time starts at the local midnight before the first order (March 9, EDT: 04:00Z).
     const all = await getOverview({ db: getDb() }, { brandId: brand.id, period: "all", now });
     expect(all.period.from.toISOString()).toBe("2026-03-09T04:00:00.000Z");
-    expect(all.daily.map((d) => d.orders)).toEqual([1, 1, 0]);
+    expect(all.chart.buckets.map((d) => d.orders)).toEqual([1, 1, 0]);
 
     // The Orders page's days are the shop's days too.
     const onDay = async (day: string) => (await caller.analytics.orders({ brand: brand.slug, from: day, to: day })).orders.map((o) => o.total);
@@ -109,13 +109,13 @@ describe.skipIf(!servicesReady)("data pages: the shop's time zone and currencies
     expect(main.currencies).toEqual(["EUR", "USD", "GBP"]);
     expect(main.selected).toEqual({ currency: "EUR", orders: 4, gross: "400.00", refunded: "0.00", net: "400.00", aov: "100.00" });
     expect(main.allOrders).toBe(7);
-    expect(main.daily.reduce((n, d) => n + d.orders, 0)).toBe(4);
+    expect(main.chart.buckets.reduce((n, d) => n + d.orders, 0)).toBe(4);
     // Several stores in different zones: the main store's zone, and the page is told why.
     expect(main).toMatchObject({ timeZone: "Europe/Berlin", timeZoneSource: "main-store", mainStore: { shopDomain: "fx-de.myshopify.com" } });
 
     const usd = await caller.analytics.overview({ brand: brand.slug, days: 7, currency: "USD" });
     expect(usd.selected).toEqual({ currency: "USD", orders: 2, gross: "40.50", refunded: "5.25", net: "35.25", aov: "20.25" });
-    expect(usd.daily.reduce((n, d) => n + Number(d.gross), 0)).toBe(40.5);
+    expect(usd.chart.buckets.reduce((n, d) => n + Number(d.gross), 0)).toBe(40.5);
     expect(usd.totals.find((t) => t.currency === "GBP")).toMatchObject({ orders: 1, gross: "7.00" });
     // A currency the brand has nothing in falls back to the main one; a malformed one is refused.
     expect((await caller.analytics.overview({ brand: brand.slug, days: 7, currency: "JPY" })).currency).toBe("EUR");
@@ -137,6 +137,39 @@ describe.skipIf(!servicesReady)("data pages: the shop's time zone and currencies
     expect(all.customers.repeatRate).toBeCloseTo(2 / 3);
     const week = await caller.analytics.overview({ brand: brand.slug, days: 7 });
     expect(week.customers).toMatchObject({ hasBefore: true, withOrders: 3, new: 2, returning: 1, repeat: 2 });
+  });
+  it("draws a year by week and all time of several years by month, and ranks products by units over any period", async () => {
+    const { brand } = await newBrand("long", infra);
+    const now = new Date("2026-03-11T12:00:00Z"); // a Wednesday
+    await storeWith(brand.id, {
+      domain: "long-shop.myshopify.com",
+      currency: "USD",
+      zone: "UTC",
+      orders: [
+        { at: "2023-05-20T10:00:00Z", total: "5.00", lines: [{ product: 3, quantity: 9, price: "1.00" }] },
+        { at: "2026-01-20T10:00:00Z", total: "10.00", lines: [{ product: 1, quantity: 2, price: "5.00" }] },
+        { at: "2026-03-09T10:00:00Z", total: "20.00", lines: [{ product: 2, quantity: 3, price: "5.00" }, { product: 1, quantity: 1, price: "5.00" }] },
+        { at: "2026-03-11T08:00:00Z", total: "30.00", lines: [{ product: 2, quantity: 1, price: "30.00" }] },
+      ],
+    });
+    const year = await getOverview({ db: getDb() }, { brandId: brand.id, period: 365, now });
+    expect(year.chart.grain).toBe("week");
+    // 2025-03-12 (a Wednesday) to today: the first and the last week are partial.
+    expect(year.chart.buckets[0]).toMatchObject({ day: "2025-03-12", lastDay: "2025-03-16", partial: true });
+    expect(year.chart.buckets.at(-1)).toMatchObject({ day: "2026-03-09", lastDay: "2026-03-11", orders: 2, gross: "50.00", partial: true });
+    expect(year.chart.buckets.filter((b) => !b.partial).every((b) => b.lastDay === new Date(Date.parse(`${b.day}T00:00:00Z`) + 6 * 86_400_000).toISOString().slice(0, 10))).toBe(true);
+    expect(year.chart.buckets.reduce((n, b) => n + b.orders, 0)).toBe(3);
+    expect(year.topProducts.map((p) => [p.title, p.quantity, p.orders])).toEqual([["Product 2", 4, 2], ["Product 1", 3, 2]]);
+    const all = await getOverview({ db: getDb() }, { brandId: brand.id, period: "all", now });
+    expect(all.chart.grain).toBe("month");
+    expect(all.chart.buckets[0]).toMatchObject({ day: "2023-05-20", lastDay: "2023-05-31", orders: 1, partial: true });
+    expect(all.chart.buckets).toHaveLength(35);
+    expect(all.topProducts.map((p) => [p.title, p.quantity])).toEqual([["Product 3", 9], ["Product 2", 4], ["Product 1", 3]]);
+    const quarter = await getOverview({ db: getDb() }, { brandId: brand.id, period: 90, now });
+    expect(quarter.chart.grain).toBe("day");
+    expect(quarter.topProducts.map((p) => [p.title, p.quantity, p.orders])).toEqual([["Product 2", 4, 2], ["Product 1", 3, 2]]);
+    const days = await getOverview({ db: getDb() }, { brandId: brand.id, period: 7, now });
+    expect(days.topProducts.map((p) => [p.title, p.quantity, p.orders])).toEqual([["Product 2", 4, 2], ["Product 1", 1, 1]]);
   });
 });
 

@@ -159,8 +159,8 @@ describe.skipIf(!servicesReady)("recent sync", () => {
     }
     expect(overview.topProducts.length).toBeGreaterThan(0);
     // One point per day of the period (zeros included), adding up to the main currency's total.
-    expect(overview.daily.length).toBe(30);
-    const dailyCents = overview.daily.reduce((n, d) => n + Math.round(Number(d.gross) * 100), 0);
+    expect(overview.chart.buckets.length).toBe(30);
+    const dailyCents = overview.chart.buckets.reduce((n, d) => n + Math.round(Number(d.gross) * 100), 0);
     expect(dailyCents).toBe(Math.round(Number(overview.selected!.gross) * 100));
 
     const seen: string[] = [];

@@ -89,9 +89,12 @@ export function BrandOverview() {
             <Stat label={`Average order (${selected.currency})`} value={formatMoney(selected.aov, selected.currency)} />
           </div>
           <Card>
-            <CardHeader title={`Revenue per day (${selected.currency})`} description={`Gross and net of refunds, orders in ${selected.currency} only; days in ${data.timeZone}`} />
+            <CardHeader
+              title={`Revenue per ${data.chart.grain} (${selected.currency})`}
+              description={`Gross (bars) and net of refunds (line), orders in ${selected.currency} only; days in ${data.timeZone}`}
+            />
             <CardBody>
-              <RevenueChart daily={data.daily} currency={selected.currency} timeZone={data.timeZone} />
+              <RevenueChart buckets={data.chart.buckets} grain={data.chart.grain} currency={selected.currency} timeZone={data.timeZone} />
             </CardBody>
           </Card>
           <div className="grid gap-6 lg:grid-cols-2">

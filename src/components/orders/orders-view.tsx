@@ -121,8 +121,10 @@ export function OrdersView() {
           {firstPage ? (
             <div className="flex flex-wrap items-center justify-between gap-2 text-sm text-slate-600">
               <p aria-live="polite" data-testid="orders-total">
-                <span className="font-medium text-slate-900">{formatUnits(firstPage.total ?? 0, "order")}</span>
-                {filtered ? ((firstPage.total ?? 0) === 1 ? " matches these filters" : " match these filters") : " in all"}
+                <span className="font-medium text-slate-900">
+                  {firstPage.totalIsLowerBound ? `More than ${formatUnits(firstPage.total ?? 0, "order")}` : formatUnits(firstPage.total ?? 0, "order")}
+                </span>
+                {filtered ? ((firstPage.total ?? 0) === 1 && !firstPage.totalIsLowerBound ? " matches these filters" : " match these filters") : " in all"}
                 {rows.length < (firstPage.total ?? 0) ? ` · ${formatUnits(rows.length, "order")} shown` : ""}
               </p>
               <TimeZoneNote timeZone={timeZone} source={firstPage.timeZoneSource} />

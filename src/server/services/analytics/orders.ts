@@ -71,19 +71,30 @@ export async function listOrders(
     .where(and(...page))
     .orderBy(desc(shopOrders.createdAt), desc(shopOrders.id))
     .limit(input.limit + 1);
-  const total = input.cursor
-    ? null
-    : ((await deps.db.select({ n: sql<number>`count(*)::int` }).from(shopOrders).where(and(...filters)))[0]?.n ?? 0);
+  const total = input.cursor ? null : await countOrders(deps, { filters, unfiltered: filters.length === 1, held: context.orders });
   const shown = rows.slice(0, input.limit);
   const last = shown.at(-1);
   return {
     orders: shown,
     nextCursor: rows.length > input.limit && last ? { createdAt: last.createdAt, id: last.id } : null,
-    /** Orders matching the filters (first page only). */
-    total,
+    /** Orders matching the filters (first page only), counted up to COUNT_LIMIT. */
+    total: total?.count ?? null,
+    /** The count stopped at COUNT_LIMIT: there are more. */
+    totalIsLowerBound: total?.more ?? false,
     timeZone: context.timeZone,
     timeZoneSource: context.timeZoneSource,
   };
+}
+
+/** Filtered lists count at most this many matches (a count of millions would cost more than the page). */
+export const COUNT_LIMIT = 10_000;
+
+/** All of the brand's orders: the maintained counts. Filtered: counted, up to COUNT_LIMIT. */
+async function countOrders(deps: { db: Db }, input: { filters: SQL[]; unfiltered: boolean; held: number }): Promise<{ count: number; more: boolean }> {
+  if (input.unfiltered) return { count: input.held, more: false };
+  const [row] = await deps.db.execute<{ n: number }>(sql`select count(*)::int as n from (select 1 from shop_orders where ${and(...input.filters)} limit ${COUNT_LIMIT + 1}) m`);
+  const n = row?.n ?? 0;
+  return { count: Math.min(n, COUNT_LIMIT), more: n > COUNT_LIMIT };
 }
 
 export interface TimelineEvent {

@@ -1,13 +1,14 @@
 import { and, eq, ilike, type SQL, sql } from "drizzle-orm";
 import type { Db } from "../../db/client";
-import { shopProducts, stores } from "../../db/schema";
+import { ALL_TIME_START, shopProducts, stores } from "../../db/schema";
 
 export const PRODUCT_SORTS = ["title", "units", "price-asc", "price-desc", "newest"] as const;
 export type ProductSort = (typeof PRODUCT_SORTS)[number];
 
 const minPrice = sql`(select min(v.price) from shop_variants v where v.store_id = "shop_products"."store_id" and v.product_shopify_id = "shop_products"."shopify_id")`;
 const maxPrice = sql`(select max(v.price) from shop_variants v where v.store_id = "shop_products"."store_id" and v.product_shopify_id = "shop_products"."shopify_id")`;
-const unitsSold = sql`(select coalesce(sum(l.quantity), 0) from shop_line_items l where l.store_id = "shop_products"."store_id" and l.product_shopify_id = "shop_products"."shopify_id")`;
+// Maintained all-time units (product_sales, db/schema/summaries.ts): one key lookup per product.
+const unitsSold = sql`coalesce((select s.units from product_sales s where s.store_id = "shop_products"."store_id" and s.grain = 'all' and s.period_start = ${ALL_TIME_START}::date and s.product_shopify_id = "shop_products"."shopify_id"), 0)`;
 
 /** Each sort ends on title and id, so pages never overlap or skip. */
 const ORDER_BY: Record<ProductSort, SQL> = {

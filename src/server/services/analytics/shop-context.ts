@@ -16,6 +16,10 @@ export interface ShopContext {
   mainStore: { id: string; shopDomain: string; currency: string | null; timeZone: string | null } | null;
   /** The stores' own currencies (Shopify's `shop.currencyCode`), main store's first; empty when none is known yet. */
   storeCurrencies: string[];
+  /** Every store of the brand. */
+  storeIds: string[];
+  /** Orders the brand's stores hold (maintained counts). */
+  orders: number;
 }
 
 /**
@@ -41,5 +45,7 @@ export async function getShopContext(deps: { db: Db }, input: { brandId: string 
     timeZoneSource: !zone ? "fallback" : zones.size > 1 ? "main-store" : "store",
     mainStore: main ? { id: main.id, shopDomain: main.shopDomain, currency: main.currency, timeZone: main.timeZone } : null,
     storeCurrencies: [...new Set(ranked.map((r) => r.currency).filter((c): c is string => Boolean(c)))],
+    storeIds: rows.map((r) => r.id),
+    orders: ranked.reduce((n, r) => n + r.orders, 0),
   };
 }
