@@ -46,10 +46,21 @@ export function recordLockKey(entity: RecordEntity): number {
   return LOCK_KEY[entity];
 }
 
-/** RECORD_LOCK_SQL on a Drizzle transaction. */
+/**
+ * A store's writers of orders take turns (`$1` the store id), holding this from before their first
+ * row lock to their commit: the rows they write feed the store's maintained summaries (a day, a
+ * product's month, a customer), which every order of the store shares, and two transactions each
+ * writing several orders would otherwise lock those rows in opposite orders and deadlock. Taken
+ * right after the shared record lock (a deletion, which holds that exclusively, needs neither).
+ */
+const ORDER_WRITERS_KEY = 4;
+export const ORDER_WRITERS_LOCK_SQL = `SELECT pg_advisory_xact_lock(hashtext($1::text), ${ORDER_WRITERS_KEY})`;
+
+/** RECORD_LOCK_SQL on a Drizzle transaction (with ORDER_WRITERS_LOCK_SQL for a writer of orders). */
 export async function lockRecords(tx: Tx, storeId: string, entity: RecordEntity, mode: "write" | "delete"): Promise<void> {
   const key = LOCK_KEY[entity];
   await tx.execute(mode === "write" ? sql`select pg_advisory_xact_lock_shared(hashtext(${storeId}::text), ${key}::int)` : sql`select pg_advisory_xact_lock(hashtext(${storeId}::text), ${key}::int)`);
+  if (entity === "orders" && mode === "write") await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${storeId}::text), ${ORDER_WRITERS_KEY}::int)`);
 }
 
 /** Records the deletion; a record deleted and redacted keeps `deleted` and the later time. */

@@ -17,6 +17,7 @@ import { dropStaging, ingestBulkResult, ResultGoneError } from "./bulk/ingest";
 import { pollBulkOperation, shopCounts, startBulkOperation } from "./bulk/operation";
 import { stagingTable } from "./bulk/staging";
 import { type MoneyWindow, runCompletenessCheck, stagedOrdersWindow } from "./completeness";
+import { advanceSyncedThrough } from "./incremental-sync";
 import { storeClient } from "./graphql";
 import { announceData } from "../commerce/announce";
 import { announceSync, type ProgressTicker, progressTicker } from "./progress";
@@ -233,6 +234,9 @@ async function settleRun(deps: ShopifyDeps, runId: string): Promise<void> {
   const run = await closeRun(deps.db, runId);
   if (run?.status !== "done") return;
   await compactStoreCounts(deps, { storeId: run.storeId });
+  // What Shopify changed before the exports began is in them (and webhooks brought the rest): the
+  // store is synced through then, and reconciliation looks back from there.
+  await advanceSyncedThrough(deps, { storeId: run.storeId, at: run.startedAt });
   try {
     await runCompletenessCheck(deps, { brandId: run.brandId, storeId: run.storeId, trigger: "history", window: await runMoneyWindow(deps.db, runId), windowLabel: "every order in the history export" });
   } catch (err) {

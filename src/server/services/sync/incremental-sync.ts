@@ -1,7 +1,7 @@
 import type { SessionStorage } from "@shopify/shopify-app-session-storage";
-import { and, eq, isNull, lt, or } from "drizzle-orm";
+import { and, eq, inArray, isNull, lt, or } from "drizzle-orm";
 import type { Db } from "../../db/client";
-import { stores, syncRuns } from "../../db/schema";
+import { shopOrders, stores, syncRuns } from "../../db/schema";
 import type { Logger } from "../../logger";
 import type { Shopify } from "../../shopify/api";
 import { PRIORITY, type Priority } from "../../shopify/budget";
@@ -15,18 +15,25 @@ import { storeClient } from "./graphql";
 import { progressTicker } from "./progress";
 import { customerRowFromNode, orderRowsFromNode, productRowsFromNode } from "./node-rows";
 import {
-  CUSTOMER_FIELDS, type CustomerNode, LINE_FIELDS, type LineNode, ORDER_FIELDS, type OrderNode, PRODUCT_FIELDS, type ProductNode, VARIANT_FIELDS, type VariantNode,
+  CUSTOMER_FIELDS, type CustomerNode, LINE_FIELDS, type LineNode, numericId, ORDER_FIELDS, type OrderNode, PRODUCT_FIELDS, type ProductNode, VARIANT_FIELDS, type VariantNode,
 } from "./queries";
 
-// Page sizes keep each query well under Shopify's 1000-point single-query cost: a query runs only
-// when the bucket holds its whole *requested* cost, so smaller requests wait less for the refill
-// (orders rarely have more than 10 lines; the rest are fetched with MORE_LINES).
-const ORDERS = `query RecentOrders($cursor: String, $q: String!) {
-  orders(first: 10, after: $cursor, query: $q, sortKey: UPDATED_AT) {
-    nodes { ${ORDER_FIELDS} lineItems(first: 10) { nodes { ${LINE_FIELDS} } pageInfo { hasNextPage endCursor } } }
-    pageInfo { hasNextPage endCursor }
-  }
+// Orders are read in two passes. First their versions only (id and updatedAt, about one point
+// each, 250 a page); then, by id, the orders we do not hold in that version — with their money,
+// refunds and lines, about 30 points each, which a shop's budget (100–1,000 points a second)
+// allows only a few of per second. Reconciliation on a synced store fetches only what webhooks
+// missed; the first sync of a store, everything.
+const ORDER_VERSIONS = `query OrderVersions($cursor: String, $q: String!, $reverse: Boolean!) {
+  orders(first: 250, after: $cursor, query: $q, sortKey: UPDATED_AT, reverse: $reverse) { nodes { id updatedAt } pageInfo { hasNextPage endCursor } }
 }`;
+
+// Ten at a time keep each query well under Shopify's 1000-point single-query cost: a query runs
+// only when the bucket holds its whole *requested* cost, so smaller requests wait less for the
+// refill (orders rarely have more than 10 lines; the rest are fetched with MORE_LINES).
+const ORDERS_BY_ID = `query OrdersById($ids: [ID!]!) {
+  nodes(ids: $ids) { ... on Order { ${ORDER_FIELDS} lineItems(first: 10) { nodes { ${LINE_FIELDS} } pageInfo { hasNextPage endCursor } } } }
+}`;
+const FETCH_BATCH = 10;
 
 const MORE_LINES = `query MoreLines($id: ID!, $cursor: String) {
   order(id: $id) { lineItems(first: 100, after: $cursor) { nodes { ${LINE_FIELDS} } pageInfo { hasNextPage endCursor } } }
@@ -46,7 +53,10 @@ const PRODUCTS = `query RecentProducts($cursor: String, $q: String!) {
 interface Page<T> { nodes: T[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } }
 
 export interface SyncResult {
+  /** Orders in the window: fetched, or already held in Shopify's version. */
   orders: number;
+  /** Of those, the ones fetched in full (missing here, or older here). */
+  ordersFetched: number;
   customers: number;
   products: number;
   /** The orders as read (for the completeness check of the window). */
@@ -62,14 +72,14 @@ type SyncDeps = { db: Db; shopify: Shopify; storage: SessionStorage; pubsub: Pub
  */
 export async function runIncrementalSync(
   deps: SyncDeps,
-  input: { storeId: string; since: (store: { syncedThrough: Date | null }) => Date; priority: Priority; signal?: AbortSignal },
+  input: { storeId: string; since: (store: { syncedThrough: Date | null }) => Date; priority: Priority; maxOrders?: number; signal?: AbortSignal },
 ): Promise<SyncResult> {
   const startedAt = new Date();
   const { store, request } = await storeClient(deps, { storeId: input.storeId, signal: input.signal, priority: input.priority });
   const target: Store = { id: store.id, brandId: store.brandId };
   const since = input.since(store).toISOString().replace(/\.\d{3}Z$/, "Z");
   const q = `updated_at:>='${since}'`;
-  const result: SyncResult = { orders: 0, customers: 0, products: 0, fetched: [] };
+  const result: SyncResult = { orders: 0, ordersFetched: 0, customers: 0, products: 0, fetched: [] };
 
   // The live data pages refresh as pages land (at most once a second).
   const landed = progressTicker(deps, store.brandId, 1_000, announceData);
@@ -83,9 +93,31 @@ export async function runIncrementalSync(
     } while (cursor && !input.signal?.aborted);
   }
 
-  await eachPage<OrderNode & { lineItems: Page<LineNode> }>(ORDERS, "orders", async (nodes) => {
+  // Orders: versions first (newest first when capped, so the dashboard fills from today back), then what we lack.
+  let capped = false;
+  let cursor: string | null = null;
+  do {
+    const data: { orders: Page<{ id: string; updatedAt: string }> } = await request(ORDER_VERSIONS, { cursor, q, reverse: input.maxOrders !== undefined });
+    const page = data.orders;
+    const stale = await staleOrders(deps, store.id, page.nodes, result.fetched);
+    result.orders += page.nodes.length - stale.length;
+    for (let i = 0; i < stale.length && !capped; i += FETCH_BATCH) {
+      const batch = stale.slice(i, i + FETCH_BATCH);
+      if (input.maxOrders !== undefined && result.ordersFetched + batch.length > input.maxOrders) {
+        capped = true;
+        break;
+      }
+      await writeOrdersById(batch);
+    }
+    cursor = page.pageInfo.hasNextPage ? page.pageInfo.endCursor : null;
+  } while (cursor && !capped && !input.signal?.aborted);
+
+  async function writeOrdersById(ids: string[]) {
+    const data: { nodes: ((OrderNode & { lineItems: Page<LineNode> }) | null)[] } = await request(ORDERS_BY_ID, { ids });
     const rows: OrderRows[] = [];
-    for (const o of nodes) {
+    // An order deleted since its version was listed comes back null: its orders/delete webhook removes it.
+    for (const o of data.nodes) {
+      if (!o) continue;
       const lines = [...o.lineItems.nodes];
       for (let page = o.lineItems.pageInfo; page.hasNextPage; ) {
         const more: { order: { lineItems: Page<LineNode> } } = await request(MORE_LINES, { id: o.id, cursor: page.endCursor });
@@ -98,11 +130,13 @@ export async function runIncrementalSync(
       for (const r of rows) await writeOrder(tx, target, r);
     });
     result.orders += rows.length;
+    result.ordersFetched += rows.length;
     for (const r of rows) {
       const o = r.order;
       result.fetched.push({ id: o.shopifyId, updatedAt: o.updatedAt, currency: o.currency, total: o.total, refunded: o.refunded });
     }
-  });
+    if (rows.length) landed.tick();
+  }
 
   await eachPage<CustomerNode>(CUSTOMERS, "customers", async (nodes) => {
     await deps.db.transaction(async (tx) => {
@@ -118,17 +152,61 @@ export async function runIncrementalSync(
     result.products += nodes.length;
   });
 
-  await deps.db
-    .update(stores)
-    .set({ syncedThrough: startedAt })
+  // A capped sync left older changes to the history sync: it does not vouch for the window.
+  if (!capped)
+    await deps.db
+      .update(stores)
+      .set({ syncedThrough: startedAt })
     .where(and(eq(stores.id, store.id), or(isNull(stores.syncedThrough), lt(stores.syncedThrough, startedAt))));
-  deps.log.info({ storeId: store.id, shop: store.shopDomain, since, orders: result.orders, customers: result.customers, products: result.products }, "incremental sync done");
+  deps.log.info({ storeId: store.id, shop: store.shopDomain, since, orders: result.orders, ordersFetched: result.ordersFetched, customers: result.customers, products: result.products, capped }, "incremental sync done");
   return result;
 }
 
-/** Right after connecting: the last `days`, so the dashboard has data within seconds. */
-export function runRecentSync(deps: SyncDeps, input: { storeId: string; days?: number; signal?: AbortSignal }): Promise<SyncResult> {
-  return runIncrementalSync(deps, { ...input, priority: PRIORITY.sync, since: () => new Date(Date.now() - (input.days ?? 3) * 86_400_000) });
+/** Everything Shopify changed before `at` is here (the store's "synced through"); it only moves forward. */
+export async function advanceSyncedThrough(deps: { db: Db }, input: { storeId: string; at: Date }): Promise<void> {
+  await deps.db
+    .update(stores)
+    .set({ syncedThrough: input.at })
+    .where(and(eq(stores.id, input.storeId), or(isNull(stores.syncedThrough), lt(stores.syncedThrough, input.at))));
+}
+
+/**
+ * The orders of a versions page we do not hold in that version (missing, or older here), as gids
+ * to fetch; those we hold go into `fetched` as stored (the same version: the completeness check
+ * compares its money all the same).
+ */
+async function staleOrders(deps: { db: Db }, storeId: string, nodes: { id: string; updatedAt: string }[], fetched: FetchedOrder[]): Promise<string[]> {
+  if (!nodes.length) return [];
+  const ids = nodes.map((n) => numericId(n.id));
+  const held = await deps.db
+    .select({ id: shopOrders.shopifyId, updatedAt: shopOrders.updatedAt, currency: shopOrders.currency, total: shopOrders.total, refunded: shopOrders.refunded })
+    .from(shopOrders)
+    .where(and(eq(shopOrders.storeId, storeId), inArray(shopOrders.shopifyId, ids)));
+  const byId = new Map(held.map((h) => [h.id, h]));
+  const stale: string[] = [];
+  nodes.forEach((n, i) => {
+    const mine = byId.get(ids[i]!);
+    if (mine && mine.updatedAt.getTime() >= Date.parse(n.updatedAt)) fetched.push({ id: mine.id, updatedAt: mine.updatedAt.toISOString(), currency: mine.currency, total: mine.total, refunded: mine.refunded });
+    else stale.push(n.id);
+  });
+  return stale;
+}
+
+/**
+ * At most this many orders are fetched right after connecting: at ~30 points an order a shop's
+ * budget allows a few a second, and the history sync, running at the same time through bulk
+ * operations, brings the rest. The newest come first.
+ */
+export const RECENT_SYNC_MAX_ORDERS = 250;
+
+/** Right after connecting: the last `days` (newest first, at most `maxOrders`), so the dashboard has data within seconds. */
+export function runRecentSync(deps: SyncDeps, input: { storeId: string; days?: number; maxOrders?: number; signal?: AbortSignal }): Promise<SyncResult> {
+  return runIncrementalSync(deps, {
+    ...input,
+    priority: PRIORITY.sync,
+    maxOrders: input.maxOrders ?? RECENT_SYNC_MAX_ORDERS,
+    since: () => new Date(Date.now() - (input.days ?? 3) * 86_400_000),
+  });
 }
 
 /**

@@ -171,14 +171,15 @@ export async function reopenStep(db: Db, step: Step): Promise<boolean> {
  * Ends a run once none of its steps is still working: `done` when all are done, `failed` when one
  * failed (the others finish first, so the widget and the Sync page show the run until then).
  */
-export async function closeRun(db: Db, runId: string): Promise<{ brandId: string; storeId: string; status: string } | undefined> {
-  const rows = await db.execute<{ brandId: string; storeId: string; status: string }>(dsql`
+export async function closeRun(db: Db, runId: string): Promise<{ brandId: string; storeId: string; status: string; startedAt: Date } | undefined> {
+  const rows = await db.execute<{ brandId: string; storeId: string; status: string; startedAtMs: number }>(dsql`
     update sync_runs set finished_at = now(),
       status = case when exists (select 1 from sync_steps where run_id = ${runId} and phase = 'failed') then 'failed' else 'done' end
     where id = ${runId} and status = 'running'
       and not exists (select 1 from sync_steps where run_id = ${runId} and phase not in ('done', 'failed'))
-    returning brand_id as "brandId", store_id as "storeId", status`);
-  return rows[0];
+    returning brand_id as "brandId", store_id as "storeId", status, extract(epoch from started_at)::float8 * 1000 as "startedAtMs"`);
+  const row = rows[0];
+  return row && { brandId: row.brandId, storeId: row.storeId, status: row.status, startedAt: new Date(Number(row.startedAtMs)) };
 }
 
 /** The orders step's money window (what the history export read), for the run's completeness check. */

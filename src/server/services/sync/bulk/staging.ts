@@ -1,7 +1,7 @@
 import { finished } from "node:stream/promises";
 import type postgres from "postgres";
 import type { Sql } from "../../../db/client";
-import { ORDER_CONTACT_COLUMNS, PROMOTION_GUARDS_SQL, type PromotionGuards, RECORD_LOCK_SQL, recordLockKey, TOMBSTONES } from "../../commerce/tombstones";
+import { ORDER_CONTACT_COLUMNS, ORDER_WRITERS_LOCK_SQL, PROMOTION_GUARDS_SQL, type PromotionGuards, RECORD_LOCK_SQL, recordLockKey, TOMBSTONES } from "../../commerce/tombstones";
 import type { ChunkRows, EntityDef, TableDef } from "./entities";
 
 /**
@@ -156,6 +156,7 @@ const UNIQUE_VIOLATION = "23505";
  */
 export async function promoteChunk(tx: postgres.TransactionSql, input: { stepId: string; def: EntityDef; tables: TableDef[]; brandId: string; storeId: string; seq: number }): Promise<void> {
   await tx.unsafe(RECORD_LOCK_SQL.write, [input.storeId, recordLockKey(input.def.entity)]);
+  if (input.def.entity === "orders") await tx.unsafe(ORDER_WRITERS_LOCK_SQL, [input.storeId]);
   const guarded = input.tables.some((t) => t.tombstones);
   const [guards] = guarded ? ((await tx.unsafe(PROMOTION_GUARDS_SQL, [input.storeId, input.def.entity])) as unknown as PromotionGuards[]) : [NO_GUARDS];
   // Staging tables have no statistics: make sure the planner reads the chunk through its index.
