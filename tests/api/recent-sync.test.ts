@@ -56,6 +56,25 @@ describe.skipIf(!servicesReady)("recent sync", () => {
     );
   });
 
+  it("fetches at most its cap, newest first, and then does not vouch for the window", async () => {
+    const deps = { db: getDb(), shopify: getShopify(), storage: await getSessionStorage(), pubsub: infra.pubsub, log: getLogger() };
+    const result = await runRecentSync(deps, { storeId, maxOrders: 20 });
+    expect(result.ordersFetched).toBe(20);
+    const shop = emulator.state.shop(SHOP)!.store;
+    const windowStart = Math.floor((Date.now() - 3 * DAY) / 1000) * 1000;
+    const newest = shop
+      .ordersUpdatedBetween(windowStart)
+      .map((i) => shop.order(i))
+      .sort((a, b) => b.updatedAt - a.updatedAt || b.id - a.id)
+      .slice(0, 20)
+      .map((o) => BigInt(o.id));
+    const stored = await getDb().select({ id: shopOrders.shopifyId }).from(shopOrders).where(eq(shopOrders.storeId, storeId));
+    expect(stored.map((o) => o.id).sort()).toEqual(newest.sort());
+    // Older changes in the window are not here yet: the store is not "synced through" anything.
+    const [row] = await getDb().select({ syncedThrough: stores.syncedThrough }).from(stores).where(eq(stores.id, storeId));
+    expect(row!.syncedThrough).toBeNull();
+  });
+
   it("brings in exactly the last three days, refreshing the expiring token first", async () => {
     const tokenBefore = (await getSql()`select access_token from shopify_session where shop = ${SHOP}`)[0]!.access_token as string;
     since = Math.floor((Date.now() - 3 * DAY) / 1000) * 1000;
@@ -89,9 +108,13 @@ describe.skipIf(!servicesReady)("recent sync", () => {
 
   it("can run again without duplicating anything", async () => {
     const before = await getDb().select().from(shopOrders).where(eq(shopOrders.storeId, storeId));
-    await runRecentSync({ db: getDb(), shopify: getShopify(), storage: await getSessionStorage(), pubsub: infra.pubsub, log: getLogger() }, { storeId });
+    const windowStart = Math.floor((Date.now() - 3 * DAY) / 1000) * 1000;
+    const again = await runRecentSync({ db: getDb(), shopify: getShopify(), storage: await getSessionStorage(), pubsub: infra.pubsub, log: getLogger() }, { storeId });
     const after = await getDb().select().from(shopOrders).where(eq(shopOrders.storeId, storeId));
     expect(after).toHaveLength(before.length);
+    // Every order of the window is held in Shopify's version: their versions were read, none fetched again.
+    expect(again.orders).toBe(before.filter((o) => o.updatedAt.getTime() >= windowStart).length);
+    expect(again.ordersFetched).toBe(0);
     await expectRecentEqualsShop("after running the recent sync again");
   });
 
