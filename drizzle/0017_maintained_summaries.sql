@@ -85,12 +85,12 @@ LANGUAGE sql STABLE AS $$
   ) v
 $$;
 --> statement-breakpoint
-CREATE FUNCTION summaries_orders_track() RETURNS trigger LANGUAGE plpgsql AS $$
+-- Index lookups, never scans: the planner cannot estimate a transition table, and a hash join over
+-- every stored order or line per statement made a history sync quadratic.
+CREATE FUNCTION summaries_orders_track() RETURNS trigger LANGUAGE plpgsql SET enable_seqscan = off SET work_mem = '64MB' AS $$
 DECLARE
   cols constant text := 'store_id, shopify_id, customer_shopify_id, currency, total, refunded, created_at';
   changed text;
-  inserted_stores uuid[];
-  inserted_customers bigint[];
   any_change boolean;
 BEGIN
   -- Signed order rows: +1 what the statement wrote, -1 what it replaced or removed. An update
@@ -111,7 +111,9 @@ BEGIN
     EXECUTE format('SELECT EXISTS (%s)', changed) INTO any_change;
     IF NOT any_change THEN RETURN NULL; END IF;
   END IF;
-  changed := format('WITH changed AS (%s), zones AS (SELECT s.id AS store_id, s.brand_id, summary_zone(s.iana_timezone) AS zone FROM stores s WHERE s.id IN (SELECT store_id FROM changed)) ', changed);
+  -- The store's order writers take turns (a writer that follows the rules holds this already).
+  EXECUTE format('SELECT pg_advisory_xact_lock(hashtext(store_id::text), 4) FROM (SELECT DISTINCT store_id FROM (%s) c ORDER BY 1) s', changed);
+  changed := format('WITH changed AS (%s), zones AS MATERIALIZED (SELECT s.id AS store_id, s.brand_id, summary_zone(s.iana_timezone) AS zone FROM stores s WHERE s.id IN (SELECT store_id FROM changed)) ', changed);
 
   -- Sales per currency and day.
   EXECUTE changed || $q$
@@ -138,50 +140,51 @@ BEGIN
     GROUP BY 1, 2, 3, 4, 5 ORDER BY 2, 3, 4, 5
     ON CONFLICT (store_id, grain, period_start, product_shopify_id) DO UPDATE SET units = t.units + excluded.units, orders = t.orders + excluded.orders $q$;
 
-  -- Customers. First those without a summary yet: written from a recount. A concurrent writer's
-  -- uncommitted row makes the insert wait and skip; such a customer is then updated below.
+  -- Customers: each one's row, from what was there and this statement's orders (new orders merge
+  -- in; a removed or changed one, or a first order, is recounted from the customer's orders), and
+  -- the days their first, last and previous-to-last orders fall on move by the difference. One
+  -- statement, on one snapshot: the store's order writers take turns (ORDER_WRITERS_LOCK_SQL in
+  -- commerce/tombstones.ts; taken above in case a writer did not), so nobody changes these rows meanwhile.
   EXECUTE changed || $q$
-    , affected AS (SELECT DISTINCT c.store_id, z.brand_id, z.zone, c.customer_shopify_id FROM changed c JOIN zones z ON z.store_id = c.store_id WHERE c.customer_shopify_id IS NOT NULL),
-    fresh AS (
+    , affected AS MATERIALIZED (SELECT DISTINCT c.store_id, z.brand_id, z.zone, c.customer_shopify_id FROM changed c JOIN zones z ON z.store_id = c.store_id WHERE c.customer_shopify_id IS NOT NULL),
+    old AS MATERIALIZED (
+      SELECT s.store_id, s.brand_id, a.zone, s.customer_shopify_id, s.orders, s.first_order_at, s.last_order_at, s.previous_order_at, s.currency, s.net
+      FROM affected a JOIN customer_order_summaries s ON s.store_id = a.store_id AND s.customer_shopify_id = a.customer_shopify_id
+    ),
+    -- New orders ($1: an INSERT) merge into what is there: a recount reads every order of the
+    -- customer, and a chunk of a history sync touches the same frequent buyers again and again.
+    added AS (
+      SELECT c.store_id, c.customer_shopify_id, count(*)::int AS n, min(c.created_at) AS first_at,
+        (array_agg(c.created_at ORDER BY c.created_at DESC))[1:2] AS latest, sum(c.total - c.refunded) AS net,
+        min(c.currency) AS currency, max(c.currency) AS other_currency
+      FROM changed c WHERE $1 AND c.customer_shopify_id IS NOT NULL GROUP BY 1, 2
+    ),
+    merged AS MATERIALIZED (
+      SELECT o.store_id, o.brand_id, o.zone, o.customer_shopify_id, o.orders + a.n AS orders, least(o.first_order_at, a.first_at) AS first_order_at,
+        greatest(o.last_order_at, a.latest[1]) AS last_order_at,
+        (SELECT x FROM unnest(ARRAY[o.last_order_at, o.previous_order_at] || a.latest) x WHERE x IS NOT NULL ORDER BY x DESC OFFSET 1 LIMIT 1) AS previous_order_at,
+        o.currency, o.net + a.net AS net
+      FROM old o JOIN added a ON a.store_id = o.store_id AND a.customer_shopify_id = o.customer_shopify_id
+      WHERE a.currency = o.currency AND a.other_currency = o.currency
+    ),
+    fresh AS MATERIALIZED (
+      SELECT * FROM merged
+      UNION ALL
       SELECT a.store_id, a.brand_id, a.zone, a.customer_shopify_id, r.* FROM affected a CROSS JOIN LATERAL customer_orders_recount(a.store_id, a.customer_shopify_id) r
-      WHERE r.orders > 0 AND NOT EXISTS (SELECT 1 FROM customer_order_summaries s WHERE s.store_id = a.store_id AND s.customer_shopify_id = a.customer_shopify_id)
+      WHERE NOT EXISTS (SELECT 1 FROM merged m WHERE m.store_id = a.store_id AND m.customer_shopify_id = a.customer_shopify_id)
     ),
     ins AS (
       INSERT INTO customer_order_summaries (brand_id, store_id, customer_shopify_id, orders, first_order_at, last_order_at, previous_order_at, currency, net)
-      SELECT brand_id, store_id, customer_shopify_id, orders, first_order_at, last_order_at, previous_order_at, currency, net FROM fresh ORDER BY store_id, customer_shopify_id
-      ON CONFLICT DO NOTHING RETURNING store_id, customer_shopify_id
+      SELECT f.brand_id, f.store_id, f.customer_shopify_id, f.orders, f.first_order_at, f.last_order_at, f.previous_order_at, f.currency, f.net FROM fresh f
+      WHERE f.orders > 0 AND NOT EXISTS (SELECT 1 FROM old o WHERE o.store_id = f.store_id AND o.customer_shopify_id = f.customer_shopify_id)
+      ORDER BY f.store_id, f.customer_shopify_id
     ),
-    days AS (
-      INSERT INTO customer_days AS t (brand_id, store_id, day, first_orders, last_orders, previous_orders)
-      SELECT f.brand_id, f.store_id, d.day, sum(d.first)::int, sum(d.last)::int, sum(d.previous)::int
-      FROM ins JOIN fresh f ON f.store_id = ins.store_id AND f.customer_shopify_id = ins.customer_shopify_id
-      CROSS JOIN LATERAL (VALUES ((f.first_order_at AT TIME ZONE f.zone)::date, 1, 0, 0), ((f.last_order_at AT TIME ZONE f.zone)::date, 0, 1, 0),
-        ((f.previous_order_at AT TIME ZONE f.zone)::date, 0, 0, 1)) d(day, first, last, previous)
-      WHERE d.day IS NOT NULL
-      GROUP BY 1, 2, 3 ORDER BY 2, 3
-      ON CONFLICT (store_id, day) DO UPDATE SET first_orders = t.first_orders + excluded.first_orders, last_orders = t.last_orders + excluded.last_orders,
-        previous_orders = t.previous_orders + excluded.previous_orders
-    )
-    SELECT array_agg(store_id), array_agg(customer_shopify_id) FROM ins $q$ INTO inserted_stores, inserted_customers;
-
-  -- The others: locked in key order (waiting for concurrent writers to commit), then recounted with a
-  -- snapshot that sees what those writers committed; days move by the difference.
-  changed := changed || $q$
-    , affected AS (
-      SELECT DISTINCT c.store_id, z.zone, c.customer_shopify_id FROM changed c JOIN zones z ON z.store_id = c.store_id WHERE c.customer_shopify_id IS NOT NULL
-      EXCEPT SELECT i.store_id, z.zone, i.customer_shopify_id FROM unnest($1::uuid[], $2::bigint[]) i(store_id, customer_shopify_id) JOIN zones z ON z.store_id = i.store_id
-    ) $q$;
-  EXECUTE changed || $q$
-    SELECT count(*) FROM (SELECT 1 FROM customer_order_summaries s JOIN affected a ON a.store_id = s.store_id AND a.customer_shopify_id = s.customer_shopify_id
-      ORDER BY s.store_id, s.customer_shopify_id FOR UPDATE OF s) locked $q$ USING inserted_stores, inserted_customers;
-  EXECUTE changed || $q$
-    , old AS (SELECT s.*, a.zone FROM customer_order_summaries s JOIN affected a ON a.store_id = s.store_id AND a.customer_shopify_id = s.customer_shopify_id),
-    fresh AS (SELECT o.store_id, o.brand_id, o.zone, o.customer_shopify_id, r.* FROM old o CROSS JOIN LATERAL customer_orders_recount(o.store_id, o.customer_shopify_id) r),
     upd AS (
       UPDATE customer_order_summaries s SET orders = f.orders, first_order_at = f.first_order_at, last_order_at = f.last_order_at,
         previous_order_at = f.previous_order_at, currency = f.currency, net = f.net
-      FROM fresh f WHERE s.store_id = f.store_id AND s.customer_shopify_id = f.customer_shopify_id AND f.orders > 0
-        AND (s.orders, s.first_order_at, s.last_order_at, s.previous_order_at, s.currency, s.net) IS DISTINCT FROM (f.orders, f.first_order_at, f.last_order_at, f.previous_order_at, f.currency, f.net)
+      FROM fresh f JOIN old o ON o.store_id = f.store_id AND o.customer_shopify_id = f.customer_shopify_id
+      WHERE s.store_id = f.store_id AND s.customer_shopify_id = f.customer_shopify_id AND f.orders > 0
+        AND (o.orders, o.first_order_at, o.last_order_at, o.previous_order_at, o.currency, o.net) IS DISTINCT FROM (f.orders, f.first_order_at, f.last_order_at, f.previous_order_at, f.currency, f.net)
     ),
     del AS (DELETE FROM customer_order_summaries s USING fresh f WHERE s.store_id = f.store_id AND s.customer_shopify_id = f.customer_shopify_id AND f.orders = 0)
     INSERT INTO customer_days AS t (brand_id, store_id, day, first_orders, last_orders, previous_orders)
@@ -193,14 +196,14 @@ BEGIN
     WHERE d.day IS NOT NULL
     GROUP BY 1, 2, 3 HAVING sum(v.sign * d.first) <> 0 OR sum(v.sign * d.last) <> 0 OR sum(v.sign * d.previous) <> 0 ORDER BY 2, 3
     ON CONFLICT (store_id, day) DO UPDATE SET first_orders = t.first_orders + excluded.first_orders, last_orders = t.last_orders + excluded.last_orders,
-      previous_orders = t.previous_orders + excluded.previous_orders $q$ USING inserted_stores, inserted_customers;
+      previous_orders = t.previous_orders + excluded.previous_orders $q$ USING TG_OP = 'INSERT';
   RETURN NULL;
 END $$;
 --> statement-breakpoint
 -- Lines added to or removed from orders that are stored (the lines of an order that comes or goes
 -- count through the order's trigger). An order counts once per product: +1 when its first line of
 -- the product comes, -1 when its last one goes.
-CREATE FUNCTION summaries_lines_track() RETURNS trigger LANGUAGE plpgsql AS $$
+CREATE FUNCTION summaries_lines_track() RETURNS trigger LANGUAGE plpgsql SET enable_seqscan = off SET work_mem = '64MB' AS $$
 DECLARE
   cols constant text := 'store_id, order_shopify_id, shopify_id, product_shopify_id, quantity';
   changed text;
@@ -212,16 +215,24 @@ BEGIN
   ELSE
     changed := format('SELECT -1 AS sign, %1$s FROM old_lines UNION ALL SELECT 1, %1$s FROM new_lines', cols);
   END IF;
+  -- The store's order writers take turns (a writer that follows the rules holds this already).
+  EXECUTE format('SELECT pg_advisory_xact_lock(hashtext(store_id::text), 4) FROM (SELECT DISTINCT store_id FROM (%s) c ORDER BY 1) s', changed);
   EXECUTE format('WITH changed AS (%s), ', changed) || $q$
     per_order AS (
       SELECT c.sign, c.store_id, c.order_shopify_id, coalesce(c.product_shopify_id, 0) AS product, sum(c.quantity) AS units, array_agg(c.shopify_id) AS ids
       FROM changed c GROUP BY 1, 2, 3, 4
     ),
-    zones AS (SELECT s.id AS store_id, s.brand_id, summary_zone(s.iana_timezone) AS zone FROM stores s WHERE s.id IN (SELECT store_id FROM per_order)),
-    located AS (
+    zones AS MATERIALIZED (SELECT s.id AS store_id, s.brand_id, summary_zone(s.iana_timezone) AS zone FROM stores s WHERE s.id IN (SELECT store_id FROM per_order)),
+    -- Orders that have lines besides this statement's: only theirs need a look per product.
+    shared AS MATERIALIZED (
+      SELECT t.store_id, t.order_shopify_id FROM (SELECT store_id, order_shopify_id, array_agg(shopify_id) AS ids FROM changed GROUP BY 1, 2) t
+      WHERE EXISTS (SELECT 1 FROM shop_line_items x WHERE x.store_id = t.store_id AND x.order_shopify_id = t.order_shopify_id AND x.shopify_id <> ALL (t.ids))
+    ),
+    located AS MATERIALIZED (
       SELECT p.sign, p.store_id, z.brand_id, (o.created_at AT TIME ZONE z.zone)::date AS day, p.product, p.units,
-        CASE WHEN EXISTS (SELECT 1 FROM shop_line_items x WHERE x.store_id = p.store_id AND x.order_shopify_id = p.order_shopify_id
-          AND coalesce(x.product_shopify_id, 0) = p.product AND x.shopify_id <> ALL (p.ids)) THEN 0 ELSE 1 END AS orders
+        CASE WHEN EXISTS (SELECT 1 FROM shared sh WHERE sh.store_id = p.store_id AND sh.order_shopify_id = p.order_shopify_id)
+          AND EXISTS (SELECT 1 FROM shop_line_items x WHERE x.store_id = p.store_id AND x.order_shopify_id = p.order_shopify_id
+            AND coalesce(x.product_shopify_id, 0) = p.product AND x.shopify_id <> ALL (p.ids)) THEN 0 ELSE 1 END AS orders
       FROM per_order p JOIN zones z ON z.store_id = p.store_id
       JOIN shop_orders o ON o.store_id = p.store_id AND o.shopify_id = p.order_shopify_id
     )

@@ -54,7 +54,11 @@ test("Overview: every figure says its currency, days are the shop's (its time zo
   await expect(content.getByTestId("time-zone").first()).toContainText("America/New_York");
   await expect(content.getByText(`Orders in ${main}`, { exact: true }).locator("..")).toContainText(m.orders.toLocaleString("en"));
   await expect(content.getByText(`Gross revenue (${main})`, { exact: true })).toBeVisible();
-  await expect(content.getByRole("heading", { name: `Revenue per day (${main})` })).toBeVisible();
+  // Two years of history read by week (about a hundred bars, not 730 spikes); the first and the
+  // current week are only partly in the period and are drawn pale.
+  await expect(content.getByRole("heading", { name: `Revenue per week (${main})` })).toBeVisible();
+  await expect(content.getByTestId("revenue-chart")).toHaveAttribute("data-grain", "week");
+  await expect(content.getByRole("figure", { name: /^Revenue per week in USD/ })).toContainText("Pale bars are weeks only partly in the period");
   // All time has no "before": the repeat-customer rate instead of a "Returning 0".
   await expect(content.getByText("Repeat rate", { exact: true }).locator("..")).toContainText("%");
   await expect(content.getByText("Returning", { exact: true })).toHaveCount(0);
@@ -70,6 +74,8 @@ test("Overview: every figure says its currency, days are the shop's (its time zo
   await expect(content.getByText("Orders in EUR", { exact: true })).toBeVisible();
   await page.getByRole("group", { name: "Period" }).getByRole("button", { name: "7 days" }).click();
   await expect(content.getByText("Returning", { exact: true })).toBeVisible();
+  await expect(content.getByRole("heading", { name: "Revenue per day (EUR)" })).toBeVisible();
+  await expect(content.getByTestId("revenue-chart")).toHaveAttribute("data-buckets", "7");
   if (SHOTS) {
     await page.setViewportSize({ width: 390, height: 844 });
     await shot(page, "overview-390");
