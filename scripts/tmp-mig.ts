@@ -1,3 +1,0 @@
-import { migrateDatabase } from "../src/server/db/migrate";
-await migrateDatabase(process.argv[2]!);
-console.log("migrated");
