@@ -223,18 +223,20 @@ BEGIN
       FROM changed c GROUP BY 1, 2, 3, 4
     ),
     zones AS MATERIALIZED (SELECT s.id AS store_id, s.brand_id, summary_zone(s.iana_timezone) AS zone FROM stores s WHERE s.id IN (SELECT store_id FROM per_order)),
-    -- Orders that have lines besides this statement's: only theirs need a look per product.
-    shared AS MATERIALIZED (
-      SELECT t.store_id, t.order_shopify_id FROM (SELECT store_id, order_shopify_id, array_agg(shopify_id) AS ids FROM changed GROUP BY 1, 2) t
-      WHERE EXISTS (SELECT 1 FROM shop_line_items x WHERE x.store_id = t.store_id AND x.order_shopify_id = t.order_shopify_id AND x.shopify_id <> ALL (t.ids))
+    -- Once per order: its day, and whether it has lines besides this statement's (only those need a
+    -- look per product to know whether the order already counted for it).
+    orders_of AS MATERIALIZED (
+      SELECT t.store_id, t.order_shopify_id, z.brand_id, (o.created_at AT TIME ZONE z.zone)::date AS day,
+        EXISTS (SELECT 1 FROM shop_line_items x WHERE x.store_id = t.store_id AND x.order_shopify_id = t.order_shopify_id AND x.shopify_id <> ALL (t.ids)) AS shared
+      FROM (SELECT store_id, order_shopify_id, array_agg(shopify_id) AS ids FROM changed GROUP BY 1, 2) t
+      JOIN zones z ON z.store_id = t.store_id
+      JOIN shop_orders o ON o.store_id = t.store_id AND o.shopify_id = t.order_shopify_id
     ),
     located AS MATERIALIZED (
-      SELECT p.sign, p.store_id, z.brand_id, (o.created_at AT TIME ZONE z.zone)::date AS day, p.product, p.units,
-        CASE WHEN EXISTS (SELECT 1 FROM shared sh WHERE sh.store_id = p.store_id AND sh.order_shopify_id = p.order_shopify_id)
-          AND EXISTS (SELECT 1 FROM shop_line_items x WHERE x.store_id = p.store_id AND x.order_shopify_id = p.order_shopify_id
-            AND coalesce(x.product_shopify_id, 0) = p.product AND x.shopify_id <> ALL (p.ids)) THEN 0 ELSE 1 END AS orders
-      FROM per_order p JOIN zones z ON z.store_id = p.store_id
-      JOIN shop_orders o ON o.store_id = p.store_id AND o.shopify_id = p.order_shopify_id
+      SELECT p.sign, p.store_id, w.brand_id, w.day, p.product, p.units,
+        CASE WHEN w.shared AND EXISTS (SELECT 1 FROM shop_line_items x WHERE x.store_id = p.store_id AND x.order_shopify_id = p.order_shopify_id
+          AND coalesce(x.product_shopify_id, 0) = p.product AND x.shopify_id <> ALL (p.ids)) THEN 0 ELSE 1 END AS orders
+      FROM per_order p JOIN orders_of w ON w.store_id = p.store_id AND w.order_shopify_id = p.order_shopify_id
     )
     INSERT INTO product_sales AS t (brand_id, store_id, grain, period_start, product_shopify_id, units, orders)
     SELECT l.brand_id, l.store_id, g.grain, g.start, l.product, sum(l.sign * l.units)::int, sum(l.sign * l.orders)::int

@@ -30,7 +30,9 @@ function tickLabel(day: string, grain: ChartGrain, long: boolean): string {
 export function RevenueChart({ buckets, grain, currency, timeZone }: { buckets: ChartBucket[]; grain: ChartGrain; currency: string; timeZone: string }) {
   const noun = GRAIN_NOUN[grain];
   const long = buckets.length > 0 && buckets[0]!.day.slice(0, 4) !== buckets.at(-1)!.day.slice(0, 4);
-  const data = buckets.map((b) => ({ day: b.day, Gross: Number(b.gross), Net: Number(b.net), orders: b.orders, partial: b.partial, label: bucketLabel(b, grain) }));
+  // A partial bucket's net is left off the line (its bar is pale, its figures in the tooltip and table): a
+  // line into today's few hours would read as a crash.
+  const data = buckets.map((b) => ({ day: b.day, Gross: Number(b.gross), Net: b.partial ? null : Number(b.net), orders: b.orders, partial: b.partial, label: bucketLabel(b, grain), net: b.net }));
   const gross = buckets.reduce((n, b) => n + Number(b.gross), 0);
   const net = buckets.reduce((n, b) => n + Number(b.net), 0);
   const whole = buckets.filter((b) => !b.partial);
@@ -56,7 +58,7 @@ export function RevenueChart({ buckets, grain, currency, timeZone }: { buckets: 
             <YAxis tick={{ fontSize: 11, fill: "#475569" }} width={76} tickFormatter={(v: number) => formatMoneyCompact(v, currency)} />
             <Tooltip
               labelFormatter={(_, payload) => String((payload?.[0]?.payload as { label?: string } | undefined)?.label ?? "")}
-              formatter={(v, name) => [formatMoney(String(v ?? 0), currency), name]}
+              formatter={(v, name, item) => [formatMoney(name === "Net" ? String((item.payload as { net: string }).net) : String(v ?? 0), currency), name]}
             />
             <Legend wrapperStyle={{ fontSize: 12 }} formatter={legendText} />
             <Bar dataKey="Gross" fill="#6366f1" isAnimationActive={false}>
