@@ -70,6 +70,11 @@ EXCEPTION WHEN invalid_parameter_value THEN
   RETURN 'UTC';
 END $$;
 --> statement-breakpoint
+-- Product rows by day are kept for recent days only: every period but all time ends today and is at
+-- most a year long (its older whole months come from the month rows), so older day rows would never
+-- be read — and they were most of what a history sync wrote.
+CREATE FUNCTION product_day_horizon() RETURNS date LANGUAGE sql STABLE AS $$ SELECT current_date - 400 $$;
+--> statement-breakpoint
 -- A customer's orders in one store, recounted (the lateral body shared by the trigger and the rebuild):
 -- count, first, last, the one before the last, and net value in the currency of the latest order.
 CREATE FUNCTION customer_orders_recount(p_store uuid, p_customer bigint)
@@ -137,6 +142,7 @@ BEGIN
     INSERT INTO product_sales AS t (brand_id, store_id, grain, period_start, product_shopify_id, units, orders)
     SELECT p.brand_id, p.store_id, g.grain, g.start, p.product, sum(p.sign * p.units)::int, sum(p.sign)::int
     FROM per_order p CROSS JOIN LATERAL (VALUES ('day', p.day), ('month', date_trunc('month', p.day)::date), ('all', date '1970-01-01')) g(grain, start)
+    WHERE g.grain <> 'day' OR g.start >= product_day_horizon()
     GROUP BY 1, 2, 3, 4, 5 ORDER BY 2, 3, 4, 5
     ON CONFLICT (store_id, grain, period_start, product_shopify_id) DO UPDATE SET units = t.units + excluded.units, orders = t.orders + excluded.orders $q$;
 
@@ -241,6 +247,7 @@ BEGIN
     INSERT INTO product_sales AS t (brand_id, store_id, grain, period_start, product_shopify_id, units, orders)
     SELECT l.brand_id, l.store_id, g.grain, g.start, l.product, sum(l.sign * l.units)::int, sum(l.sign * l.orders)::int
     FROM located l CROSS JOIN LATERAL (VALUES ('day', l.day), ('month', date_trunc('month', l.day)::date), ('all', date '1970-01-01')) g(grain, start)
+    WHERE g.grain <> 'day' OR g.start >= product_day_horizon()
     GROUP BY 1, 2, 3, 4, 5 HAVING sum(l.sign * l.units) <> 0 OR sum(l.sign * l.orders) <> 0 ORDER BY 2, 3, 4, 5
     ON CONFLICT (store_id, grain, period_start, product_shopify_id) DO UPDATE SET units = t.units + excluded.units, orders = t.orders + excluded.orders $q$;
   RETURN NULL;
@@ -269,6 +276,7 @@ BEGIN
     FROM shop_line_items l JOIN shop_orders o ON o.store_id = l.store_id AND o.shopify_id = l.order_shopify_id
     WHERE l.store_id = p_store GROUP BY o.shopify_id, 1, 2
   ) p CROSS JOIN LATERAL (VALUES ('day', p.day), ('month', date_trunc('month', p.day)::date), ('all', date '1970-01-01')) g(grain, start)
+  WHERE g.grain <> 'day' OR g.start >= product_day_horizon()
   GROUP BY 3, 4, 5;
   INSERT INTO customer_order_summaries (brand_id, store_id, customer_shopify_id, orders, first_order_at, last_order_at, previous_order_at, currency, net)
   SELECT p_brand, p_store, c.customer_shopify_id, r.* FROM (SELECT DISTINCT customer_shopify_id FROM shop_orders WHERE store_id = p_store AND customer_shopify_id IS NOT NULL) c

@@ -127,6 +127,22 @@ describe.skipIf(!servicesReady)("maintained summaries follow every write", () =>
     expect(Number(left!.n)).toBe(0);
   });
 
+  it("keeps product rows by day only for the last 400 days (no period reads older days), by month and all time always", async () => {
+    const old = order({ at: "2023-06-15T12:00:00Z", total: "4.00", lines: [{ product: 31n, quantity: 2 }] });
+    const recent = order({ at: new Date(Date.now() - 2 * 86_400_000).toISOString(), total: "4.00", lines: [{ product: 31n, quantity: 1 }] });
+    await db().transaction(async (tx) => {
+      await writeOrder(tx, store, old);
+      await writeOrder(tx, store, recent);
+    });
+    const rows = await db().select().from(productSales).where(sql`${productSales.storeId} = ${store.id} and ${productSales.productShopifyId} = 31`);
+    const grains = rows.map((r) => `${r.grain} ${r.periodStart} ${r.units}`);
+    expect(grains).toContain("month 2023-06-01 2");
+    expect(grains).toContain("all 1970-01-01 3");
+    expect(grains.filter((g) => g.startsWith("day "))).toHaveLength(1);
+    expect(grains).not.toContain("day 2023-06-15 2");
+    await expectNoDrift("with an order older than the day rows' horizon");
+  });
+
   it("counts a new customer's two orders written at once by two writers", async () => {
     const customer = 777n;
     const a = order({ customer, at: "2026-03-01T10:00:00Z", total: "1.00", lines: [{ product: 21n, quantity: 1 }] });

@@ -70,7 +70,8 @@ export const ALL_TIME_START = "1970-01-01";
 
 /**
  * Units sold and orders per product, at three grains, so any period is a few thousand rows: its
- * whole months plus the days of a partial one; all time is one row per product. Lines without a
+ * whole months plus the days of a partial one; all time is one row per product. Day rows are kept
+ * for the last 400 days (`product_day_horizon()`): no period reads older ones. Lines without a
  * product (custom items) are under product 0.
  */
 export const productSales = pgTable(

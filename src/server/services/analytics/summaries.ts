@@ -5,7 +5,8 @@ import type { Db, Tx } from "../../db/client";
  * The maintained summaries (db/schema/summaries.ts) against a recount of the raw rows. The
  * triggers of migration `0017_maintained_summaries` write them; `rebuild_store_summaries` (same
  * migration) recounts a store's from scratch. Rows whose figures are all zero are what a sale that
- * was later removed leaves behind, and count as absent.
+ * was later removed leaves behind, and count as absent; product rows by day before
+ * `product_day_horizon()` are neither kept nor read, and are left out.
  */
 
 /** One summary row as text, e.g. `sales_days 2026-03-01 USD orders=3 guest=0 gross=30.0000 refunded=0.0000`. */
@@ -15,7 +16,7 @@ async function summaryRows(tx: Tx, storeId: string): Promise<string[]> {
       from sales_days where store_id = ${storeId} and (orders, guest_orders, gross, refunded) <> (0, 0, 0, 0)
     union all
     select concat_ws(' ', 'product_sales', grain, period_start, product_shopify_id, 'units=' || units, 'orders=' || orders)
-      from product_sales where store_id = ${storeId} and (units, orders) <> (0, 0)
+      from product_sales where store_id = ${storeId} and (units, orders) <> (0, 0) and (grain <> 'day' or period_start >= product_day_horizon())
     union all
     select concat_ws(' ', 'customer_days', day, 'first=' || first_orders, 'last=' || last_orders, 'previous=' || previous_orders)
       from customer_days where store_id = ${storeId} and (first_orders, last_orders, previous_orders) <> (0, 0, 0)
