@@ -54,20 +54,41 @@ describe.skipIf(!servicesReady)("maintained store counts", () => {
     expect(await maintained()).toEqual(await recount());
   });
 
-  it("never makes two writers of one store wait for each other", async () => {
-    // A promoter holds its chunk's transaction open; another one inserts and commits meanwhile.
-    const held = sql().reserve();
-    const first = await held;
+  /** Customers with the given Shopify ids, inserted or updated, in one statement like promotion's upsert. */
+  const upsertCustomers = (ids: number[], updatedAt: string, tx = sql()) =>
+    tx`insert into shop_customers (brand_id, store_id, shopify_id, updated_at)
+      select ${brand.id}::uuid, ${storeId}::uuid, id, ${updatedAt}::timestamptz from unnest(${ids}::bigint[]) id
+      on conflict (store_id, shopify_id) do update set updated_at = excluded.updated_at where shop_customers.updated_at < excluded.updated_at`;
+
+  /** Runs `write` while another transaction holds `hold`'s writes open; whether it committed or was still waiting after 3 s. */
+  async function whileHeld(hold: (tx: ReturnType<typeof sql>) => Promise<unknown>, write: () => Promise<unknown>): Promise<{ raced: string; done: Promise<unknown> }> {
+    const first = await sql().reserve();
     try {
       await first`begin`;
-      await upsertOrders([100, 101], "2026-01-03T00:00:00Z", first);
-      const second = upsertOrders([200, 201, 202], "2026-01-03T00:00:00Z");
-      const raced = await Promise.race([second.then(() => "committed"), new Promise((r) => setTimeout(() => r("blocked"), 3_000))]);
-      expect(raced).toBe("committed");
+      await hold(first as never);
+      const done = write();
+      const raced = await Promise.race([done.then(() => "committed"), new Promise<string>((r) => setTimeout(() => r("blocked"), 3_000))]);
       await first`commit`;
+      return { raced, done };
+    } catch (err) {
+      await first`rollback`.catch(() => {});
+      throw err;
     } finally {
       first.release();
     }
+  }
+
+  it("never makes two writers of one store wait for each other (the counts take no row lock)", async () => {
+    const { raced, done } = await whileHeld((tx) => upsertCustomers([100, 101], "2026-01-03T00:00:00Z", tx), () => upsertCustomers([200, 201, 202], "2026-01-03T00:00:00Z"));
+    await done;
+    expect(raced).toBe("committed");
+    expect(await maintained()).toEqual(await recount());
+  });
+
+  it("lets a store's order writers take turns (the maintained summaries share rows), and counts both", async () => {
+    const { raced, done } = await whileHeld((tx) => upsertOrders([110, 111], "2026-01-03T00:00:00Z", tx), () => upsertOrders([210, 211, 212], "2026-01-03T00:00:00Z"));
+    expect(raced).toBe("blocked");
+    await done;
     expect(await maintained()).toEqual(await recount());
   });
 

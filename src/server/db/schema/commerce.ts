@@ -160,7 +160,8 @@ export const shopTombstones = pgTable(
  * triggers on the three tables (migration `store_counts_triggers`) append one signed delta per
  * store and statement — whichever writer it was (promotion, webhooks, reconciliation, redaction) —
  * so pages read a few rows instead of counting millions. `listStores` sums and compacts them.
- * Append-only (no row to lock), so concurrent promoters never wait on each other; no foreign key,
+ * Append-only (no row to lock), so the counts never make writers wait (a store's order writers take
+ * turns for the maintained summaries instead: db/schema/summaries.ts); no foreign key,
  * so a store's cascade delete can still append its last deltas (orphans are summed by no one).
  */
 export const storeCountDeltas = pgTable(
