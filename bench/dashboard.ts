@@ -19,8 +19,6 @@
  * stderr) to look at the pages; Ctrl-C ends it. Builds the app first when `.next` is older than the sources.
  */
 import { type ChildProcess, spawn } from "node:child_process";
-import { existsSync, statSync } from "node:fs";
-import { createServer } from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
@@ -29,7 +27,8 @@ import { createDeps } from "../src/server/deps";
 import { getLogger } from "../src/server/logger";
 import { createBrand } from "../src/server/services/brands/brands";
 import { runReconcile, runRecentSync } from "../src/server/services/sync/incremental-sync";
-import { newestMtime } from "../scripts/lib/local-services";
+import { needsBuild } from "../scripts/lib/local-services";
+import { freePort } from "./lib/emulator-process";
 import { openBenchStore } from "./lib/synced-store";
 
 const { values } = parseArgs({
@@ -51,8 +50,7 @@ const root = path.resolve(import.meta.dirname, "..");
 const log = (msg: string) => console.error(`bench dashboard: ${msg}`);
 
 // The app is built before anything else runs (a build would take the CPU from the measurements).
-const buildId = path.join(root, ".next/BUILD_ID");
-if (!existsSync(buildId) || newestMtime(["src", "public", "next.config.ts", "package-lock.json", "postcss.config.mjs"].map((p) => path.join(root, p))) > statSync(buildId).mtimeMs) {
+if (needsBuild(root)) {
   log("building the app (next build)");
   await exec(path.join(root, "node_modules/.bin/next"), ["build"], { NEXT_TELEMETRY_DISABLED: "1" });
 }
@@ -191,15 +189,6 @@ if (values.keep) {
 web.kill("SIGTERM");
 await store.close();
 process.exit(0);
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, "127.0.0.1", () => {
-      const { port: p } = s.address() as { port: number };
-      s.close(() => resolve(p));
-    });
-  });
-}
 
 function exec(cmd: string, args: string[], env: Record<string, string>): Promise<void> {
   return new Promise((resolve, reject) => {

@@ -60,6 +60,10 @@ CREATE INDEX "sales_days_brand_id_day_index" ON "sales_days" USING btree ("brand
 -- The triggers read their statement's transition tables through dynamic SQL (one body per kind
 -- of change); every upsert names its rows in key order, so concurrent writers lock them alike.
 
+-- A store's writers of orders take turns (commerce/tombstones.ts, ORDER_WRITERS_LOCK_SQL): the one
+-- definition of that lock, for the app's writers and for the triggers below.
+CREATE FUNCTION lock_order_writers(p_store uuid) RETURNS void LANGUAGE sql AS $$ SELECT pg_advisory_xact_lock(hashtext(p_store::text), 4) $$;
+--> statement-breakpoint
 -- The zone a store's days are counted in: its own, or UTC while unknown (or not one Postgres knows).
 CREATE FUNCTION summary_zone(zone text) RETURNS text LANGUAGE plpgsql STABLE AS $$
 BEGIN
@@ -117,7 +121,7 @@ BEGIN
     IF NOT any_change THEN RETURN NULL; END IF;
   END IF;
   -- The store's order writers take turns (a writer that follows the rules holds this already).
-  EXECUTE format('SELECT pg_advisory_xact_lock(hashtext(store_id::text), 4) FROM (SELECT DISTINCT store_id FROM (%s) c ORDER BY 1) s', changed);
+  EXECUTE format('SELECT lock_order_writers(store_id) FROM (SELECT DISTINCT store_id FROM (%s) c ORDER BY 1) s', changed);
   changed := format('WITH changed AS (%s), zones AS MATERIALIZED (SELECT s.id AS store_id, s.brand_id, summary_zone(s.iana_timezone) AS zone FROM stores s WHERE s.id IN (SELECT store_id FROM changed)) ', changed);
 
   -- Sales per currency and day.
@@ -222,7 +226,7 @@ BEGIN
     changed := format('SELECT -1 AS sign, %1$s FROM old_lines UNION ALL SELECT 1, %1$s FROM new_lines', cols);
   END IF;
   -- The store's order writers take turns (a writer that follows the rules holds this already).
-  EXECUTE format('SELECT pg_advisory_xact_lock(hashtext(store_id::text), 4) FROM (SELECT DISTINCT store_id FROM (%s) c ORDER BY 1) s', changed);
+  EXECUTE format('SELECT lock_order_writers(store_id) FROM (SELECT DISTINCT store_id FROM (%s) c ORDER BY 1) s', changed);
   EXECUTE format('WITH changed AS (%s), ', changed) || $q$
     per_order AS (
       SELECT c.sign, c.store_id, c.order_shopify_id, coalesce(c.product_shopify_id, 0) AS product, sum(c.quantity) AS units, array_agg(c.shopify_id) AS ids

@@ -5,12 +5,11 @@
  * together until Ctrl-C. `npm run dev` does the same with Next.js dev mode and reloading workers.
  * With BRANDBASE_LOG_FILE set, every process's output is also written to that file.
  */
-import { existsSync, statSync } from "node:fs";
 import path from "node:path";
 import { EMBEDDED_DATABASE_URL } from "../src/server/env";
 import { pingRedis, REDIS_HELP } from "../src/server/infra/redis";
 import { randomBytes } from "node:crypto";
-import { ensureDatabase, ensureLocalSecret, newestMtime, startEmbeddedPostgres } from "./lib/local-services";
+import { ensureDatabase, ensureLocalSecret, needsBuild, startEmbeddedPostgres } from "./lib/local-services";
 import { demoEmulatorCommand } from "./lib/emulator-command";
 import { copyOutputTo, type Managed, run, spawnManaged, stopAll } from "./lib/processes";
 
@@ -30,13 +29,6 @@ async function waitForUrl(url: string, timeoutMs: number): Promise<void> {
     await new Promise((r) => setTimeout(r, 250));
   }
   throw new Error(`${url} did not answer within ${timeoutMs / 1000} s`);
-}
-
-function needsBuild(): boolean {
-  const buildId = path.resolve(".next/BUILD_ID");
-  if (!existsSync(buildId)) return true;
-  const built = statSync(buildId).mtimeMs;
-  return newestMtime(["src", "public", "next.config.ts", "package-lock.json", "postcss.config.mjs"]) > built;
 }
 
 let embedded: { stop: () => Promise<void> } | undefined;

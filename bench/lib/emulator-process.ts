@@ -4,7 +4,8 @@ import path from "node:path";
 
 const root = path.resolve(import.meta.dirname, "../..");
 
-const freePort = () =>
+/** A TCP port nothing listens on now. */
+export const freePort = () =>
   new Promise<number>((resolve) => {
     const s = createServer().listen(0, "127.0.0.1", () => {
       const { port } = s.address() as { port: number };

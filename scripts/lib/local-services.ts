@@ -65,3 +65,11 @@ export function newestMtime(paths: string[]): number {
   paths.forEach(walk);
   return newest;
 }
+
+/** Whether the production build in `root`/.next is missing or older than the sources it was built from. */
+export function needsBuild(root = process.cwd()): boolean {
+  const buildId = path.join(root, ".next/BUILD_ID");
+  if (!existsSync(buildId)) return true;
+  const built = statSync(buildId).mtimeMs;
+  return newestMtime(["src", "public", "next.config.ts", "package-lock.json", "postcss.config.mjs"].map((p) => path.join(root, p))) > built;
+}

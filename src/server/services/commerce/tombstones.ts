@@ -52,15 +52,15 @@ export function recordLockKey(entity: RecordEntity): number {
  * product's month, a customer), which every order of the store shares, and two transactions each
  * writing several orders would otherwise lock those rows in opposite orders and deadlock. Taken
  * right after the shared record lock (a deletion, which holds that exclusively, needs neither).
+ * `lock_order_writers` (migration 0017) is the lock's one definition; the summaries' triggers take it too.
  */
-const ORDER_WRITERS_KEY = 4;
-export const ORDER_WRITERS_LOCK_SQL = `SELECT pg_advisory_xact_lock(hashtext($1::text), ${ORDER_WRITERS_KEY})`;
+export const ORDER_WRITERS_LOCK_SQL = "SELECT lock_order_writers($1::uuid)";
 
 /** RECORD_LOCK_SQL on a Drizzle transaction (with ORDER_WRITERS_LOCK_SQL for a writer of orders). */
 export async function lockRecords(tx: Tx, storeId: string, entity: RecordEntity, mode: "write" | "delete"): Promise<void> {
   const key = LOCK_KEY[entity];
   await tx.execute(mode === "write" ? sql`select pg_advisory_xact_lock_shared(hashtext(${storeId}::text), ${key}::int)` : sql`select pg_advisory_xact_lock(hashtext(${storeId}::text), ${key}::int)`);
-  if (entity === "orders" && mode === "write") await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${storeId}::text), ${ORDER_WRITERS_KEY}::int)`);
+  if (entity === "orders" && mode === "write") await tx.execute(sql`select lock_order_writers(${storeId}::uuid)`);
 }
 
 /** Records the deletion; a record deleted and redacted keeps `deleted` and the later time. */

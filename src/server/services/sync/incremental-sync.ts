@@ -81,36 +81,38 @@ export async function runIncrementalSync(
   const q = `updated_at:>='${since}'`;
   const result: SyncResult = { orders: 0, ordersFetched: 0, customers: 0, products: 0, fetched: [] };
 
-  // The live data pages refresh as pages land (at most once a second).
+  // The live data pages refresh as rows land (at most once a second).
   const landed = progressTicker(deps, store.brandId, 1_000, announceData);
-  async function eachPage<T>(query: string, key: string, handle: (nodes: T[]) => Promise<void>) {
+  /** Pages through a connection until its end, or until `handle` says stop. */
+  async function eachPage<T>(query: string, key: string, handle: (nodes: T[]) => Promise<"stop" | void>, variables: Record<string, unknown> = {}) {
     let cursor: string | null = null;
     do {
-      const data: Record<string, Page<T>> = await request(query, { cursor, q });
-      await handle(data[key]!.nodes);
-      if (data[key]!.nodes.length) landed.tick();
-      cursor = data[key]!.pageInfo.hasNextPage ? data[key]!.pageInfo.endCursor : null;
+      const data: Record<string, Page<T>> = await request(query, { cursor, q, ...variables });
+      const page = data[key]!;
+      const stop = await handle(page.nodes);
+      cursor = stop !== "stop" && page.pageInfo.hasNextPage ? page.pageInfo.endCursor : null;
     } while (cursor && !input.signal?.aborted);
   }
 
   // Orders: versions first (newest first when capped, so the dashboard fills from today back), then what we lack.
   let capped = false;
-  let cursor: string | null = null;
-  do {
-    const data: { orders: Page<{ id: string; updatedAt: string }> } = await request(ORDER_VERSIONS, { cursor, q, reverse: input.maxOrders !== undefined });
-    const page = data.orders;
-    const stale = await staleOrders(deps, store.id, page.nodes, result.fetched);
-    result.orders += page.nodes.length - stale.length;
-    for (let i = 0; i < stale.length && !capped; i += FETCH_BATCH) {
-      const batch = stale.slice(i, i + FETCH_BATCH);
-      if (input.maxOrders !== undefined && result.ordersFetched + batch.length > input.maxOrders) {
-        capped = true;
-        break;
+  await eachPage<{ id: string; updatedAt: string }>(
+    ORDER_VERSIONS,
+    "orders",
+    async (nodes) => {
+      const stale = await staleOrders(deps, store.id, nodes, result.fetched);
+      result.orders += nodes.length - stale.length;
+      for (let i = 0; i < stale.length; i += FETCH_BATCH) {
+        const batch = stale.slice(i, i + FETCH_BATCH);
+        if (input.maxOrders !== undefined && result.ordersFetched + batch.length > input.maxOrders) {
+          capped = true;
+          return "stop";
+        }
+        await writeOrdersById(batch);
       }
-      await writeOrdersById(batch);
-    }
-    cursor = page.pageInfo.hasNextPage ? page.pageInfo.endCursor : null;
-  } while (cursor && !capped && !input.signal?.aborted);
+    },
+    { reverse: input.maxOrders !== undefined },
+  );
 
   async function writeOrdersById(ids: string[]) {
     const data: { nodes: ((OrderNode & { lineItems: Page<LineNode> }) | null)[] } = await request(ORDERS_BY_ID, { ids });
@@ -143,6 +145,7 @@ export async function runIncrementalSync(
       for (const c of nodes) await writeCustomer(tx, target, customerRowFromNode(c));
     });
     result.customers += nodes.length;
+    if (nodes.length) landed.tick();
   });
 
   await eachPage<ProductNode & { variants: { nodes: VariantNode[] } }>(PRODUCTS, "products", async (nodes) => {
@@ -150,6 +153,7 @@ export async function runIncrementalSync(
       for (const p of nodes) await writeProduct(tx, target, productRowsFromNode(p, p.variants.nodes));
     });
     result.products += nodes.length;
+    if (nodes.length) landed.tick();
   });
 
   // A capped sync left older changes to the history sync: it does not vouch for the window.
