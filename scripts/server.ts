@@ -10,6 +10,8 @@
  */
 import path from "node:path";
 import next from "next";
+import { createCollectorFromEnv } from "../src/server/collector";
+import { createDeps } from "../src/server/deps";
 import { getEnv } from "../src/server/env";
 import { createWebServer } from "../src/server/web-server";
 
@@ -22,7 +24,9 @@ async function main(): Promise<void> {
   // `hostname` is what Next.js builds request URLs from (as `next start` does), not what we bind.
   const app = next({ dev, dir: root, hostname: "localhost", port: env.PORT });
   await app.prepare();
-  const server = createWebServer({ handle: app.getRequestHandler(), upgrade: dev ? app.getUpgradeHandler() : undefined, trustProxy: env.TRUST_PROXY, appUrl: env.APP_URL, dev });
+  // The event API (/v1/*) is answered here, before Next.js: see src/server/collector/collector.ts.
+  const collector = createCollectorFromEnv(createDeps(), env);
+  const server = createWebServer({ handle: app.getRequestHandler(), intercept: (req, res) => collector.handle(req, res), upgrade: dev ? app.getUpgradeHandler() : undefined, trustProxy: env.TRUST_PROXY, appUrl: env.APP_URL, dev });
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(env.PORT, host, resolve);
@@ -34,7 +38,7 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     // Stop accepting, let open requests finish; idle keep-alive sockets would hold close() forever.
-    server.close(() => void app.close().finally(() => process.exit(0)));
+    server.close(() => void Promise.all([app.close(), collector.close()]).finally(() => process.exit(0)));
     server.closeIdleConnections();
     setTimeout(() => process.exit(0), 10_000).unref();
   };

@@ -56,6 +56,10 @@ const envSchema = z.object({
   LIVE_HEARTBEAT_MS: z.coerce.number().int().min(1_000).max(3_600_000).default(5_000),
   /** Live views (subscriptions) one user may hold open at once in a web process. */
   LIVE_SUBSCRIPTIONS_PER_USER: z.coerce.number().int().min(1).max(1_000).default(20),
+  /** Events one source may send per second (a batch counts each event) before the event API answers 429. */
+  EVENTS_PER_SECOND_PER_SOURCE: z.coerce.number().int().min(1).max(10_000_000).default(50_000),
+  /** Requests with an unknown write key one client address may make per minute (guessing keys). */
+  EVENTS_BAD_KEY_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(600),
   /** Bearer token for /api/monitoring/*, /api/metrics and /api/health/full (instance administrators' sessions work too). */
   MONITORING_TOKEN: z.string().min(16, "MONITORING_TOKEN must be at least 16 characters").optional(),
   /** Mail goes out through this SMTP server; unset, it stays in the outbox instance administrators read. */

@@ -39,10 +39,19 @@ export function rewriteForwardingHeaders(req: IncomingMessage, trustProxy: numbe
  * then goes to `handle` (Next.js's request handler). `scripts/server.ts` runs it for `npm start`,
  * `npm run dev`, `npm run web` and the Docker image.
  */
-export function createWebServer(opts: { handle: RequestHandler; upgrade?: UpgradeHandler; trustProxy: number; appUrl: string; dev: boolean }): Server {
+export function createWebServer(opts: {
+  handle: RequestHandler;
+  /** Answers first, when it takes the request (the event API's lean path); Next.js gets the rest. */
+  intercept?: (req: IncomingMessage, res: ServerResponse) => boolean;
+  upgrade?: UpgradeHandler;
+  trustProxy: number;
+  appUrl: string;
+  dev: boolean;
+}): Server {
   const appIsHttps = opts.appUrl.startsWith("https://");
   const server = createServer((req, res) => {
     const origin = rewriteForwardingHeaders(req, opts.trustProxy);
+    if (opts.intercept?.(req, res)) return;
     for (const [name, value] of Object.entries(securityHeaders({ https: appIsHttps || origin.proto === "https", dev: opts.dev }))) res.setHeader(name, value);
     Promise.resolve(opts.handle(req, res)).catch((err: unknown) => {
       getLogger().error({ err, path: req.url?.split("?")[0] }, "request handler failed");

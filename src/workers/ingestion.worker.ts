@@ -1,5 +1,6 @@
 import { createDeps } from "~/server/deps";
 import type { QueueHandlers } from "~/server/jobs/queue";
+import { resolveBacklogSweep, resolveEventBacklog } from "~/server/services/identity/resolve";
 import { runProbe } from "~/server/services/queues/probe";
 import { applyShopifyWebhook } from "~/server/services/webhooks/apply";
 import { requeueUnprocessedDeliveries } from "~/server/services/webhooks/receive";
@@ -12,4 +13,9 @@ export const ingestionHandlers: QueueHandlers<"ingestion"> = {
     const deps = createDeps({ log: ctx.log });
     return { queued: await requeueUnprocessedDeliveries({ ...deps, queue: deps.infra.queue }, { olderThanMs: 60_000, limit: 500 }) };
   },
+  resolveEvents: (payload, ctx) => {
+    const deps = createDeps({ log: ctx.log });
+    return resolveEventBacklog({ ...deps, cache: deps.infra.cache }, { brandId: payload.brandId, signal: ctx.signal });
+  },
+  resolveBacklog: async (_payload, ctx) => ({ brands: await resolveBacklogSweep(createDeps({ log: ctx.log }), { olderThanMs: 30_000 }) }),
 };

@@ -28,6 +28,9 @@ export function startWorkers(deps: { infra: Infra; log: Logger }, opts: { queues
     void createJobProducer(deps.infra.queue)
       .schedule("ingestion", "requeueWebhooks", {}, { id: "requeue-webhooks", everyMs: 60_000 })
       .catch((err: unknown) => deps.log.error({ err }, "could not schedule webhook requeueing"));
+    void createJobProducer(deps.infra.queue)
+      .schedule("ingestion", "resolveBacklog", {}, { id: "resolve-backlog", everyMs: 30_000 })
+      .catch((err: unknown) => deps.log.error({ err }, "could not schedule the event backlog sweep"));
   }
   if (opts.queues.includes("send")) {
     void createJobProducer(deps.infra.queue)

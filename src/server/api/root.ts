@@ -1,4 +1,6 @@
 import { analyticsRouter } from "./routers/analytics";
+import { customersRouter } from "./routers/customers";
+import { sourcesRouter } from "./routers/sources";
 import { brandsRouter } from "./routers/brands";
 import { mailRouter } from "./routers/mail";
 import { meRouter } from "./routers/me";
@@ -18,6 +20,8 @@ export const appRouter = createTRPCRouter({
   sync: syncRouter,
   analytics: analyticsRouter,
   mail: mailRouter,
+  sources: sourcesRouter,
+  customers: customersRouter,
 });
 
 export type AppRouter = typeof appRouter;

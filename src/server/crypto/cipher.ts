@@ -31,3 +31,12 @@ export class SecretCipher {
     return value.startsWith(`${PREFIX}:`);
   }
 }
+
+let processCipher: SecretCipher | undefined;
+
+/** The process-wide cipher keyed from TOKEN_ENCRYPTION_KEY (Shopify tokens, event sources' write keys). */
+export function getSecretCipher(key: string | undefined): SecretCipher {
+  if (!key) throw new Error("TOKEN_ENCRYPTION_KEY is not set (npm start generates one; set your own in production)");
+  processCipher ??= new SecretCipher(key);
+  return processCipher;
+}

@@ -28,6 +28,12 @@ export const shopifyWebhookPayload = z.object({ deliveryId: z.uuid(), brandIds: 
 /** Every minute: deliveries recorded while the queue was unreachable are queued again. */
 export const requeueWebhooksPayload = z.object({});
 
+/** Resolve a brand's committed events into profiles (the backlog in arrival order, in batches). */
+export const resolveEventsPayload = brandJob;
+
+/** Scheduled: brands whose events wait without a job (queued while the queue was down) get one. */
+export const resolveBacklogPayload = z.object({});
+
 /** Pull what changed in the last days right after a store connects. */
 export const recentSyncPayload = brandJob.extend({ storeId: z.uuid(), days: z.number().int().min(1).max(60).default(3) });
 
@@ -61,7 +67,13 @@ export const queueContracts = {
   ingestion: {
     description: "Segment-compatible events and Shopify webhooks: identity resolution, profile updates",
     concurrency: 20,
-    jobs: { probe: probePayload, shopifyWebhook: shopifyWebhookPayload, requeueWebhooks: requeueWebhooksPayload },
+    jobs: {
+      probe: probePayload,
+      shopifyWebhook: shopifyWebhookPayload,
+      requeueWebhooks: requeueWebhooksPayload,
+      resolveEvents: resolveEventsPayload,
+      resolveBacklog: resolveBacklogPayload,
+    },
   },
   sync: {
     description: "Shopify history and ongoing sync: bulk operations, staging, promotion, reconciliation",

@@ -1,7 +1,7 @@
 import { Session } from "@shopify/shopify-api";
 import type { SessionStorage } from "@shopify/shopify-app-session-storage";
 import { DrizzleSessionStoragePostgres } from "@shopify/shopify-app-session-storage-drizzle";
-import { SecretCipher } from "../crypto/cipher";
+import { getSecretCipher, type SecretCipher } from "../crypto/cipher";
 import { type Db, getDb } from "../db/client";
 import { getEnv } from "../env";
 import { shopifySession } from "../db/schema";
@@ -60,9 +60,7 @@ let storage: EncryptedSessionStorage | undefined;
 /** The process-wide session storage, keyed from TOKEN_ENCRYPTION_KEY (built on first use). */
 export function sessionStorage(): EncryptedSessionStorage {
   if (storage) return storage;
-  const key = getEnv().TOKEN_ENCRYPTION_KEY;
-  if (!key) throw new Error("TOKEN_ENCRYPTION_KEY is not set (npm start generates one; set your own in production)");
-  storage = new EncryptedSessionStorage(getDb(), new SecretCipher(key));
+  storage = new EncryptedSessionStorage(getDb(), getSecretCipher(getEnv().TOKEN_ENCRYPTION_KEY));
   return storage;
 }
 

@@ -6,3 +6,4 @@ export * from "./commerce";
 export * from "./sync";
 export * from "./mail";
 export * from "./summaries";
+export * from "./people";

@@ -2,7 +2,7 @@ import { and, eq } from "drizzle-orm";
 import type { AnyPgColumn, PgTable } from "drizzle-orm/pg-core";
 import { type BrandRole, roleAtLeast } from "~/lib/roles";
 import type { Db, Tx } from "../../db/client";
-import { dataRequests, invitations, shopOrders, stores, syncRuns, syncSteps } from "../../db/schema";
+import { dataRequests, eventSources, invitations, profiles, shopOrders, stores, syncRuns, syncSteps } from "../../db/schema";
 import { AppError } from "../../errors";
 import type { JobRecord, QueuePort } from "../../infra/queue/port";
 import { type BrandSummary, findMembership } from "./brands";
@@ -40,7 +40,9 @@ const TABLES = {
   invitation: { table: invitations, label: "invitation" },
   dataRequest: { table: dataRequests, label: "data request" },
   order: { table: shopOrders, label: "order" },
-} as const satisfies Record<string, { table: BrandOwned; label: string }>;
+  source: { table: eventSources, label: "event source" },
+  profile: { table: profiles, label: "customer", numericId: true },
+} as const satisfies Record<string, { table: BrandOwned; label: string; numericId?: boolean }>;
 
 type TableKind = keyof typeof TABLES;
 type RowOf<K extends TableKind> = (typeof TABLES)[K]["table"]["$inferSelect"];
@@ -80,8 +82,9 @@ export async function requireBrandChild(
     return job;
   }
   const db = deps.db!;
-  const { table, label } = TABLES[input.kind];
-  if (!UUID.test(input.id)) throw notFound(label);
+  const entry: { table: BrandOwned; label: string; numericId?: boolean } = TABLES[input.kind];
+  const { table, label } = entry;
+  if (!(entry.numericId ? /^[1-9]\d{0,17}$/ : UUID).test(input.id)) throw notFound(label);
   const t = table as BrandOwned;
   const [row] = await db.select().from(t).where(and(eq(t.id, input.id), eq(t.brandId, input.brandId))).limit(1);
   if (!row) throw notFound(label);

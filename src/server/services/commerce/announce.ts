@@ -28,8 +28,9 @@ export async function announceShopData(deps: { db: Db; pubsub: PubSubPort }, inp
 /**
  * A view of `pubsub` that counts the messages it delivers: a live view's snapshot says how many
  * changes it has seen, so the browser refetches when the count moves and not on heartbeats.
+ * `accept` keeps only the messages that concern the view (one customer's group of a brand's changes).
  */
-export function countingPubSub(pubsub: PubSubPort): { pubsub: PubSubPort; changes: () => number } {
+export function countingPubSub(pubsub: PubSubPort, accept: (message: unknown) => boolean = () => true): { pubsub: PubSubPort; changes: () => number } {
   let changes = 0;
   return {
     changes: () => changes,
@@ -38,6 +39,7 @@ export function countingPubSub(pubsub: PubSubPort): { pubsub: PubSubPort; change
       publish: (channel, message) => pubsub.publish(channel, message),
       subscribe: (channel, onMessage) =>
         pubsub.subscribe(channel, (message) => {
+          if (!accept(message)) return;
           changes++;
           onMessage(message);
         }),

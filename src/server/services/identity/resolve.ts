@@ -1,0 +1,184 @@
+import { sql } from "drizzle-orm";
+import type { Db, Tx } from "../../db/client";
+import type { CachePort } from "../../infra/cache/port";
+import type { PubSubPort } from "../../infra/pubsub/port";
+import type { JobProducer } from "../../jobs/queue";
+import type { Logger } from "../../logger";
+import { identifiersOfEvent, nameOf, normalizeEmail, normalizePhone, traitsOfEvent } from "./identifiers";
+import type { Observation } from "./plan";
+import { customerCacheKey, profilesChannel } from "./channels";
+import { identityRules, lockIdentity, refreshRollups, resolveObservations } from "./store";
+
+type Row = Record<string, unknown>;
+
+/** Events per resolution transaction. */
+export const RESOLVE_BATCH = 2_000;
+
+export interface ResolveDeps {
+  db: Db;
+  pubsub: PubSubPort;
+  cache: CachePort;
+  log: Logger;
+}
+
+/** After a change to these groups: their cached pages are dropped and open pages are told. */
+export async function announceProfiles(deps: { pubsub: PubSubPort; cache: CachePort; log: Logger }, brandId: string, roots: number[]): Promise<void> {
+  if (!roots.length) return;
+  await Promise.all(roots.map((r) => deps.cache.delete(customerCacheKey(brandId, r)).catch(() => {})));
+  await deps.pubsub.publish(profilesChannel(brandId), { roots: roots.slice(0, 500) }).catch((err: unknown) => deps.log.warn({ err }, "profile change not announced"));
+}
+
+/**
+ * Resolves a brand's committed events into profiles, oldest first, a batch per transaction, until
+ * none wait. Idempotent: only events not yet resolved are read, under the brand's identity lock.
+ */
+export async function resolveEventBacklog(deps: ResolveDeps, input: { brandId: string; signal?: AbortSignal }): Promise<{ events: number; merged: number; refused: number }> {
+  const total = { events: 0, merged: 0, refused: 0 };
+  for (;;) {
+    if (input.signal?.aborted) break;
+    const result = await deps.db.transaction(async (tx) => {
+      await lockIdentity(tx, input.brandId);
+      const rows = await tx.execute<Row>(sql`
+        select id, source_id, message_id, timestamp, payload from events
+        where brand_id = ${input.brandId} and resolved_at is null order by id limit ${RESOLVE_BATCH}`);
+      if (!rows.length) return null;
+      const rules = await identityRules(tx, input.brandId);
+      const observations = rows.map((r): Observation => {
+        const payload = r.payload as Record<string, unknown>;
+        const traits = traitsOfEvent(payload);
+        return {
+          ref: { eventId: Number(r.id), messageId: String(r.message_id) },
+          identifiers: identifiersOfEvent(payload, rules.blockedEmails),
+          traits,
+          display: { name: nameOf(traits), email: normalizeEmail(traits.email), phone: normalizePhone(traits.phone) },
+          seenAt: new Date(r.timestamp as string),
+          origin: { sourceId: String(r.source_id) },
+        };
+      });
+      const resolution = await resolveObservations(tx, { brandId: input.brandId, observations, rules });
+      await tx.execute(sql`
+        update events e set profile_id = u.p, resolved_at = now()
+        from unnest(${sql.param(rows.map((r) => Number(r.id)))}::bigint[], ${sql.param(resolution.placements)}::bigint[]) as u(id, p)
+        where e.id = u.id`);
+      await countForSources(tx, rows, resolution.createdBySource);
+      await refreshRollups(tx, resolution.touchedRoots);
+      return { count: rows.length, roots: resolution.touchedRoots, merged: resolution.merged, refused: resolution.refused };
+    });
+    if (!result) break;
+    total.events += result.count;
+    total.merged += result.merged;
+    total.refused += result.refused;
+    await announceProfiles(deps, input.brandId, result.roots);
+    if (result.count < RESOLVE_BATCH) break;
+  }
+  return total;
+}
+
+async function countForSources(tx: Tx, rows: Row[], created: Map<string, number>): Promise<void> {
+  const perSource = new Map<string, { events: number; last: Date }>();
+  for (const r of rows) {
+    const s = perSource.get(String(r.source_id)) ?? { events: 0, last: new Date(0) };
+    s.events++;
+    const at = new Date(r.timestamp as string);
+    if (at > s.last) s.last = at;
+    perSource.set(String(r.source_id), s);
+  }
+  const ids = [...perSource.keys()];
+  await tx.execute(sql`
+    update event_sources s set events_processed = events_processed + u.n, profiles_created = profiles_created + u.c,
+      last_event_at = greatest(s.last_event_at, u.l)
+    from unnest(${sql.param(ids)}::uuid[], ${sql.param(ids.map((i) => perSource.get(i)!.events))}::int[], ${sql.param(ids.map((i) => created.get(i) ?? 0))}::int[],
+                ${sql.param(ids.map((i) => perSource.get(i)!.last.toISOString()))}::text[]::timestamptz[]) as u(id, n, c, l)
+    where s.id = u.id`);
+}
+
+/** Brands whose events wait with no job: queued again (what a queue outage left behind). */
+export async function resolveBacklogSweep(deps: { db: Db; jobs: JobProducer }, input: { olderThanMs: number }): Promise<number> {
+  const rows = await deps.db.execute<Row>(sql`
+    select distinct brand_id from events where resolved_at is null and received_at < ${new Date(Date.now() - input.olderThanMs).toISOString()}::timestamptz`);
+  const window = Math.floor(Date.now() / 60_000);
+  for (const r of rows) await deps.jobs.enqueue("ingestion", "resolveEvents", { brandId: String(r.brand_id) }, { jobId: `resolve-${String(r.brand_id)}-sweep-${window}` });
+  return rows.length;
+}
+
+/**
+ * Shopify customers of a store into profiles, set-based: a page of customers per transaction (a
+ * history sync of 200k customers is 40 transactions, not 200k round trips). `customerIds` limits it
+ * to those (a webhook's customer); without it, every customer of the store.
+ */
+export async function resolveStoreCustomers(deps: ResolveDeps, input: { brandId: string; storeId: string; customerIds?: bigint[]; pageSize?: number }): Promise<{ customers: number; merged: number; refused: number }> {
+  const pageSize = input.pageSize ?? 5_000;
+  const total = { customers: 0, merged: 0, refused: 0 };
+  let after = "00000000-0000-0000-0000-000000000000";
+  for (;;) {
+    const result = await deps.db.transaction(async (tx) => {
+      await lockIdentity(tx, input.brandId);
+      const only = input.customerIds ? sql`and shopify_id = any(${sql.param(input.customerIds.map(String))}::bigint[])` : sql``;
+      const rows = await tx.execute<Row>(sql`
+        select id, shopify_id, email, phone, first_name, last_name, email_consent, sms_consent, created_at, tags from shop_customers
+        where store_id = ${input.storeId} and id > ${after} ${only} order by id limit ${pageSize}`);
+      if (!rows.length) return null;
+      const rules = await identityRules(tx, input.brandId);
+      const observations = rows.map((r): Observation => {
+        const email = normalizeEmail(r.email);
+        const phone = normalizePhone(r.phone);
+        const traits: Record<string, unknown> = {
+          ...(r.first_name ? { firstName: r.first_name } : {}),
+          ...(r.last_name ? { lastName: r.last_name } : {}),
+          ...(r.email ? { email: r.email } : {}),
+          ...(r.phone ? { phone: r.phone } : {}),
+        };
+        const key = `${input.storeId}:${String(r.shopify_id)}`;
+        return {
+          ref: { storeId: input.storeId, customerShopifyId: String(r.shopify_id) },
+          identifiers: [
+            { kind: "shopifyCustomer" as const, value: key },
+            ...(email && !rules.blockedEmails.has(email) ? [{ kind: "email" as const, value: email }] : []),
+            ...(phone ? [{ kind: "phone" as const, value: phone }] : []),
+          ],
+          traits,
+          display: { name: nameOf(traits), email, phone },
+          origin: { storeId: input.storeId },
+        };
+      });
+      const resolution = await resolveObservations(tx, { brandId: input.brandId, observations, rules });
+      await refreshRollups(tx, resolution.touchedRoots);
+      return { count: rows.length, last: String(rows[rows.length - 1]!.id), roots: resolution.touchedRoots, merged: resolution.merged, refused: resolution.refused };
+    });
+    if (!result) break;
+    total.customers += result.count;
+    total.merged += result.merged;
+    total.refused += result.refused;
+    after = result.last;
+    if (result.roots.length <= 500) await announceProfiles(deps, input.brandId, result.roots);
+    if (result.count < pageSize) break;
+  }
+  return total;
+}
+
+/** After orders of these customers changed: their groups' figures again (a webhook, a page of the sync). */
+export async function refreshCustomerRollups(deps: ResolveDeps, input: { brandId: string; storeId: string; customerIds: bigint[] }): Promise<void> {
+  if (!input.customerIds.length) return;
+  const roots = await deps.db.transaction(async (tx) => {
+    await lockIdentity(tx, input.brandId);
+    const rows = await tx.execute<Row>(sql`
+      select distinct p.root_id from profile_identifiers i join profiles p on p.id = i.profile_id
+      where i.brand_id = ${input.brandId} and i.kind = 'shopifyCustomer'
+        and i.value = any(${sql.param(input.customerIds.map((c) => `${input.storeId}:${c}`))}::text[])`);
+    const ids = rows.map((r) => Number(r.root_id));
+    await refreshRollups(tx, ids);
+    return ids;
+  });
+  await announceProfiles(deps, input.brandId, roots);
+}
+
+/** Every group of a store's customers (after a history sync's orders landed), set-based. */
+export async function refreshStoreRollups(deps: { db: Db }, input: { brandId: string; storeId: string }): Promise<void> {
+  await deps.db.transaction(async (tx) => {
+    await lockIdentity(tx, input.brandId);
+    const rows = await tx.execute<Row>(sql`
+      select distinct p.root_id from profile_identifiers i join profiles p on p.id = i.profile_id
+      where i.brand_id = ${input.brandId} and i.kind = 'shopifyCustomer' and i.store_id = ${input.storeId}`);
+    await refreshRollups(tx, rows.map((r) => Number(r.root_id)));
+  });
+}
