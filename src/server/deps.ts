@@ -2,6 +2,7 @@ import type { SessionStorage } from "@shopify/shopify-app-session-storage";
 import { type Db, getDb, getSql, type Sql } from "./db/client";
 import { type Env, getEnv } from "./env";
 import { getInfra, type Infra } from "./infra";
+import type { CachePort } from "./infra/cache/port";
 import type { LockPort } from "./infra/lock/port";
 import type { PubSubPort } from "./infra/pubsub/port";
 import { createJobProducer, type JobProducer } from "./jobs/queue";
@@ -23,6 +24,7 @@ export interface AppDeps {
   infra: Infra;
   jobs: JobProducer;
   pubsub: PubSubPort;
+  cache: CachePort;
   lock: LockPort;
   log: Logger;
   /** Built on first use: a process without Shopify credentials still serves everything else. */
@@ -58,6 +60,7 @@ export function createDeps(parts: { infra?: Infra; log?: Logger } = {}): AppDeps
     infra,
     jobs: createJobProducer(infra.queue),
     pubsub: infra.pubsub,
+    cache: infra.cache,
     lock: infra.lock,
     log: parts.log ?? getLogger(),
     shopify: lazy(getShopify),

@@ -32,7 +32,7 @@ describe.skipIf(!servicesReady)("event API (Segment-compatible) and identity res
     return { ...d, cache: infra.cache };
   };
   const resolve = (brandId = brand.id) => resolveEventBacklog(deps(), { brandId });
-  const post = (path: string, body: unknown, opts: { key?: string | null; headers?: Record<string, string>; raw?: Buffer | string; base?: string } = {}) =>
+  const post = (path: string, body: unknown, opts: { key?: string | null; headers?: Record<string, string>; raw?: Uint8Array<ArrayBuffer> | string; base?: string } = {}) =>
     fetch(`${opts.base ?? host}${path}`, {
       method: "POST",
       headers: {
@@ -183,7 +183,7 @@ describe.skipIf(!servicesReady)("event API (Segment-compatible) and identity res
     for (let i = 0; i < 3; i++) expect((await post("/v1/track", { userId: "d", event: "Once", messageId })).status).toBe(200);
     expect((await eventsOf()).filter((r) => r.message_id === messageId)).toHaveLength(1);
 
-    const gz = await post("/v1/batch", null, { raw: gzipSync(JSON.stringify({ batch: [{ type: "track", userId: "gz", event: "Zipped" }] })), headers: { "content-encoding": "gzip" } });
+    const gz = await post("/v1/batch", null, { raw: new Uint8Array(gzipSync(JSON.stringify({ batch: [{ type: "track", userId: "gz", event: "Zipped" }] }))), headers: { "content-encoding": "gzip" } });
     expect(gz.status).toBe(200);
     const inBody = await post("/v1/t", { userId: "bodykey", event: "Body key", writeKey }, { key: null, headers: { "content-type": "text/plain" } });
     expect(inBody.status).toBe(200);

@@ -77,19 +77,19 @@ describe.skipIf(!servicesReady)("tenant isolation", () => {
  * any brand procedure's input must be added here (the first test fails until it is), so every
  * child id is tried across tenants.
  */
-const CHILD_FIELDS = ["storeId", "stepId", "runId", "invitationId", "dataRequestId", "jobId", "userId", "orderId"] as const;
+const CHILD_FIELDS = ["storeId", "stepId", "runId", "invitationId", "dataRequestId", "jobId", "userId", "orderId", "sourceId", "profileId", "mergeId"] as const;
 type ChildField = (typeof CHILD_FIELDS)[number];
 /** Fields that end in "Id" but name no child: keyset cursors filtered by the brand anyway. */
 const NOT_CHILD_FIELDS = new Set<string>(["lastEventId"]);
 /** Valid values for the other fields a child-id procedure needs, so the call reaches its child check. */
-const OTHER_FIELDS: Record<string, unknown> = { queue: "analysis", role: "analyst" };
+const OTHER_FIELDS: Record<string, unknown> = { queue: "analysis", role: "analyst", name: "Renamed", revoked: true };
 
 describe.skipIf(!servicesReady)("child ids of another brand", () => {
   let infra: Infra;
   let brandA: { id: string; slug: string };
   let brandB: { id: string; slug: string };
   const callerA: Partial<Record<"owner" | "admin" | "analyst", ReturnType<typeof callerFor>>> = {};
-  const idsOfB = {} as Record<ChildField, string>;
+  const idsOfB = {} as Record<ChildField, string | number>;
 
   /** Everything both brands hold, as one digest per table: a write anywhere changes it. */
   async function brandRowsDigest(): Promise<Record<string, string>> {
@@ -141,7 +141,26 @@ describe.skipIf(!servicesReady)("child ids of another brand", () => {
       .insert(shopOrders)
       .values({ brandId: brandB.id, storeId: store!.id, shopifyId: 4242n, name: "#B1", currency: "USD", total: "10", createdAt: new Date(), updatedAt: new Date() })
       .returning();
-    Object.assign(idsOfB, { storeId: store!.id, stepId: step!.id, runId: run!.id, invitationId: invitation.id, dataRequestId: dataRequest!.id, jobId, userId: ownerB.id, orderId: order!.id });
+    // People: an event source, two profiles and a merge of one into the other.
+    const { source } = await callerB.sources.create({ brand: brandB.slug, name: "B site" });
+    const [winner, loser] = await getSql()<{ id: string }[]>`insert into profiles (brand_id, root_id) values (${brandB.id}, 0), (${brandB.id}, 0) returning id`;
+    await getSql()`update profiles set root_id = ${winner!.id} where id in (${winner!.id}, ${loser!.id})`;
+    await getSql()`update profiles set merged_into = ${winner!.id} where id = ${loser!.id}`;
+    const [merge] = await getSql()<{ id: string }[]>`insert into profile_merges (brand_id, winner_id, loser_id, status, cause)
+      values (${brandB.id}, ${winner!.id}, ${loser!.id}, 'merged', '{"identifier":{"kind":"email","value":"b@example.test"}}'::jsonb) returning id`;
+    Object.assign(idsOfB, {
+      storeId: store!.id,
+      stepId: step!.id,
+      runId: run!.id,
+      invitationId: invitation.id,
+      dataRequestId: dataRequest!.id,
+      jobId,
+      userId: ownerB.id,
+      orderId: order!.id,
+      sourceId: source.id,
+      profileId: loser!.id,
+      mergeId: Number(merge!.id),
+    });
   });
   afterAll(() => infra.close());
 
@@ -150,7 +169,7 @@ describe.skipIf(!servicesReady)("child ids of another brand", () => {
   it("knows every child-id field of every brand procedure", () => {
     const unknown = withChildIds.flatMap((p) => p.childFields.filter((f) => !(CHILD_FIELDS as readonly string[]).includes(f)).map((f) => `${p.path}.${f}`));
     expect(unknown).toEqual([]);
-    expect(withChildIds.map((p) => p.path)).toEqual(expect.arrayContaining(["stores.disconnect", "sync.start", "sync.retryStep", "sync.check", "members.revokeInvitation", "queues.retry", "analytics.order"]));
+    expect(withChildIds.map((p) => p.path)).toEqual(expect.arrayContaining(["stores.disconnect", "sync.start", "sync.retryStep", "sync.check", "members.revokeInvitation", "queues.retry", "analytics.order", "sources.rotateKey", "customers.get", "customers.unmerge"]));
   });
 
   describe.each(withChildIds.map((p) => [p.path, p] as const))("%s", (_path, procedure) => {

@@ -87,6 +87,7 @@ export async function listCustomers(
   deps: { db: Db },
   input: CustomerFilters & { brandId: string; sort: CustomerSort; limit: number; cursor?: CustomerCursor | null },
 ): Promise<{ rows: CustomerRow[]; nextCursor: CustomerCursor | null; total: number; totalIsLowerBound: boolean }> {
+  if (input.sourceId) await requireBrandChild(deps, { brandId: input.brandId, kind: "source", id: input.sourceId });
   const { column, nullable } = SORT_COLUMN[input.sort];
   const where = whereOf(input.brandId, input);
   const isTime = input.sort === "lastSeen" || input.sort === "lastOrder";

@@ -122,8 +122,12 @@ export function planResolution(state: IdentityState, observations: Observation[]
       // The oldest group wins (real ids before this batch's new ones, then the smaller id).
       const roots = [...new Set(matched.map((m) => rootOf(m.owner)))].sort((a, b) => (a > 0 === b > 0 ? Math.abs(a) - Math.abs(b) : a > 0 ? -1 : 1));
       const winner = roots[0]!;
+      // The cause of a link is the identifier found in the group other than the observation's own
+      // (the group of its strongest identifier): "this email is that person's".
+      const home = rootOf(matched[0]!.owner);
+      const linkIn = (root: number) => matched.find((m) => rootOf(m.owner) === root)!.identifier;
       for (const loser of roots.slice(1)) {
-        const cause = causeOf(obs, matched.find((m) => rootOf(m.owner) === loser)!.identifier);
+        const cause = causeOf(obs, linkIn(loser === home ? winner : loser));
         const broken = limitBroken(limitedOf(winner), limitedOf(loser), opts.limits);
         if (broken) {
           plan.refusals.push({ winner, loser, cause, reason: `Not merged: ${broken}` });

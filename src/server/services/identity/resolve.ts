@@ -14,18 +14,20 @@ type Row = Record<string, unknown>;
 /** Events per resolution transaction. */
 export const RESOLVE_BATCH = 2_000;
 
+/** `pubsub` and `cache`: where changes are announced and cached pages dropped (a script without them changes data only). */
 export interface ResolveDeps {
   db: Db;
-  pubsub: PubSubPort;
-  cache: CachePort;
+  pubsub?: PubSubPort;
+  cache?: CachePort;
   log: Logger;
 }
 
-/** After a change to these groups: their cached pages are dropped and open pages are told. */
-export async function announceProfiles(deps: { pubsub: PubSubPort; cache: CachePort; log: Logger }, brandId: string, roots: number[]): Promise<void> {
+/** After a change to these groups (committed): their cached pages are dropped and open pages are told. */
+export async function announceProfiles(deps: Omit<ResolveDeps, "db">, brandId: string, roots: number[]): Promise<void> {
   if (!roots.length) return;
-  await Promise.all(roots.map((r) => deps.cache.delete(customerCacheKey(brandId, r)).catch(() => {})));
-  await deps.pubsub.publish(profilesChannel(brandId), { roots: roots.slice(0, 500) }).catch((err: unknown) => deps.log.warn({ err }, "profile change not announced"));
+  const cache = deps.cache;
+  if (cache) await Promise.all(roots.map((r) => cache.delete(customerCacheKey(brandId, r)).catch(() => {})));
+  await deps.pubsub?.publish(profilesChannel(brandId), { roots: roots.slice(0, 500) }).catch((err: unknown) => deps.log.warn({ err }, "profile change not announced"));
 }
 
 /**

@@ -4,6 +4,8 @@ import type { Db, Sql } from "../../db/client";
 import { type SyncEntity, type SyncPhase, stores, syncSteps } from "../../db/schema";
 import { getEnv } from "../../env";
 import { AppError, isRetryable } from "../../errors";
+import type { CachePort } from "../../infra/cache/port";
+import { followHistorySync } from "../identity/shopify";
 import type { PubSubPort } from "../../infra/pubsub/port";
 import type { JobProducer } from "../../jobs/queue";
 import type { Logger } from "../../logger";
@@ -42,6 +44,7 @@ export interface HistoryDeps {
   db: Db;
   jobs: JobProducer;
   pubsub: PubSubPort;
+  cache?: CachePort;
   log: Logger;
 }
 
@@ -237,6 +240,9 @@ async function settleRun(deps: ShopifyDeps, runId: string): Promise<void> {
   // What Shopify changed before the exports began is in them (and webhooks brought the rest): the
   // store is synced through then, and reconciliation looks back from there.
   await advanceSyncedThrough(deps, { storeId: run.storeId, at: run.startedAt });
+  // Every customer of the store becomes (part of) a profile, set-based, before the operator looks.
+  const people = await followHistorySync(deps, { brandId: run.brandId, storeId: run.storeId });
+  deps.log.info({ runId, storeId: run.storeId, ...people }, "history sync: customers resolved into profiles");
   try {
     await runCompletenessCheck(deps, { brandId: run.brandId, storeId: run.storeId, trigger: "history", window: await runMoneyWindow(deps.db, runId), windowLabel: "every order in the history export" });
   } catch (err) {

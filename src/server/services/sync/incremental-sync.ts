@@ -9,6 +9,8 @@ import type { PubSubPort } from "../../infra/pubsub/port";
 import { announceData } from "../commerce/announce";
 import type { OrderRows } from "../commerce/rows";
 import { type Store, writeCustomer, writeOrder, writeProduct } from "../commerce/write";
+import type { CachePort } from "../../infra/cache/port";
+import { followStoreChanges } from "../identity/shopify";
 import { compactStoreCounts } from "../stores/counts";
 import { type CompletenessDeps, type FetchedOrder, fetchedOrdersWindow, runCompletenessCheck } from "./completeness";
 import { storeClient } from "./graphql";
@@ -63,7 +65,7 @@ export interface SyncResult {
   fetched: FetchedOrder[];
 }
 
-type SyncDeps = { db: Db; shopify: Shopify; storage: SessionStorage; pubsub: PubSubPort; log: Logger };
+type SyncDeps = { db: Db; shopify: Shopify; storage: SessionStorage; pubsub: PubSubPort; cache?: CachePort; log: Logger };
 
 /**
  * Orders (with line items), customers and products updated since `since`, page by page within
@@ -80,6 +82,9 @@ export async function runIncrementalSync(
   const since = input.since(store).toISOString().replace(/\.\d{3}Z$/, "Z");
   const q = `updated_at:>='${since}'`;
   const result: SyncResult = { orders: 0, ordersFetched: 0, customers: 0, products: 0, fetched: [] };
+  // Whose records or orders changed: their profiles follow at the end.
+  const customers = new Set<bigint>();
+  const orderCustomers = new Set<bigint>();
 
   // The live data pages refresh as rows land (at most once a second).
   const landed = progressTicker(deps, store.brandId, 1_000, announceData);
@@ -131,6 +136,7 @@ export async function runIncrementalSync(
     await deps.db.transaction(async (tx) => {
       for (const r of rows) await writeOrder(tx, target, r);
     });
+    for (const r of rows) if (r.order.customerShopifyId != null) orderCustomers.add(r.order.customerShopifyId);
     result.orders += rows.length;
     result.ordersFetched += rows.length;
     for (const r of rows) {
@@ -141,9 +147,11 @@ export async function runIncrementalSync(
   }
 
   await eachPage<CustomerNode>(CUSTOMERS, "customers", async (nodes) => {
+    const rows = nodes.map(customerRowFromNode);
     await deps.db.transaction(async (tx) => {
-      for (const c of nodes) await writeCustomer(tx, target, customerRowFromNode(c));
+      for (const c of rows) await writeCustomer(tx, target, c);
     });
+    for (const c of rows) customers.add(c.shopifyId);
     result.customers += nodes.length;
     if (nodes.length) landed.tick();
   });
@@ -155,6 +163,8 @@ export async function runIncrementalSync(
     result.products += nodes.length;
     if (nodes.length) landed.tick();
   });
+
+  await followStoreChanges(deps, { brandId: store.brandId, storeId: store.id, customers, orderCustomers });
 
   // A capped sync left older changes to the history sync: it does not vouch for the window.
   if (!capped)

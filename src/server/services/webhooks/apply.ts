@@ -6,7 +6,9 @@ import type { Logger } from "../../logger";
 import { parseLossless } from "../../lossless-json";
 import type { JobProducer } from "../../jobs/queue";
 import type { PubSubPort } from "../../infra/pubsub/port";
+import type { CachePort } from "../../infra/cache/port";
 import { announceShopData } from "../commerce/announce";
+import { customersTouchedByWebhook, followTouchedCustomers } from "../identity/shopify";
 import { applyDataWebhook, isDataTopic } from "../commerce/apply";
 import { recordDataRequest, redactCustomer, redactShop } from "../compliance/compliance";
 import { reconcileScheduleId } from "../stores/connect";
@@ -16,7 +18,7 @@ import { markDeliveryProcessed } from "./receive";
 
 type Delivery = typeof webhookDeliveries.$inferSelect;
 /** `pubsub`: where committed data changes are announced to live pages (absent: nothing is announced). */
-type ApplyDeps = { db: Db; log: Logger; jobs?: JobProducer; pubsub?: PubSubPort };
+type ApplyDeps = { db: Db; log: Logger; jobs?: JobProducer; pubsub?: PubSubPort; cache?: CachePort };
 
 /** Tells the live pages of every brand with this shop that its data changed (after the commit). */
 async function announceApplied(deps: ApplyDeps, shopDomain: string): Promise<void> {
@@ -106,7 +108,10 @@ async function applyDelivery(deps: ApplyDeps, delivery: Delivery): Promise<{ app
   }
 
   if (isDataTopic(delivery.topic)) {
+    const touched = await customersTouchedByWebhook(deps, { shopDomain: delivery.shopDomain, topic: delivery.topic, body: delivery.payload });
     await applyDataWebhook(deps, { shopDomain: delivery.shopDomain, topic: delivery.topic, body: delivery.payload, triggeredAt: triggeredAt(delivery) });
+    // Profiles follow the data (a retry re-applies idempotently and follows again).
+    await followTouchedCustomers(deps, touched);
     await markDeliveryProcessed(deps, { deliveryId: delivery.id });
     await announceApplied(deps, delivery.shopDomain);
     return { applied: true };
