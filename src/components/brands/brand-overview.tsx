@@ -113,7 +113,7 @@ export function BrandOverview() {
                 </ol>
               </CardBody>
             </Card>
-            <CustomersCard customers={data.customers} />
+            <CustomersCard customers={data.customers} brand={brand.slug} fromDay={data.period.fromDay} />
           </div>
           {data.totals.length > 1 ? (
             <Card>
@@ -142,11 +142,17 @@ export function BrandOverview() {
 type Customers = Overview["customers"];
 
 /** New and returning when the period has a before; otherwise (all time) the share of repeat customers. */
-function CustomersCard({ customers }: { customers: Customers }) {
+function CustomersCard({ customers, brand, fromDay }: { customers: Customers; brand: string; fromDay: string }) {
+  const list = (query: string) => `/${brand}/customers?${query}`;
   return (
     <Card>
       <CardHeader
         title="Customers"
+        actions={
+          <Link className="text-sm font-medium text-indigo-700 hover:text-indigo-500" href={list(`lastOrderFrom=${fromDay}&sort=lastOrder`)}>
+            See who ordered →
+          </Link>
+        }
         description={
           customers.hasBefore
             ? "New ordered for the first time in this period; returning had ordered before it"
@@ -162,7 +168,15 @@ function CustomersCard({ customers }: { customers: Customers }) {
         ) : (
           <>
             <Stat label="Customers" value={formatCount(customers.withOrders)} />
-            <Stat label="Repeat rate" value={formatPercent(customers.repeatRate)} hint={`${formatCount(customers.repeat)} ordered twice or more`} />
+            <Stat
+              label="Repeat rate"
+              value={formatPercent(customers.repeatRate)}
+              hint={
+                <Link className="text-indigo-700 hover:underline" href={list(`lastOrderFrom=${fromDay}&ordersMin=2&sort=orders`)}>
+                  {formatCount(customers.repeat)} ordered twice or more
+                </Link>
+              }
+            />
           </>
         )}
         <Stat label="Guest orders" value={formatCount(customers.guestOrders)} />
@@ -189,7 +203,7 @@ function Segmented<T extends string>({ label, value, options, onChange }: { labe
   );
 }
 
-function Stat({ label, value, hint }: { label: string; value: string; hint?: string }) {
+function Stat({ label, value, hint }: { label: string; value: string; hint?: React.ReactNode }) {
   return (
     <Card className="px-5 py-4">
       <p className="text-sm text-slate-600">{label}</p>

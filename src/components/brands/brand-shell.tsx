@@ -20,12 +20,14 @@ import { BrandSwitcher } from "./brand-switcher";
 
 const NAV = [
   { href: "", label: "Overview" },
+  { href: "/customers", label: "Customers" },
   { href: "/orders", label: "Orders" },
   { href: "/products", label: "Products" },
   { href: "/sync", label: "Sync" },
   { href: "/queues", label: "Queue health" },
   { href: "/members", label: "Members" },
   { href: "/settings/stores", label: "Stores" },
+  { href: "/settings/sources", label: "Sources" },
 ];
 
 export function BrandShell({ brand, user, children }: { brand: string; user: BrandContextValue["user"]; children: ReactNode }) {

@@ -147,6 +147,11 @@ export function OrderDetail({ orderId }: { orderId: string }) {
                   <p className="text-slate-700">{customer.email ?? order.email ?? "No email"}</p>
                   {customer.phone ? <p className="text-slate-700">{customer.phone}</p> : null}
                   <p className="text-slate-600">{formatUnits(customer.orders, "order")} in this store</p>
+                  {customer.profileId ? (
+                    <Link href={`/${brand.slug}/customers/${customer.profileId}`} className="inline-block pt-1 font-medium text-indigo-700 hover:text-indigo-500 hover:underline">
+                      View customer →
+                    </Link>
+                  ) : null}
                 </>
               ) : (
                 <p className="text-slate-700">{order.email ? `${order.email} (no customer account)` : "Guest checkout"}</p>

@@ -128,6 +128,9 @@ export async function getOrder(deps: { db: Db }, input: { brandId: string; order
             email: shopCustomers.email,
             phone: shopCustomers.phone,
             orders: sql<number>`(select count(*)::int from shop_orders c where c.store_id = ${order.storeId} and c.customer_shopify_id = ${order.customerShopifyId})`,
+            // The person this customer is part of (Customer360), once identity resolution has seen them.
+            profileId: sql<string | null>`(select p.root_id::text from profile_identifiers i join profiles p on p.id = i.profile_id
+              where i.brand_id = ${input.brandId} and i.kind = 'shopifyCustomer' and i.value = ${`${order.storeId}:${order.customerShopifyId}`})`,
           })
           .from(shopCustomers)
           .where(and(eq(shopCustomers.storeId, order.storeId), eq(shopCustomers.shopifyId, order.customerShopifyId)))
@@ -172,7 +175,7 @@ export async function getOrder(deps: { db: Db }, input: { brandId: string; order
     lines,
     refunds,
     customer: customer
-      ? { name: [customer.firstName, customer.lastName].filter(Boolean).join(" ") || null, email: customer.email, phone: customer.phone, orders: customer.orders }
+      ? { name: [customer.firstName, customer.lastName].filter(Boolean).join(" ") || null, email: customer.email, phone: customer.phone, orders: customer.orders, profileId: customer.profileId }
       : null,
     timeline,
     timeZone: context.timeZone,

@@ -153,7 +153,7 @@ export function planResolution(state: IdentityState, observations: Observation[]
     }
     for (const identifier of fresh) {
       state.owners.set(identifierKey(identifier.kind, identifier.value), target);
-      plan.newIdentifiers.push({ kind: identifier.kind, value: identifier.value, profileId: target, origin: obs.origin, storeId: identifier.kind === "shopifyCustomer" ? identifier.value.split(":")[0]! : null });
+      plan.newIdentifiers.push({ kind: identifier.kind, value: identifier.value, profileId: target, origin: obs.origin, storeId: identifier.kind === "shopifyCustomer" ? identifier.value.split(":")[0]! : (obs.origin.storeId ?? null) });
     }
     for (const key of freshLimited) limitedOf(rootOf(target)).add(key);
 
