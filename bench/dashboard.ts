@@ -18,18 +18,16 @@
  * `--keep` leaves the app and database running at the end (the URL and a sign-in are printed to
  * stderr) to look at the pages; Ctrl-C ends it. Builds the app first when `.next` is older than the sources.
  */
-import { type ChildProcess, spawn } from "node:child_process";
 import os from "node:os";
-import path from "node:path";
 import { parseArgs } from "node:util";
 import { getAuth } from "../src/server/auth";
 import { createDeps } from "../src/server/deps";
 import { getLogger } from "../src/server/logger";
 import { createBrand } from "../src/server/services/brands/brands";
 import { runReconcile, runRecentSync } from "../src/server/services/sync/incremental-sync";
-import { needsBuild } from "../scripts/lib/local-services";
 import { freePort } from "./lib/emulator-process";
 import { openBenchStore } from "./lib/synced-store";
+import { buildAppIfNeeded, startWebApp } from "./lib/web-app";
 
 const { values } = parseArgs({
   options: {
@@ -46,14 +44,10 @@ const PRODUCTS = Number(values.products);
 const SAMPLES = Number(values.samples);
 const SHOP = "bench-dashboard.myshopify.com";
 const PASSWORD = "bench-password-42";
-const root = path.resolve(import.meta.dirname, "..");
 const log = (msg: string) => console.error(`bench dashboard: ${msg}`);
 
 // The app is built before anything else runs (a build would take the CPU from the measurements).
-if (needsBuild(root)) {
-  log("building the app (next build)");
-  await exec(path.join(root, "node_modules/.bin/next"), ["build"], { NEXT_TELEMETRY_DISABLED: "1" });
-}
+await buildAppIfNeeded(log);
 
 const port = await freePort();
 process.env.APP_URL = `http://127.0.0.1:${port}`;
@@ -91,20 +85,9 @@ const [counts] = await store.sql<{ orders: number; lines: number; customers: num
   (select count(*) from shop_line_items)::int as lines, (select count(*) from shop_customers)::int as customers`;
 
 // The web app in production mode.
-const web: ChildProcess = spawn(path.join(root, "node_modules/.bin/tsx"), ["scripts/server.ts"], {
-  cwd: root,
-  env: { ...process.env, PORT: String(port), HOST: "127.0.0.1", NEXT_TELEMETRY_DISABLED: "1" },
-  stdio: ["ignore", "ignore", 2],
-});
-process.on("exit", () => web.exitCode === null && web.kill("SIGKILL"));
-const base = `http://127.0.0.1:${port}`;
-for (const deadline = Date.now() + 120_000; !(await fetch(`${base}/api/health`).then((r) => r.ok, () => false)); ) {
-  if (Date.now() > deadline) throw new Error("the web app did not start");
-  await new Promise((r) => setTimeout(r, 250));
-}
-const signIn = await fetch(`${base}/api/auth/sign-in/email`, { method: "POST", headers: { "content-type": "application/json", origin: base }, body: JSON.stringify({ email: operator.email, password: PASSWORD }) });
-if (!signIn.ok) throw new Error(`sign-in failed: ${signIn.status} ${await signIn.text()}`);
-const cookie = signIn.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
+const web = await startWebApp({ port });
+const base = web.base;
+const cookie = await web.signIn(operator.email, PASSWORD);
 
 /** One tRPC query over HTTP as the pages send it (superjson input); its time in ms. */
 async function query(procedure: string, input: Record<string, unknown>): Promise<number> {
@@ -186,13 +169,6 @@ if (values.keep) {
   log(`the app is at ${base}/${operator.brandSlug} — sign in as ${operator.email} / ${PASSWORD}; Ctrl-C ends it`);
   await new Promise<void>((resolve) => process.once("SIGINT", () => resolve()));
 }
-web.kill("SIGTERM");
+web.stop();
 await store.close();
 process.exit(0);
-
-function exec(cmd: string, args: string[], env: Record<string, string>): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { cwd: root, env: { ...process.env, ...env }, stdio: ["ignore", 2, 2] });
-    child.on("exit", (code) => (code === 0 ? resolve() : reject(new Error(`${cmd} exited ${code}`))));
-  });
-}

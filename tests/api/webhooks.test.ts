@@ -13,7 +13,8 @@ import { createJobProducer } from "~/server/jobs/queue";
 import { getLogger } from "~/server/logger";
 import { beginStoreConnect, completeStoreConnect } from "~/server/services/stores/connect";
 import { applyShopifyWebhook } from "~/server/services/webhooks/apply";
-import { receiveShopifyWebhook, requeueUnprocessedDeliveries } from "~/server/services/webhooks/receive";
+import { createGroupCommitter } from "~/server/group-commit";
+import { receiveShopifyWebhook, recordDeliveries, requeueUnprocessedDeliveries, type VerifiedDelivery } from "~/server/services/webhooks/receive";
 import { getShopify } from "~/server/shopify/api";
 import { routeShopifyToEmulator } from "~/server/shopify/routing";
 import { getSessionStorage } from "~/server/shopify/session-storage";
@@ -93,6 +94,28 @@ describe.skipIf(!servicesReady)("Shopify webhooks: receive, record, apply", () =
       ["APP_UNINSTALLED", "BULK_OPERATIONS_FINISH", "CUSTOMERS_CREATE", "CUSTOMERS_DELETE", "CUSTOMERS_UPDATE", "ORDERS_CANCELLED", "ORDERS_CREATE", "ORDERS_DELETE", "ORDERS_UPDATED", "PRODUCTS_CREATE", "PRODUCTS_DELETE", "PRODUCTS_UPDATE", "REFUNDS_CREATE"],
     );
     expect(new Set(subs.map((s) => s.uri))).toEqual(new Set([`${APP_URL}/api/webhooks/shopify`]));
+  });
+
+  it("records concurrent deliveries through one group commit: each answered, redeliveries once, unknown shops ignored, all queued", async () => {
+    const group = createGroupCommitter((verified: VerifiedDelivery[]) => recordDeliveries({ db: getDb(), jobs: createJobProducer(infra.queue), log: getLogger() }, verified), { maxInFlight: 1 });
+    const recorder = async (d: VerifiedDelivery) => (await group.submit([d]))[0]!;
+    const lean = (d: ReturnType<typeof delivery>) => receiveShopifyWebhook({ db: getDb(), shopify: getShopify(), jobs: createJobProducer(infra.queue), log: getLogger(), recorder }, d);
+    const repeated = randomUUID();
+    const unique = Array.from({ length: 20 }, () => randomUUID());
+    const stranger = delivery("orders/create", { id: 7 }, { eventId: randomUUID() });
+    stranger.request.headers.set("x-shopify-shop-domain", "stranger.myshopify.com");
+    const answers = await Promise.all([
+      ...unique.map((eventId, i) => lean(delivery("orders/create", { id: 6000000000000 + i }, { eventId }))),
+      ...Array.from({ length: 5 }, () => lean(delivery("orders/create", { id: 6000000000100 }, { eventId: repeated }))),
+      lean(stranger),
+    ]);
+    expect(answers.slice(0, 20).every((a) => a.body.received)).toBe(true);
+    expect(answers.slice(20, 25).map((a) => Object.keys(a.body)[0]).sort()).toEqual(["duplicate", "duplicate", "duplicate", "duplicate", "received"]);
+    expect(answers[25]).toEqual({ status: 200, body: { ignored: true } });
+    const recorded = await getDb().select().from(webhookDeliveries).where(inArray(webhookDeliveries.eventId, [...unique, repeated]));
+    expect(recorded).toHaveLength(21);
+    const queued = await Promise.all(recorded.map((r) => infra.queue.getJob("ingestion", `webhook-${r.id}`)));
+    expect(queued.every((j) => j?.name === "shopifyWebhook")).toBe(true);
   });
 
   it("answers a webhook for a shop nobody connected, and ignores it", async () => {

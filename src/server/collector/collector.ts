@@ -11,12 +11,17 @@ import { createEventCommitter, type EventCommitter } from "../services/events/co
 import { MAX_BATCH_BYTES, PATH_TYPES, parseCall } from "../services/events/messages";
 import { kickResolution } from "../services/events/resolve-kick";
 import { findSourceByWriteKey, recordRejection, SOURCES_CHANGED_CHANNEL, type SourceKey } from "../services/events/sources";
+import type { Shopify } from "../shopify/api";
 import { CLIENT_IP_HEADER } from "../trusted-proxy";
+import { createGroupCommitter } from "../group-commit";
+import { recordDeliveries, type VerifiedDelivery } from "../services/webhooks/receive";
+import { handleShopifyWebhook, WEBHOOK_PATH } from "./webhooks";
 
-// The event API's lean path (Segment's HTTP tracking API): answered on node:http before Next.js
-// sees the request, because a route handler costs milliseconds of CPU per request and this path
-// must take thousands a second. Check, commit (group commit), answer; identity resolution runs
-// later on the ingestion queue. See docs/decisions.md, "The event API's lean path".
+// The lean path for what the outside sends us — the event API (Segment's HTTP tracking API) and
+// Shopify's webhooks: answered on node:http before Next.js sees the request, because a route
+// handler costs milliseconds of CPU per request and this path must take thousands a second.
+// Check, commit (events: group commit), answer; processing runs later on the ingestion queue.
+// See docs/decisions.md, "The lean path for events and webhooks".
 
 const gunzipAsync = promisify(gunzip);
 const inflateAsync = promisify(inflate);
@@ -28,6 +33,10 @@ export interface CollectorDeps {
   rateLimit: RateLimitPort;
   pubsub: PubSubPort;
   log: Logger;
+  /** For Shopify's webhooks (HMAC): absent, they are left to the Next.js route. */
+  shopify?: Shopify;
+  /** Request metrics (route, method, status, seconds), as the other routes report them. */
+  observe?: (route: string, method: string, status: number, seconds: number) => void;
 }
 
 export interface CollectorOptions {
@@ -42,6 +51,9 @@ export interface Collector {
   handle(req: IncomingMessage, res: ServerResponse): boolean;
   close(): Promise<void>;
 }
+
+/** The most points one lease takes from a source's rate limit. */
+const LEASE = 200;
 
 const CORS = {
   "access-control-allow-origin": "*",
@@ -110,6 +122,8 @@ export function writeKeyOf(authorization: string | undefined, body: unknown): st
 
 export function createCollector(deps: CollectorDeps, opts: CollectorOptions): Collector {
   const committer: EventCommitter = createEventCommitter(deps);
+  const deliveries = createGroupCommitter((verified: VerifiedDelivery[]) => recordDeliveries(deps, verified));
+  const recorder = async (delivery: VerifiedDelivery) => (await deliveries.submit([delivery]))[0]!;
   // Write key → source (or null: unknown). Forgotten after 30 s, and at once when a key is rotated or revoked.
   const keys = new LRUCache<string, { source: SourceKey | null }>({ max: 10_000, ttl: 30_000 });
   let unsubscribe: (() => Promise<void>) | undefined;
@@ -136,6 +150,26 @@ export function createCollector(deps: CollectorDeps, opts: CollectorOptions): Co
     }
   }
 
+  // A busy source asks the shared limit for a lease of points (a tenth of its window's, at most
+  // LEASE) rather than once per request; what a lease leaves unspent when its window ends is lost,
+  // so each process makes the limit a little stricter, never looser.
+  const leases = new Map<string, { left: number; until: number }>();
+  async function allowedEvents(sourceId: string, events: number): Promise<{ allowed: boolean; retryAfterMs: number }> {
+    const now = Date.now();
+    const lease = leases.get(sourceId);
+    if (lease && lease.until > now && lease.left >= events) {
+      lease.left -= events;
+      return { allowed: true, retryAfterMs: 0 };
+    }
+    const rule = opts.sourceRule;
+    const take = Math.max(events, Math.min(LEASE, Math.floor(rule.points / 10)));
+    let result = await allowed(`events:${sourceId}`, rule, take);
+    if (!result.allowed && take > events) result = await allowed(`events:${sourceId}`, rule, events);
+    else if (result.allowed && take > events) leases.set(sourceId, { left: take - events, until: now + rule.windowSeconds * 1000 });
+    if (leases.size > 10_000) leases.clear();
+    return result;
+  }
+
   async function serve(req: IncomingMessage, res: ServerResponse, call: (typeof PATH_TYPES)[string], path: string): Promise<void> {
     const receivedAt = new Date();
     const raw = await readBody(req);
@@ -156,7 +190,7 @@ export function createCollector(deps: CollectorDeps, opts: CollectorOptions): Co
     if (body === undefined) return refuse(source, 400, "The body is not JSON", { body: "is not valid JSON" });
     const parsed = parseCall(call, body, { receivedAt, bytes: raw.length });
     if (!parsed.ok) return refuse(source, parsed.status, parsed.error, parsed.fields);
-    const limit = await allowed(`events:${source.sourceId}`, opts.sourceRule, parsed.events.length);
+    const limit = await allowedEvents(source.sourceId, parsed.events.length);
     if (!limit.allowed) {
       return send(res, 429, { error: `Rate limit: at most ${opts.sourceRule.points} events per ${opts.sourceRule.windowSeconds} s per source` }, { "retry-after": String(Math.max(1, Math.ceil(limit.retryAfterMs / 1000))) });
     }
@@ -175,8 +209,16 @@ export function createCollector(deps: CollectorDeps, opts: CollectorOptions): Co
   return {
     handle(req, res) {
       const path = req.url?.split("?")[0] ?? "";
+      const webhook = path === WEBHOOK_PATH && req.method === "POST" && deps.shopify;
       const match = /^\/v1\/([a-z]+)\/?$/.exec(path);
       const call = match ? PATH_TYPES[match[1]!] : undefined;
+      if (!webhook && !call) return false;
+      const started = performance.now();
+      res.once("finish", () => deps.observe?.(webhook ? WEBHOOK_PATH : "/v1", req.method ?? "POST", res.statusCode, (performance.now() - started) / 1000));
+      if (webhook) {
+        handleShopifyWebhook({ ...deps, shopify: deps.shopify!, recorder }, req, res);
+        return true;
+      }
       if (!call) return false;
       if (req.method === "OPTIONS") {
         res.writeHead(204, CORS);
@@ -197,7 +239,7 @@ export function createCollector(deps: CollectorDeps, opts: CollectorOptions): Co
       return true;
     },
     async close() {
-      await committer.drain();
+      await Promise.all([committer.drain(), deliveries.drain()]);
       await unsubscribe?.().catch(() => {});
     },
   };

@@ -1,16 +1,11 @@
 import type { Sql } from "../../db/client";
+import { createGroupCommitter } from "../../group-commit";
 import { toStorableJson } from "../webhooks/receive";
 import type { AcceptedEvent } from "./messages";
 
 export interface EventRow extends AcceptedEvent {
   brandId: string;
   sourceId: string;
-}
-
-interface Pending {
-  rows: EventRow[];
-  resolve: () => void;
-  reject: (err: unknown) => void;
 }
 
 export interface EventCommitter {
@@ -20,54 +15,16 @@ export interface EventCommitter {
   drain(): Promise<void>;
 }
 
-/**
- * Group commit: requests that arrive while a commit is in flight wait for the next one and share
- * it — one INSERT and one fsync for many requests, so a busy collector commits more events per
- * second than it could one at a time, and an idle one commits each request at once. At most
- * `maxInFlight` commits run together (each on its own pooled connection).
- */
+/** Events committed with group commit (src/server/group-commit.ts): one INSERT for every request waiting. */
 export function createEventCommitter(deps: { sql: Sql }, opts: { maxInFlight?: number; maxRows?: number } = {}): EventCommitter {
-  const maxInFlight = opts.maxInFlight ?? 3;
-  const maxRows = opts.maxRows ?? 5_000;
-  const waiting: Pending[] = [];
-  let inFlight = 0;
-  const idle: (() => void)[] = [];
-
-  function next(): void {
-    while (inFlight < maxInFlight && waiting.length) {
-      const group: Pending[] = [];
-      let rows = 0;
-      while (waiting.length && (rows === 0 || rows + waiting[0]!.rows.length <= maxRows)) {
-        const p = waiting.shift()!;
-        group.push(p);
-        rows += p.rows.length;
-      }
-      inFlight++;
-      insertEvents(deps.sql, group.flatMap((p) => p.rows))
-        .then(
-          () => group.forEach((p) => p.resolve()),
-          (err: unknown) => group.forEach((p) => p.reject(err)),
-        )
-        .finally(() => {
-          inFlight--;
-          next();
-          if (inFlight === 0 && !waiting.length) idle.splice(0).forEach((f) => f());
-        });
-    }
-  }
-
-  return {
-    commit(rows) {
-      if (!rows.length) return Promise.resolve();
-      return new Promise<void>((resolve, reject) => {
-        waiting.push({ rows, resolve, reject });
-        next();
-      });
+  const group = createGroupCommitter<EventRow, null>(
+    async (rows) => {
+      await insertEvents(deps.sql, rows);
+      return rows.map(() => null);
     },
-    drain() {
-      return inFlight === 0 && !waiting.length ? Promise.resolve() : new Promise<void>((resolve) => idle.push(resolve));
-    },
-  };
+    { maxInFlight: opts.maxInFlight, maxItems: opts.maxRows },
+  );
+  return { commit: async (rows) => void (await group.submit(rows)), drain: () => group.drain() };
 }
 
 /** One statement for any number of events; a messageId the source already sent is skipped (dedupe). */

@@ -44,7 +44,7 @@ function hint(deps: SourceDeps, sealed: string): string {
 }
 
 /** A new source and its write key (shown once here; admins can reveal it again). */
-export async function createSource(deps: SourceDeps, input: { brandId: string; name: string; userId: string }): Promise<{ source: SourceView; writeKey: string }> {
+export async function createSource(deps: SourceDeps, input: { brandId: string; name: string; userId: string | null }): Promise<{ source: SourceView; writeKey: string }> {
   const writeKey = newWriteKey();
   const [row] = await deps.db
     .insert(eventSources)

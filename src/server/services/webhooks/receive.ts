@@ -1,4 +1,4 @@
-import { and, eq, isNull, lt, sql } from "drizzle-orm";
+import { and, eq, inArray, isNull, lt, sql } from "drizzle-orm";
 import type { Db } from "../../db/client";
 import { stores, webhookDeliveries } from "../../db/schema";
 import type { QueuePort } from "../../infra/queue/port";
@@ -67,21 +67,32 @@ function shopStoresOf(db: Db, shopDomain: string) {
   return db.select({ brandId: stores.brandId, status: stores.status }).from(stores).where(eq(stores.shopDomain, shopDomain));
 }
 
+/** A delivery whose HMAC and shop checked out, ready to record. */
+export interface VerifiedDelivery {
+  shopDomain: string;
+  topic: string;
+  webhookId: string;
+  eventId: string;
+  apiVersion: string | null;
+  triggeredAt: Date | null;
+  /** The body as JSON text jsonb takes (every digit of an id kept). */
+  payloadText: string;
+}
+
 /**
- * Shopify's webhook endpoint: HMAC first (nothing is stored for a bad one), then the delivery is
- * committed to Postgres — deduplicated on Shopify's event id — and only then queued. The answer
- * does not wait for processing. The HMAC covers the body only, not the X-Shopify-Shop-Domain header,
- * so a body that names its shop must name the one it is delivered for: otherwise a signed body of one
- * shop could be replayed as another's (an app/uninstalled, a shop/redact).
+ * HMAC first (nothing is stored for a bad one), then the body: JSON, and a body that names its shop
+ * must name the one it is delivered for. The HMAC covers the body only, not the
+ * X-Shopify-Shop-Domain header: otherwise a signed body of one shop could be replayed as another's
+ * (an app/uninstalled, a shop/redact).
  */
-export async function receiveShopifyWebhook(
-  deps: { db: Db; shopify: Shopify; jobs: JobProducer; log: Logger },
+export async function verifyShopifyWebhook(
+  deps: { shopify: Shopify; log: Logger },
   input: { request: Request; rawBody: string },
-): Promise<WebhookAnswer> {
+): Promise<{ answer: WebhookAnswer } | { delivery: VerifiedDelivery }> {
   const check = await deps.shopify.webhooks.validate({ rawBody: input.rawBody, rawRequest: input.request });
   if (!check.valid) {
     deps.log.warn({ reason: check.reason }, "webhook rejected");
-    return { status: 401, body: { error: "Webhook could not be verified" } };
+    return { answer: { status: 401, body: { error: "Webhook could not be verified" } } };
   }
   const headers = input.request.headers;
   let payload: unknown;
@@ -89,48 +100,101 @@ export async function receiveShopifyWebhook(
     // Ids beyond 2^53 (Shopify's samples and test notifications have 18-digit ones) stay exact.
     payload = parseLossless(input.rawBody);
   } catch {
-    return { status: 400, body: { error: "Webhook body is not JSON" } };
+    return { answer: { status: 400, body: { error: "Webhook body is not JSON" } } };
   }
   const named = shopNamedInBody(payload);
   if (named && named !== check.domain.toLowerCase()) {
     deps.log.warn({ shop: check.domain, bodyShop: named, topic: headers.get("x-shopify-topic") }, "webhook refused: body names another shop");
-    return { status: 401, body: { error: `Webhook body is for ${named}, but it was delivered for ${check.domain}` } };
+    return { answer: { status: 401, body: { error: `Webhook body is for ${named}, but it was delivered for ${check.domain}` } } };
   }
-  // A shop no brand ever connected: answered (so Shopify stops retrying) and ignored, not stored.
-  const shopStores = await shopStoresOf(deps.db, check.domain);
-  if (!shopStores.length) {
-    deps.log.warn({ shop: check.domain, topic: headers.get("x-shopify-topic") }, "webhook for an unknown shop ignored");
-    return { status: 200, body: { ignored: true } };
-  }
-  const eventId = headers.get("x-shopify-event-id") ?? check.webhookId;
   // Dates a deletion (tombstones): a header that is no time is dropped (the receive time stands in), never a reason to refuse the delivery.
   const triggered = new Date(headers.get("x-shopify-triggered-at") ?? Number.NaN);
-  const topic = headers.get("x-shopify-topic") ?? String(check.topic);
-  const [row] = await deps.db
-    .insert(webhookDeliveries)
-    .values({
+  return {
+    delivery: {
       shopDomain: check.domain,
-      topic,
+      topic: headers.get("x-shopify-topic") ?? String(check.topic),
       webhookId: check.webhookId,
-      eventId,
-      apiVersion: check.apiVersion,
+      eventId: headers.get("x-shopify-event-id") ?? check.webhookId,
+      apiVersion: check.apiVersion ?? null,
       triggeredAt: Number.isNaN(triggered.getTime()) ? null : triggered,
-      // Written as JSON text (jsonb keeps every digit of a number), not through Drizzle's JSON.stringify.
-      payload: sql`${stringifyLossless(toStorableJson(payload))}::jsonb`,
-    })
-    .onConflictDoNothing()
-    .returning({ id: webhookDeliveries.id });
-  if (!row) {
-    deps.log.info({ eventId, shop: check.domain }, "duplicate webhook ignored");
-    return { status: 200, body: { duplicate: true } };
+      payloadText: stringifyLossless(toStorableJson(payload)),
+    },
+  };
+}
+
+type Row = Record<string, unknown>;
+
+/**
+ * Records verified deliveries — one, or every delivery a group commit gathered — in one statement,
+ * deduplicated on Shopify's event id, and only then queues them (one round trip for all). A shop no
+ * brand ever connected is answered (so Shopify stops retrying) and ignored, not stored. The answer
+ * does not wait for processing; a delivery recorded but not queued (the queue unreachable) is queued
+ * again by `requeueUnprocessedDeliveries`.
+ */
+export async function recordDeliveries(deps: { db: Db; jobs: JobProducer; log: Logger }, deliveries: VerifiedDelivery[]): Promise<WebhookAnswer[]> {
+  const shops = [...new Set(deliveries.map((d) => d.shopDomain))];
+  const storeRows = await deps.db.select({ shopDomain: stores.shopDomain, brandId: stores.brandId, status: stores.status }).from(stores).where(inArray(stores.shopDomain, shops));
+  const known = deliveries.filter((d) => storeRows.some((s) => s.shopDomain === d.shopDomain));
+  const inserted = known.length
+    ? await deps.db.execute<Row>(sql`
+        insert into webhook_deliveries (shop_domain, topic, webhook_id, event_id, api_version, triggered_at, payload)
+        select s, t, w, e, v, ts::timestamptz, p::jsonb
+        from unnest(${sql.param(known.map((d) => d.shopDomain))}::text[], ${sql.param(known.map((d) => d.topic))}::text[], ${sql.param(known.map((d) => d.webhookId))}::text[],
+                    ${sql.param(known.map((d) => d.eventId))}::text[], ${sql.param(known.map((d) => d.apiVersion))}::text[],
+                    ${sql.param(known.map((d) => d.triggeredAt?.toISOString() ?? null))}::text[], ${sql.param(known.map((d) => d.payloadText))}::text[]) as x(s, t, w, e, v, ts, p)
+        on conflict do nothing
+        returning id, event_id, topic`)
+    : [];
+  // A delivery repeated within one group is recorded once: the first of them is answered "received".
+  const ids = new Map(inserted.map((r) => [`${String(r.topic)} ${String(r.event_id)}`, String(r.id)]));
+  const jobs: { id: string; delivery: VerifiedDelivery }[] = [];
+  const answers = deliveries.map((d): WebhookAnswer => {
+    if (!storeRows.some((s) => s.shopDomain === d.shopDomain)) {
+      deps.log.warn({ shop: d.shopDomain, topic: d.topic }, "webhook for an unknown shop ignored");
+      return { status: 200, body: { ignored: true } };
+    }
+    const key = `${d.topic} ${d.eventId}`;
+    const id = ids.get(key);
+    if (!id) {
+      deps.log.info({ eventId: d.eventId, shop: d.shopDomain }, "duplicate webhook ignored");
+      return { status: 200, body: { duplicate: true } };
+    }
+    ids.delete(key);
+    jobs.push({ id, delivery: d });
+    return { status: 200, body: { received: true } };
+  });
+  if (jobs.length) {
+    try {
+      await deps.jobs.enqueueMany(
+        "ingestion",
+        "shopifyWebhook",
+        jobs.map(({ id, delivery }) => ({
+          payload: { deliveryId: id, brandIds: servedBrandIds(storeRows.filter((s) => s.shopDomain === delivery.shopDomain), delivery.topic) },
+          opts: { jobId: `webhook-${id}` },
+        })),
+      );
+    } catch (err) {
+      // Recorded is enough to answer: the deliveries stay unprocessed until they are queued again.
+      deps.log.error({ err, deliveries: jobs.length }, "webhooks recorded but not queued");
+    }
   }
-  try {
-    await deps.jobs.enqueue("ingestion", "shopifyWebhook", { deliveryId: row.id, brandIds: servedBrandIds(shopStores, topic) }, { jobId: `webhook-${row.id}` });
-  } catch (err) {
-    // Recorded is enough to answer: the delivery stays unprocessed until it is queued again.
-    deps.log.error({ err, deliveryId: row.id }, "webhook recorded but not queued");
-  }
-  return { status: 200, body: { received: true } };
+  return answers;
+}
+
+/**
+ * Shopify's webhook endpoint: verified (HMAC, shop), then committed to Postgres — deduplicated on
+ * Shopify's event id — and only then queued. `recorder` records through a group commit (the lean
+ * path's); without it the delivery is recorded on its own.
+ */
+export async function receiveShopifyWebhook(
+  deps: { db: Db; shopify: Shopify; jobs: JobProducer; log: Logger; recorder?: (delivery: VerifiedDelivery) => Promise<WebhookAnswer> },
+  input: { request: Request; rawBody: string },
+): Promise<WebhookAnswer> {
+  const verified = await verifyShopifyWebhook(deps, input);
+  if ("answer" in verified) return verified.answer;
+  if (deps.recorder) return deps.recorder(verified.delivery);
+  const [answer] = await recordDeliveries(deps, [verified.delivery]);
+  return answer!;
 }
 
 /**
