@@ -5,17 +5,15 @@
  * a process of its own. `historySync()` runs the history sync as connecting a store starts it and
  * times it from "the exports' results are ready" to "the run is done and checked".
  *
- * BENCH_DATABASE_URL / BENCH_REDIS_URL name the servers (default: the local ones the tests use);
+ * BENCH_DATABASE_URL / BENCH_REDIS_URL name the servers (bench-database.ts);
  * WORKER_NODE_FLAGS the worker's Node flags (default: the workers' own, --optimize-for-size).
  */
 import { type ChildProcess, spawn } from "node:child_process";
-import { randomBytes, randomUUID } from "node:crypto";
+import { randomUUID } from "node:crypto";
 import path from "node:path";
 import { Session } from "@shopify/shopify-api";
-import postgres from "postgres";
-import { closeDb, getDb, getSql } from "../../src/server/db/client";
-import { migrateDatabase } from "../../src/server/db/migrate";
-import { closeInfra, getInfra } from "../../src/server/infra";
+import { getDb, getSql } from "../../src/server/db/client";
+import { getInfra } from "../../src/server/infra";
 import { createJobProducer } from "../../src/server/jobs/queue";
 import { getLogger } from "../../src/server/logger";
 import { enqueueProbe } from "../../src/server/services/queues/probe";
@@ -24,6 +22,7 @@ import { syncChannel } from "../../src/server/services/sync/progress";
 import { getShopify } from "../../src/server/shopify/api";
 import { installShopifyRouting } from "../../src/server/shopify/install";
 import { getSessionStorage } from "../../src/server/shopify/session-storage";
+import { openBenchDatabase } from "./bench-database";
 import { startEmulatorProcess } from "./emulator-process";
 import { procStats } from "./proc-stats";
 
@@ -48,39 +47,11 @@ export type BenchStore = Awaited<ReturnType<typeof openBenchStore>>;
  */
 export async function openBenchStore(opts: StoreSize & { shop: string; label: string; log: (msg: string) => void; beforeConnect?: () => Promise<{ brandId: string } | void> }) {
   const emulator = await startEmulatorProcess({ shop: opts.shop, orders: opts.orders, customers: opts.customers, products: opts.products, clientId: API_KEY, clientSecret: API_SECRET });
-  const serverUrl = process.env.BENCH_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
-  const dbName = `brandbase_bench_${opts.label}_${process.pid}`;
-  const admin = postgres(serverUrl, { max: 1, onnotice: () => {} });
-  await admin.unsafe(`drop database if exists ${dbName}`);
-  await admin.unsafe(`create database ${dbName}`);
-  const dbUrl = new URL(serverUrl);
-  dbUrl.pathname = `/${dbName}`;
-  // A failed run still drops its database (the emulator and the worker go down with this process).
-  process.on("uncaughtException", (err) => {
-    console.error(err);
-    admin
-      .unsafe(`drop database if exists ${dbName} with (force)`)
-      .catch(() => {})
-      .finally(() => process.exit(1));
+  const database = await openBenchDatabase({
+    label: opts.label,
+    env: { SHOPIFY_API_KEY: API_KEY, SHOPIFY_API_SECRET: API_SECRET, SHOPIFY_SCOPES: SCOPES, SHOPIFY_EMULATOR_URL: emulator.url },
   });
-  await migrateDatabase(dbUrl.toString());
-
-  // The environment of this process and of the processes it starts (read lazily by getEnv).
-  Object.assign(process.env, {
-    NODE_ENV: "production",
-    DATABASE_URL: dbUrl.toString(),
-    REDIS_URL: process.env.BENCH_REDIS_URL ?? "redis://127.0.0.1:6379",
-    QUEUE_PREFIX: `bench-${process.pid}`,
-    SHOPIFY_API_KEY: API_KEY,
-    SHOPIFY_API_SECRET: API_SECRET,
-    SHOPIFY_SCOPES: SCOPES,
-    SHOPIFY_EMULATOR_URL: emulator.url,
-    TOKEN_ENCRYPTION_KEY: randomBytes(32).toString("base64"),
-    BETTER_AUTH_SECRET: randomBytes(32).toString("base64"),
-    // Nothing calls the app back here; `.invalid` never resolves.
-    APP_URL: process.env.APP_URL ?? "http://brandbase-bench.invalid",
-    LOG_LEVEL: process.env.LOG_LEVEL ?? "warn",
-  });
+  const dbUrl = new URL(database.dbUrl);
   installShopifyRouting();
   const sql = getSql();
   const db = getDb();
@@ -220,10 +191,7 @@ export async function openBenchStore(opts: StoreSize & { shop: string; label: st
   async function close() {
     await unsubscribe();
     if (!stopping) await stopWorker();
-    await closeInfra();
-    await closeDb();
-    await admin.unsafe(`drop database if exists ${dbName} with (force)`);
-    await admin.end();
+    await database.drop();
     emulator.stop();
   }
 
