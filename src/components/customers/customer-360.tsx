@@ -3,8 +3,9 @@
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useSubscription } from "@trpc/tanstack-react-query";
 import Link from "next/link";
-import { type ReactNode, useEffect, useRef } from "react";
+import type { ReactNode } from "react";
 import { useBrand } from "~/components/brands/brand-context";
+import { useRefetchOnChange } from "~/components/brands/use-live-data";
 import { PageHeader } from "~/components/page-header";
 import { Alert } from "~/components/ui/alert";
 import { Badge } from "~/components/ui/badge";
@@ -30,18 +31,8 @@ const KIND_LABELS: Record<string, string> = {
 /** Refetches the page's queries when the customer's group changes (a new event, an order, a merge). */
 function useLiveCustomer(brand: string, profileId: string): "connecting" | "live" | "error" {
   const trpc = useTRPC();
-  const queryClient = useQueryClient();
   const live = useSubscription(trpc.customers.live.subscriptionOptions({ brand, profileId }));
-  const changes = (live.data?.data as { changes: number } | undefined)?.changes;
-  const seen = useRef<number | undefined>(undefined);
-  useEffect(() => {
-    if (changes === undefined) return;
-    if (seen.current !== undefined && changes !== seen.current) {
-      for (const path of [trpc.customers.get, trpc.customers.timeline]) void queryClient.invalidateQueries({ queryKey: path.pathKey() });
-    }
-    seen.current = changes;
-  }, [changes, queryClient, trpc]);
-  return live.status === "error" ? "error" : changes === undefined ? "connecting" : "live";
+  return useRefetchOnChange(live, [trpc.customers.get, trpc.customers.timeline]);
 }
 
 /** Customer360: one person with everything the brand knows of them. */

@@ -108,7 +108,8 @@ function parseMessage(raw: unknown, type: EventType, opts: { prefix: string; rec
   }
   const m = parsed.data as z.output<typeof common> & { event?: string; name?: string | null; userId?: string | null };
   if (!m.userId && !m.anonymousId) return { ok: false, fields: { [at("userId")]: "userId or anonymousId is required" } };
-  const size = Buffer.byteLength(JSON.stringify(raw));
+  // A single call's size was checked on the request; a batch's messages are measured one by one.
+  const size = opts.prefix ? Buffer.byteLength(JSON.stringify(raw)) : 0;
   if (size > MAX_EVENT_BYTES) return { ok: false, fields: { [at("message")]: `is ${size} bytes; one event may be at most 32 KB` } };
 
   const sentAt = m.sentAt ?? opts.batchSentAt;
