@@ -17,6 +17,7 @@
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { createHmac, randomUUID } from "node:crypto";
+import { once } from "node:events";
 import { readFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -24,6 +25,7 @@ import { pipeline } from "node:stream/promises";
 import { Readable } from "node:stream";
 import { parseArgs } from "node:util";
 import autocannon from "autocannon";
+import postgres from "postgres";
 import { createSource } from "../src/server/services/events/sources";
 import { freePort } from "./lib/emulator-process";
 import { openBenchStore, until } from "./lib/synced-store";
@@ -134,8 +136,11 @@ const lines = (function* () {
     yield `${store.brandId}\t${floorSource.source.id}\t${id}\ttrack\tProduct Viewed\tuser-${i % 20_000}\t${now}\t${now}\t${body.replaceAll("\\", "\\\\")}\n`;
   }
 })();
-const copy = await store.sql`copy events (brand_id, source_id, message_id, type, name, user_id, timestamp, received_at, payload) from stdin`.writable();
+// A connection of its own: the stream's end leaves a pooled postgres.js connection unusable for the next query.
+const copySql = postgres(store.dbUrl, { max: 1, onnotice: () => {} });
+const copy = await copySql`copy events (brand_id, source_id, message_id, type, name, user_id, timestamp, received_at, payload) from stdin`.writable();
 await pipeline(Readable.from(lines), copy);
+await copySql.end();
 const copySeconds = (performance.now() - copyStarted) / 1000;
 const floorEventsPerSecond = Math.round(copyRows / copySeconds);
 log(`floor (COPY): ${floorEventsPerSecond} events/s`);
@@ -153,6 +158,7 @@ const drainStarted = performance.now();
 await until(async () => (await unresolved()) === 0, "the identity backlog", 30 * 60_000);
 const drainSeconds = (performance.now() - drainStarted) / 1000;
 worker.kill("SIGTERM");
+await once(worker, "exit");
 const [profiles] = await store.sql<{ n: number }[]>`select count(*)::int as n from profiles`;
 log(`drain: ${backlog} events in ${drainSeconds.toFixed(1)} s into ${profiles!.n} profiles`);
 

@@ -10,6 +10,11 @@ describe("lossless JSON", () => {
     expect(parsed.q).toBe(3);
   });
 
+  it("parses texts without 16-digit runs as plain JSON, and the largest safe integer as a number", () => {
+    expect(parseLossless('{"id":450789469,"price":"199.00","at":"2026-11-30T10:00:00Z"}')).toEqual({ id: 450789469, price: "199.00", at: "2026-11-30T10:00:00Z" });
+    expect(parseLossless("[9007199254740991,9007199254740992]")).toEqual([9007199254740991, 9007199254740992n]);
+  });
+
   it("writes bigints back as the same digits", () => {
     const text = '{"id":820982911946154508,"a":[{"b":450789469,"c":"9.99"}]}';
     expect(stringifyLossless(parseLossless(text))).toBe(text);

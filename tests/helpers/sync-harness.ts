@@ -12,6 +12,7 @@ import { createJobProducer } from "~/server/jobs/queue";
 import { getLogger } from "~/server/logger";
 import { beginStoreConnect, completeStoreConnect } from "~/server/services/stores/connect";
 import { receiveShopifyWebhook } from "~/server/services/webhooks/receive";
+import { nodeHeaderReader } from "~/server/shopify/webhook-signature";
 import { getShopify } from "~/server/shopify/api";
 import { routeShopifyToEmulator } from "~/server/shopify/routing";
 import { getSessionStorage } from "~/server/shopify/session-storage";
@@ -34,10 +35,7 @@ export async function startWebhookEndpoint(): Promise<{ url: string; errors: Err
     req.on("data", (c: Buffer) => chunks.push(c));
     req.on("end", () => {
       const rawBody = Buffer.concat(chunks).toString("utf8");
-      const headers = new Headers();
-      for (const [k, v] of Object.entries(req.headers)) if (typeof v === "string") headers.set(k, v);
-      const request = new Request(`http://${req.headers.host}${req.url}`, { method: "POST", headers, body: rawBody });
-      receiveShopifyWebhook({ db: getDb(), shopify: getShopify(), jobs: createJobProducer(globalThis.__syncTestInfra!.queue), log: getLogger() }, { request, rawBody })
+      receiveShopifyWebhook({ db: getDb(), shopify: getShopify(), jobs: createJobProducer(globalThis.__syncTestInfra!.queue), log: getLogger() }, { headers: nodeHeaderReader(req.headers), rawBody })
         .then((answer) => res.writeHead(answer.status, { "content-type": "application/json" }).end(JSON.stringify(answer.body)))
         .catch((err: unknown) => {
           const error = err instanceof Error ? err : new Error(String(err));

@@ -4,6 +4,7 @@ import type { JobProducer } from "../jobs/queue";
 import type { Logger } from "../logger";
 import { receiveShopifyWebhook, type VerifiedDelivery, WEBHOOK_MAX_BYTES, type WebhookAnswer } from "../services/webhooks/receive";
 import type { Shopify } from "../shopify/api";
+import { nodeHeaderReader } from "../shopify/webhook-signature";
 
 export const WEBHOOK_PATH = "/api/webhooks/shopify";
 
@@ -42,11 +43,7 @@ export function handleShopifyWebhook(
   req.on("end", () => {
     if (refused) return;
     const rawBody = Buffer.concat(chunks, total).toString("utf8");
-    const headers = new Headers();
-    for (const [name, value] of Object.entries(req.headers)) if (typeof value === "string") headers.set(name, value);
-    // The library validates a web Request (its headers); the body it checks is rawBody.
-    const request = new Request(`http://${req.headers.host ?? "localhost"}${WEBHOOK_PATH}`, { method: "POST", headers });
-    receiveShopifyWebhook(deps, { request, rawBody }).then(
+    receiveShopifyWebhook(deps, { headers: nodeHeaderReader(req.headers), rawBody }).then(
       (a) => answer(a.status, a.body),
       (err: unknown) => {
         deps.log.error({ err }, "webhook: request failed");

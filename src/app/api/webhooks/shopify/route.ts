@@ -9,6 +9,6 @@ export const dynamic = "force-dynamic";
 /** Every Shopify webhook lands here (the raw body is what the HMAC covers; over the limit: 413 before it is read whole). */
 export const POST = withHttp("/api/webhooks/shopify", async (req: Request) => {
   const rawBody = await readBodyWithin(req, WEBHOOK_MAX_BYTES);
-  const answer = await receiveShopifyWebhook(createDeps({ log: getLogger().child({ route: "webhooks" }) }), { request: req, rawBody });
+  const answer = await receiveShopifyWebhook(createDeps({ log: getLogger().child({ route: "webhooks" }) }), { headers: req.headers, rawBody });
   return Response.json(answer.body, { status: answer.status });
 });
