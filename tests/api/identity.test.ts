@@ -5,6 +5,7 @@ import { createDeps } from "~/server/deps";
 import type { Infra } from "~/server/infra";
 import { type EventRow, insertEvents } from "~/server/services/events/committer";
 import { parseCall } from "~/server/services/events/messages";
+import { recordDataRequest, redactCustomer, redactShop } from "~/server/services/compliance/compliance";
 import { resolveEventBacklog } from "~/server/services/identity/resolve";
 import { runRecentSync } from "~/server/services/sync/incremental-sync";
 import { shopRecords } from "../helpers/shop-equality";
@@ -160,7 +161,7 @@ describe.skipIf(!servicesReady)("identity resolution", () => {
     expect(n).toBe(1);
   });
 
-  it("joins a synced Shopify customer and a web visitor with the same email into one profile whose net LTV is the shop's", async () => {
+  it("joins a synced Shopify customer and a web visitor with the same email into one profile whose net LTV is the shop's; Shopify's compliance requests export and erase the person", async () => {
     const ctx = await connectedShop({ infra, apiKey: "identity-shop-app", shop: "identity-shop.myshopify.com", shopSpec: { seed: 23, orders: 400, customers: 80, products: 20, days: 200 } });
     try {
       await runRecentSync({ ...(await syncDeps(infra)) }, { storeId: ctx.storeId, days: 400, maxOrders: 1_000 });
@@ -195,6 +196,40 @@ describe.skipIf(!servicesReady)("identity resolution", () => {
       expect(new Set(person.identities.map((i) => i.kind))).toEqual(new Set(["anonymousId", "email", "shopifyCustomer", ...(person.identities.some((i) => i.kind === "phone") ? ["phone"] : [])]));
       const timeline = await caller.customers.timeline({ brand: ctx.brand.slug, profileId: String(person.id) });
       expect(timeline.events.map((e) => e.type).sort()).toEqual(["identify", "page", "track"]);
+
+      // customers/data_request: the export holds the person (identifiers, events), not only the shop's record.
+      const deps = { ...createDeps({ infra }) };
+      const shopDomain = "identity-shop.myshopify.com";
+      await recordDataRequest(deps, { shopDomain, body: { customer: { id: BigInt(buyer.id), email: buyer.email }, orders_requested: [] } });
+      const [request] = await getDb().execute<Row>(sql`select export from data_requests where store_id = ${ctx.storeId} and customer_shopify_id = ${String(buyer.id)}`);
+      const exported = request!.export as { person: { identifiers: { kind: string }[]; events: { type: string }[] } };
+      expect(exported.person.events.map((e) => e.type).sort()).toEqual(["identify", "page", "track"]);
+      expect(exported.person.identifiers.map((i) => i.kind)).toContain("anonymousId");
+
+      // customers/redact: the whole person goes — profiles, identifiers, merges, events (also one still waiting to be resolved).
+      const members = (await getDb().execute<Row>(sql`select id from profiles where root_id = ${person.rootId}`)).map((r) => Number(r.id));
+      expect(members.length).toBe(2);
+      await send({ brand: ctx.brand, sourceId: source.id }, [{ type: "track", anonymousId: "web-visitor", event: "Sent Before The Request" }]);
+      await redactCustomer(deps, { shopDomain, body: { customer: { id: BigInt(buyer.id) }, orders_to_redact: [] }, redactedAt: new Date() });
+      const left = await getDb().execute<Row>(sql`
+        select (select count(*) from profiles where id = any(${sql.param(members)}::bigint[]))::int as profiles,
+               (select count(*) from profile_identifiers where brand_id = ${ctx.brand.id} and (value = ${buyer.email!.toLowerCase()} or value = 'web-visitor'
+                 or value = ${`${ctx.storeId}:${buyer.id}`}))::int as identifiers,
+               (select count(*) from events where brand_id = ${ctx.brand.id} and anonymous_id = 'web-visitor')::int as events,
+               (select count(*) from profile_merges where winner_id = any(${sql.param(members)}::bigint[]) or loser_id = any(${sql.param(members)}::bigint[]))::int as merges`);
+      expect(left[0]).toEqual({ profiles: 0, identifiers: 0, events: 0, merges: 0 });
+      expect((await caller.customers.list({ brand: ctx.brand.slug, q: buyer.email! })).rows).toHaveLength(0);
+      await expect(caller.customers.get({ brand: ctx.brand.slug, profileId: String(person.id) })).rejects.toMatchObject({ code: "NOT_FOUND" });
+      // The other customers stay.
+      const others = (await caller.customers.list({ brand: ctx.brand.slug })).total;
+      expect(others).toBeGreaterThan(0);
+
+      // shop/redact: what the shop brought leaves every profile; profiles it alone made are gone.
+      await redactShop(deps, { shopDomain });
+      const [after] = await getDb().execute<Row>(sql`
+        select (select count(*) from profile_identifiers where store_id = ${ctx.storeId})::int as identifiers,
+               (select count(*) from profiles where brand_id = ${ctx.brand.id})::int as profiles`);
+      expect(after).toEqual({ identifiers: 0, profiles: 0 });
     } finally {
       await ctx.close();
     }

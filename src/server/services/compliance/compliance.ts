@@ -4,6 +4,9 @@ import { MalformedDataError } from "../../errors";
 import { requireBrandChild } from "../brands/access";
 import { dataRequests, shopCustomers, shopifySession, shopLineItems, shopOrders, stores, webhookDeliveries } from "../../db/schema";
 import { eraseStoreRecords, redactCustomerRecords } from "../commerce/write";
+import { personOfShopifyCustomer } from "../identity/customers";
+import { eraseShopifyCustomerPeople, eraseStorePeople } from "../identity/erase";
+import { announceProfiles, type ResolveDeps, resolveStoreCustomers } from "../identity/resolve";
 
 // Shopify's three mandatory compliance webhooks (SPEC C4). Their bodies are Shopify's:
 //   customers/data_request { shop_domain, customer: { id, email, phone }, orders_requested: [ids], data_request: { id } }
@@ -63,7 +66,12 @@ export async function recordDataRequest(deps: { db: Db }, input: { shopDomain: s
       storeId: store.id,
       customerShopifyId: String(customerId),
       shopifyRequestId: input.body.data_request?.id ? String(input.body.data_request.id) : null,
-      export: exactJson({ shop: input.shopDomain, customer: profile[0] ?? null, orders: orders.map((o) => ({ ...o, lineItems: lines.filter((l) => l.orderShopifyId === o.shopifyId) })) }),
+      export: exactJson({
+        shop: input.shopDomain,
+        customer: profile[0] ?? null,
+        orders: orders.map((o) => ({ ...o, lineItems: lines.filter((l) => l.orderShopifyId === o.shopifyId) })),
+        person: await personOfShopifyCustomer(deps, { brandId: store.brandId, storeId: store.id, customerId }),
+      }),
     });
     made++;
   }
@@ -71,17 +79,21 @@ export async function recordDataRequest(deps: { db: Db }, input: { shopDomain: s
 }
 
 /**
- * Erases the customer's personal data everywhere we keep it: profile, orders' contact details, raw
- * webhook bodies. `redactedAt` is when Shopify asked: a delivery about the customer or their orders
- * sent before it, arriving later, is kept from bringing the data back (commerce/tombstones.ts).
+ * Erases the customer's personal data everywhere we keep it: the shop's customer record, orders'
+ * contact details, raw webhook bodies, and the person they are in each brand (profiles,
+ * identifiers, merges, events: identity/erase.ts). `redactedAt` is when Shopify asked: a delivery
+ * about the customer or their orders sent before it, arriving later, is kept from bringing the
+ * data back (commerce/tombstones.ts).
  */
-export async function redactCustomer(deps: { db: Db }, input: { shopDomain: string; body: CustomerRef; redactedAt: Date }): Promise<void> {
+export async function redactCustomer(deps: ResolveDeps, input: { shopDomain: string; body: CustomerRef; redactedAt: Date }): Promise<void> {
   const customerId = customerIdOf(input.body);
   const orderIds = orderIdsOf(input.body.orders_to_redact, "orders_to_redact");
+  const erased: { brandId: string; roots: number[]; otherCustomers: { storeId: string; customerId: bigint }[] }[] = [];
   await deps.db.transaction(async (tx) => {
     for (const store of (await storesOf(tx, input.shopDomain)).sort((a, b) => a.id.localeCompare(b.id))) {
       await redactCustomerRecords(tx, store, { customerId, orderIds, redactedAt: input.redactedAt });
       await tx.delete(dataRequests).where(and(eq(dataRequests.storeId, store.id), eq(dataRequests.customerShopifyId, String(customerId))));
+      erased.push({ brandId: store.brandId, ...(await eraseShopifyCustomerPeople(tx, { brandId: store.brandId, storeId: store.id, customerId })) });
     }
     // Raw bodies that carried the customer (their own topics, or as an order's customer).
     await tx.delete(webhookDeliveries).where(
@@ -92,20 +104,35 @@ export async function redactCustomer(deps: { db: Db }, input: { shopDomain: stri
       ),
     );
   });
+  for (const e of erased) {
+    await announceProfiles(deps, e.brandId, e.roots);
+    // The same person's customer record in another store of the brand still stands: a profile of its own again.
+    for (const storeId of new Set(e.otherCustomers.map((c) => c.storeId))) {
+      const customerIds = e.otherCustomers.filter((c) => c.storeId === storeId).map((c) => c.customerId);
+      await resolveStoreCustomers(deps, { brandId: e.brandId, storeId, customerIds });
+    }
+  }
 }
 
-/** Erases everything we hold for the shop (48 hours after uninstall, Shopify asks for it). */
-export async function redactShop(deps: { db: Db }, input: { shopDomain: string }): Promise<void> {
+/** Erases everything we hold for the shop (48 hours after uninstall, Shopify asks for it), in its stores' data and in the brands' profiles. */
+export async function redactShop(deps: ResolveDeps, input: { shopDomain: string }): Promise<void> {
+  const touched: { brandId: string; roots: number[] }[] = [];
   await deps.db.transaction(async (tx) => {
-    const ids = (await storesOf(tx, input.shopDomain)).map((s) => s.id);
+    const shopStores = await storesOf(tx, input.shopDomain);
+    const ids = shopStores.map((s) => s.id);
     if (ids.length) {
       await eraseStoreRecords(tx, ids);
+      for (const brandId of new Set(shopStores.map((s) => s.brandId))) {
+        const storeIds = shopStores.filter((s) => s.brandId === brandId).map((s) => s.id);
+        touched.push({ brandId, roots: (await eraseStorePeople(tx, { brandId, storeIds })).roots });
+      }
       await tx.delete(dataRequests).where(inArray(dataRequests.storeId, ids));
       await tx.update(stores).set({ status: "uninstalled", sessionId: null, statusChangedAt: new Date() }).where(inArray(stores.id, ids));
     }
     await tx.delete(shopifySession).where(eq(shopifySession.shop, input.shopDomain));
     await tx.delete(webhookDeliveries).where(and(eq(webhookDeliveries.shopDomain, input.shopDomain), sql`${webhookDeliveries.topic} <> 'shop/redact'`));
   });
+  for (const t of touched) await announceProfiles(deps, t.brandId, t.roots);
 }
 
 export async function listDataRequests(deps: { db: Db }, input: { brandId: string }) {

@@ -350,3 +350,25 @@ export async function customerTimeline(deps: { db: Db }, input: { brandId: strin
   const last = rows.length > input.limit ? page[page.length - 1] : undefined;
   return { events: page, nextCursor: last ? { at: last.at, id: last.id } : null };
 }
+
+/**
+ * For a customers/data_request: the person a Shopify customer is in this brand — their group's
+ * profiles (traits), identifiers and events, as stored. Null when the customer joined no profile.
+ */
+export async function personOfShopifyCustomer(deps: { db: Db }, input: { brandId: string; storeId: string; customerId: bigint }) {
+  const group = await deps.db.execute<Row>(sql`
+    select p.id, p.name, p.email, p.phone, p.traits, p.created_at from profiles p
+    where p.root_id = (select o.root_id from profile_identifiers i join profiles o on o.id = i.profile_id
+                       where i.brand_id = ${input.brandId} and i.kind = 'shopifyCustomer' and i.value = ${`${input.storeId}:${input.customerId}`})
+    order by p.id`);
+  if (!group.length) return null;
+  const ids = group.map((r) => Number(r.id));
+  const identifiers = await deps.db.execute<Row>(sql`select kind, value, first_seen_at from profile_identifiers where profile_id = any(${sql.param(ids)}::bigint[]) order by kind, value`);
+  const events = await deps.db.execute<Row>(sql`
+    select type, name, timestamp, payload from events where profile_id = any(${sql.param(ids)}::bigint[]) order by timestamp, id`);
+  return {
+    profiles: group.map((r) => ({ name: r.name, email: r.email, phone: r.phone, traits: r.traits, createdAt: r.created_at })),
+    identifiers: identifiers.map((r) => ({ kind: r.kind, value: r.value, firstSeenAt: r.first_seen_at })),
+    events: events.map((r) => ({ type: r.type, name: r.name, timestamp: r.timestamp, payload: r.payload })),
+  };
+}
