@@ -123,6 +123,29 @@ describe.skipIf(!servicesReady)("identity resolution", () => {
     await expect(t.caller.customers.unmerge({ brand: t.brand.slug, mergeId: merge.id })).rejects.toMatchObject({ code: "CONFLICT" });
   });
 
+  it("moves a group's last seen on its root when a merged-in profile is seen again", async () => {
+    const t = await newBrand("Last seen");
+    await send(t, [
+      { type: "identify", userId: "bob", traits: { name: "Bob" } },
+      { type: "page", anonymousId: "anon-bob", name: "Home" },
+    ]);
+    await resolve(t.brand.id);
+    await send(t, [{ type: "identify", userId: "bob", anonymousId: "anon-bob" }]);
+    await resolve(t.brand.id);
+    const [root] = await roots(t.brand.id);
+    const later = new Date(Date.now() + 60_000).toISOString();
+    // anon-bob belongs to the merged-in profile: its event lands there, and the root's figure follows.
+    await send(t, [{ type: "track", anonymousId: "anon-bob", event: "Came back", timestamp: later }]);
+    await resolve(t.brand.id);
+    const [figures] = await getDb().execute<Row>(sql`
+      select r.group_last_seen_at, (select max(last_seen_at) from profiles m where m.root_id = r.id) as members_last_seen,
+             (select count(*) from profiles m where m.root_id = r.id)::int as members
+      from profiles r where r.id = ${Number(root!.id)}`);
+    expect(figures!.members).toBe(2);
+    expect(new Date(figures!.group_last_seen_at as string).toISOString()).toBe(later);
+    expect(figures!.group_last_seen_at).toEqual(figures!.members_last_seen);
+  });
+
   it("refuses a merge that would give one person two userIds, and records it", async () => {
     const t = await newBrand("Limits");
     await send(t, [

@@ -63,7 +63,8 @@ export async function resolveEventBacklog(deps: ResolveDeps, input: { brandId: s
         from unnest(${sql.param(rows.map((r) => Number(r.id)))}::bigint[], ${sql.param(resolution.placements)}::bigint[]) as u(id, p)
         where e.id = u.id`);
       await countForSources(tx, rows, resolution.createdBySource);
-      await refreshRollups(tx, resolution.touchedRoots);
+      // Events bring no orders: "last seen" moved with the profiles; only merged groups are counted again.
+      await refreshRollups(tx, resolution.mergedRoots);
       return { count: rows.length, roots: resolution.touchedRoots, merged: resolution.merged, refused: resolution.refused };
     });
     if (!result) break;

@@ -62,6 +62,8 @@ export interface Resolution {
   placements: (number | null)[];
   /** Group roots whose figures or members changed. */
   touchedRoots: number[];
+  /** Roots of the groups merges joined (their figures are to be computed again; others only moved "last seen"). */
+  mergedRoots: number[];
   /** New profiles per origin source (events) — the Sources page counts them. */
   createdBySource: Map<string, number>;
   merged: number;
@@ -97,9 +99,13 @@ export async function resolveObservations(tx: Tx, input: { brandId: string; obse
   const touchedRoots = placed.length
     ? (await tx.execute<Row>(sql`select distinct root_id from profiles where id = any(${sql.param(placed)}::bigint[])`)).map((r) => Number(r.root_id))
     : [];
+  const winners = [...new Set(plan.merges.map((m) => id(m.winner)))];
+  const mergedRoots = winners.length
+    ? (await tx.execute<Row>(sql`select distinct root_id from profiles where id = any(${sql.param(winners)}::bigint[])`)).map((r) => Number(r.root_id))
+    : [];
   const createdBySource = new Map<string, number>();
   for (const p of plan.newProfiles) if (p.origin.sourceId) createdBySource.set(p.origin.sourceId, (createdBySource.get(p.origin.sourceId) ?? 0) + 1);
-  return { placements, touchedRoots, createdBySource, merged: plan.merges.length, refused: plan.refusals.length };
+  return { placements, touchedRoots, mergedRoots, createdBySource, merged: plan.merges.length, refused: plan.refusals.length };
 }
 
 async function createProfiles(tx: Tx, brandId: string, plan: Plan): Promise<Map<number, number>> {
@@ -117,20 +123,35 @@ async function createProfiles(tx: Tx, brandId: string, plan: Plan): Promise<Map<
   return real;
 }
 
-/** Traits, display fields and seen times of the batch's profiles, in one statement. */
+/**
+ * Traits, display fields and seen times of the batch's profiles, in one statement; a root's group
+ * "last seen" moves with it, and a member's is carried to its root in a second (a row is written
+ * once per statement) — so a batch that merged nothing needs no full refresh of the group figures.
+ */
 async function applyUpdates(tx: Tx, plan: Plan, id: (temp: number) => number): Promise<void> {
   const entries = [...plan.updates.entries()];
   if (!entries.length) return;
   const col = <T>(f: (u: Plan["updates"] extends Map<number, infer U> ? U : never) => T) => entries.map(([, u]) => f(u));
+  const ids = entries.map(([k]) => id(k));
+  const lastSeen = col((u) => u.lastSeen?.toISOString() ?? null);
   await tx.execute(sql`
     update profiles p set
-      traits = p.traits || u.t::jsonb,
+      traits = case when u.t = '{}' then p.traits else p.traits || u.t::jsonb end,
       name = coalesce(u.n, p.name), email = coalesce(u.e, p.email), phone = coalesce(u.ph, p.phone),
-      first_seen_at = least(p.first_seen_at, u.fs), last_seen_at = greatest(p.last_seen_at, u.ls), updated_at = now()
-    from unnest(${sql.param(entries.map(([k]) => id(k)))}::bigint[], ${sql.param(col((u) => JSON.stringify(u.traits)))}::text[], ${sql.param(col((u) => u.name ?? null))}::text[],
+      first_seen_at = least(p.first_seen_at, u.fs), last_seen_at = greatest(p.last_seen_at, u.ls),
+      group_last_seen_at = case when p.root_id = p.id then greatest(p.group_last_seen_at, u.ls) else p.group_last_seen_at end,
+      updated_at = now()
+    from unnest(${sql.param(ids)}::bigint[], ${sql.param(col((u) => JSON.stringify(u.traits)))}::text[], ${sql.param(col((u) => u.name ?? null))}::text[],
                 ${sql.param(col((u) => u.email ?? null))}::text[], ${sql.param(col((u) => u.phone ?? null))}::text[],
-                ${sql.param(col((u) => u.firstSeen?.toISOString() ?? null))}::text[]::timestamptz[], ${sql.param(col((u) => u.lastSeen?.toISOString() ?? null))}::text[]::timestamptz[]) as u(id, t, n, e, ph, fs, ls)
+                ${sql.param(col((u) => u.firstSeen?.toISOString() ?? null))}::text[]::timestamptz[], ${sql.param(lastSeen)}::text[]::timestamptz[]) as u(id, t, n, e, ph, fs, ls)
     where p.id = u.id`);
+  await tx.execute(sql`
+    update profiles r set group_last_seen_at = greatest(r.group_last_seen_at, m.ls)
+    from (select p.root_id, max(u.ls) as ls
+          from unnest(${sql.param(ids)}::bigint[], ${sql.param(lastSeen)}::text[]::timestamptz[]) as u(id, ls)
+          join profiles p on p.id = u.id and p.root_id <> p.id
+          group by p.root_id) m
+    where r.id = m.root_id`);
 }
 
 /**
