@@ -26,11 +26,14 @@ export interface WebApp {
   stop(): void;
 }
 
-/** The web app as it runs in production (`scripts/server.ts` after `next build`), a process of its own on `port`, with this process's environment. */
+/**
+ * The web app as it runs in production (`scripts/server.ts` after `next build`), a process of its own on `port`, with this process's
+ * environment — and its own address as APP_URL unless `env` names another (better-auth accepts sign-ins from that origin only).
+ */
 export async function startWebApp(opts: { port: number; env?: Record<string, string> }): Promise<WebApp> {
   const child: ChildProcess = spawn(path.join(root, "node_modules/.bin/tsx"), ["scripts/server.ts"], {
     cwd: root,
-    env: { ...process.env, ...opts.env, PORT: String(opts.port), HOST: "127.0.0.1", NEXT_TELEMETRY_DISABLED: "1" },
+    env: { ...process.env, APP_URL: `http://127.0.0.1:${opts.port}`, ...opts.env, PORT: String(opts.port), HOST: "127.0.0.1", NEXT_TELEMETRY_DISABLED: "1" },
     stdio: ["ignore", "ignore", 2],
   });
   process.on("exit", () => child.exitCode === null && child.kill("SIGKILL"));

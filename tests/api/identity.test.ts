@@ -158,11 +158,26 @@ describe.skipIf(!servicesReady)("identity resolution", () => {
     expect(await roots(t.brand.id)).toHaveLength(2);
     const [refusal] = await getDb().execute<Row>(sql`select status, reason, cause from profile_merges where brand_id = ${t.brand.id}`);
     expect(refusal).toMatchObject({ status: "refused", reason: "Not merged: one person would hold 2 userId values (the limit is 1)", cause: { identifier: { kind: "email", value: "shared@example.com" } } });
+
+    // The brand lifts the limit (Identity rules): the next call that links them merges.
+    const rules = await t.caller.identity.settings({ brand: t.brand.slug });
+    expect(rules.limits).toEqual({ userId: 1, shopifyCustomer: 1, email: null, phone: null, external: null });
+    await t.caller.identity.updateSettings({ brand: t.brand.slug, blockedEmails: [], limits: { ...rules.limits, userId: null } });
+    await send(t, [{ type: "identify", userId: "u-2", traits: { email: "shared@example.com" } }]);
+    await resolve(t.brand.id);
+    expect(await roots(t.brand.id)).toHaveLength(1);
   });
 
   it("never links on blocked or malformed values, which stay traits only", async () => {
     const t = await newBrand("Blocked values");
-    await getDb().execute(sql`insert into identity_settings (brand_id, blocked_emails) values (${t.brand.id}, ${"{qa@brand.example}"})`);
+    const limits = (await t.caller.identity.settings({ brand: t.brand.slug })).limits;
+    await expect(t.caller.identity.updateSettings({ brand: t.brand.slug, blockedEmails: ["qa@brand.example", "not an email"], limits })).rejects.toMatchObject({
+      code: "BAD_REQUEST",
+      message: '"not an email" is not an email address',
+    });
+    expect((await t.caller.identity.settings({ brand: t.brand.slug })).blockedEmails).toEqual([]);
+    const saved = await t.caller.identity.updateSettings({ brand: t.brand.slug, blockedEmails: [" QA@Brand.example ", "qa@brand.example"], limits });
+    expect(saved.blockedEmails).toEqual(["qa@brand.example"]);
     await send(t, [
       { type: "identify", userId: "p-1", anonymousId: "anonymous", traits: { email: "qa@brand.example", phone: "555-0100" } },
       { type: "identify", userId: "p-2", anonymousId: "anonymous", traits: { email: "QA@brand.example", phone: "555-0100" } },

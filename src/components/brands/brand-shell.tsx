@@ -28,6 +28,7 @@ const NAV = [
   { href: "/members", label: "Members" },
   { href: "/settings/stores", label: "Stores" },
   { href: "/settings/sources", label: "Sources" },
+  { href: "/settings/identity", label: "Identity rules" },
 ];
 
 export function BrandShell({ brand, user, children }: { brand: string; user: BrandContextValue["user"]; children: ReactNode }) {

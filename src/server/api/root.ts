@@ -1,5 +1,6 @@
 import { analyticsRouter } from "./routers/analytics";
 import { customersRouter } from "./routers/customers";
+import { identityRouter } from "./routers/identity";
 import { sourcesRouter } from "./routers/sources";
 import { brandsRouter } from "./routers/brands";
 import { mailRouter } from "./routers/mail";
@@ -22,6 +23,7 @@ export const appRouter = createTRPCRouter({
   mail: mailRouter,
   sources: sourcesRouter,
   customers: customersRouter,
+  identity: identityRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { CUSTOMER_SORTS } from "../../services/identity/customers";
+import { LIMITED_KINDS, type LimitedKind } from "../../services/identity/settings";
 
 const profileId = z.string().regex(/^[1-9]\d{0,17}$/, "a customer id");
 
@@ -40,3 +41,9 @@ export const timelineInput = z.object({
 });
 
 export const unmergeInput = z.object({ mergeId: z.number().int().positive("a merge id") });
+
+const limit = z.number().int("a whole number").min(1, "at least 1").max(100, "at most 100").nullable();
+export const identitySettingsInput = z.object({
+  blockedEmails: z.array(z.string().max(254, "at most 254 characters")).max(1_000, "at most 1,000 emails"),
+  limits: z.object(Object.fromEntries(LIMITED_KINDS.map((k) => [k, limit])) as Record<LimitedKind, typeof limit>),
+});

@@ -205,7 +205,7 @@ export const identitySettings = pgTable("identity_settings", {
     .references(() => brands.id, { onDelete: "cascade" }),
   /** Lower-cased emails (e.g. a team's test address) that never link profiles. */
   blockedEmails: text().array().notNull().default(sql`'{}'::text[]`),
-  /** Per kind, the most values one profile group may hold (shopifyCustomer: per store). */
-  limits: jsonb().$type<Partial<Record<IdentifierKind, number>>>().notNull().default({}),
+  /** Per kind, the most values one profile group may hold (shopifyCustomer: per store); null: no limit. */
+  limits: jsonb().$type<Partial<Record<IdentifierKind, number | null>>>().notNull().default({}),
   updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
 });

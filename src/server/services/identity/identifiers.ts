@@ -12,7 +12,7 @@ export interface Identifier {
 }
 
 /** Values clients send when they have nothing (and test placeholders): never an identity. */
-const BLOCKED = new Set(["", "null", "undefined", "anonymous", "0", "-1", "none", "nil", "nan", "unknown", "[object object]", "n/a", "na", "test", "guest", "true", "false"]);
+export const BUILT_IN_BLOCKED: ReadonlySet<string> = new Set(["", "null", "undefined", "anonymous", "0", "-1", "none", "nil", "nan", "unknown", "[object object]", "n/a", "na", "test", "guest", "true", "false"]);
 
 const email = z.email();
 
@@ -33,7 +33,7 @@ export function normalizePhone(raw: unknown): string | null {
 
 export function isBlockedValue(value: string, blockedEmails: ReadonlySet<string>): boolean {
   const v = value.trim().toLowerCase();
-  return BLOCKED.has(v) || blockedEmails.has(v);
+  return BUILT_IN_BLOCKED.has(v) || blockedEmails.has(v);
 }
 
 /** Lower priority first is stronger: an event belongs to the owner of its strongest identifier. */

@@ -21,8 +21,10 @@ export interface IdentityRules {
 
 export async function identityRules(tx: Tx, brandId: string): Promise<IdentityRules> {
   const rows = await tx.execute<Row>(sql`select blocked_emails, limits from identity_settings where brand_id = ${brandId}`);
-  const row = rows[0] as { blocked_emails: string[]; limits: Limits } | undefined;
-  return { limits: { ...DEFAULT_LIMITS, ...row?.limits }, blockedEmails: new Set(row?.blocked_emails ?? []) };
+  const row = rows[0] as { blocked_emails: string[]; limits: Partial<Record<IdentifierKind, number | null>> } | undefined;
+  // A brand's own limits over the defaults; null lifts a limit.
+  const limits = Object.entries({ ...DEFAULT_LIMITS, ...row?.limits }).filter(([, max]) => typeof max === "number");
+  return { limits: Object.fromEntries(limits) as Limits, blockedEmails: new Set(row?.blocked_emails ?? []) };
 }
 
 async function loadState(tx: Tx, brandId: string, observations: Observation[], limits: Limits): Promise<IdentityState> {
