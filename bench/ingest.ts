@@ -7,9 +7,10 @@
  *   3. signed Shopify `orders/create` deliveries to `/api/webhooks/shopify` (32 at once);
  *   4. the identity backlog those left, drained by an `ingestion` worker process.
  * Floors in the same run: a bare node:http server doing one INSERT per request into the same table
- * (same load), and COPY of as many events into the same table. Prints one JSON line:
+ * (same load; for webhooks, the same 8 KB body into webhook_deliveries), and COPY of as many events
+ * into the same table. Prints one JSON line:
  *   single_rps, single_p99_ms, single_floor_rps, batch_events_per_s, floor_events_per_s, ratio
- *   (batched over the COPY floor), webhook_rps, webhook_p99_ms, drain_events_per_s.
+ *   (batched over the COPY floor), webhook_rps, webhook_p99_ms, webhook_floor_rps, drain_events_per_s.
  * Goals: ≥ 5,000 single requests/s with p99 ≤ 50 ms, ≥ 20,000 events/s batched, ratio ≥ 0.5,
  * webhooks ≥ 2,000/s with p99 ≤ 50 ms, the backlog drained at ≥ 10,000 events/s.
  *
@@ -122,8 +123,26 @@ const floorResult = await autocannon({
   requests: [{ setupRequest: (req) => ({ ...req, body: trackBody(), headers: { "content-type": "application/json" } }) }],
 });
 const singleFloor = Math.round((floorResult.requests.total - floorResult.non2xx - floorResult.errors) / (floorResult.duration || SECONDS));
-floor.kill("SIGTERM");
 log(`floor (one INSERT per request): ${singleFloor} req/s`);
+// The webhooks' floor: the same body, one INSERT per request into webhook_deliveries (no HMAC, no queue), same load.
+const webhookFloorResult = await autocannon({
+  url: `${floorBase}/webhook`,
+  connections: 32,
+  duration: SECONDS,
+  method: "POST",
+  requests: [
+    {
+      setupRequest: (req) => ({
+        ...req,
+        body: order,
+        headers: { "content-type": "application/json", "x-shopify-topic": "orders/create", "x-shopify-shop-domain": store.shop, "x-shopify-webhook-id": randomUUID(), "x-shopify-event-id": randomUUID() },
+      }),
+    },
+  ],
+});
+const webhookFloor = Math.round((webhookFloorResult.requests.total - webhookFloorResult.non2xx - webhookFloorResult.errors) / (webhookFloorResult.duration || SECONDS));
+floor.kill("SIGTERM");
+log(`floor (one INSERT of the webhook body per request): ${webhookFloor} req/s, p99 ${webhookFloorResult.latency.p99} ms`);
 
 // Floor 2: COPY of as many events as the batches sent, into the same table.
 const copyRows = Math.max(50_000, batchEvents * 2);
@@ -176,6 +195,8 @@ console.log(
     ratio: Number((batchEvents / floorEventsPerSecond).toFixed(2)),
     webhook_rps: webhook.rps,
     webhook_p99_ms: webhook.p99,
+    webhook_floor_rps: webhookFloor,
+    webhook_floor_p99_ms: webhookFloorResult.latency.p99,
     drain_events_per_s: Math.round(atStart / drainSeconds),
     drained_events: backlog,
     profiles: profiles!.n,

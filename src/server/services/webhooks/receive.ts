@@ -1,4 +1,4 @@
-import { and, eq, inArray, isNull, lt, sql } from "drizzle-orm";
+import { and, eq, isNull, lt, sql } from "drizzle-orm";
 import type { Db } from "../../db/client";
 import { stores, webhookDeliveries } from "../../db/schema";
 import type { QueuePort } from "../../infra/queue/port";
@@ -136,32 +136,40 @@ export function verifyShopifyWebhook(deps: { shopify: Shopify; log: Logger }, in
 
 type Row = Record<string, unknown>;
 
+/** A recorded delivery's job: which delivery, for which brands. */
+export interface DeliveryJob {
+  deliveryId: string;
+  brandIds: string[];
+}
+
 /**
- * Records verified deliveries — one, or every delivery a group commit gathered — in one statement,
- * deduplicated on Shopify's event id, and only then queues them (one round trip for all). A shop no
- * brand ever connected is answered (so Shopify stops retrying) and ignored, not stored. The answer
- * does not wait for processing; a delivery recorded but not queued (the queue unreachable) is queued
- * again by `requeueUnprocessedDeliveries`.
+ * Commits verified deliveries — one, or every delivery a group commit gathered — in one statement
+ * (one round trip: the shops' stores are read in it), deduplicated on Shopify's event id. A shop no
+ * brand ever connected is answered (so Shopify stops retrying) and ignored, not stored. Returns the
+ * answers and the jobs to queue (`queueDeliveries`).
  */
-export async function recordDeliveries(deps: { db: Db; jobs: JobProducer; log: Logger }, deliveries: VerifiedDelivery[]): Promise<WebhookAnswer[]> {
+export async function commitDeliveries(deps: { db: Db; log: Logger }, deliveries: VerifiedDelivery[]): Promise<{ answers: WebhookAnswer[]; jobs: DeliveryJob[] }> {
   const shops = [...new Set(deliveries.map((d) => d.shopDomain))];
-  const storeRows = await deps.db.select({ shopDomain: stores.shopDomain, brandId: stores.brandId, status: stores.status }).from(stores).where(inArray(stores.shopDomain, shops));
-  const known = deliveries.filter((d) => storeRows.some((s) => s.shopDomain === d.shopDomain));
-  const inserted = known.length
-    ? await deps.db.execute<Row>(sql`
-        insert into webhook_deliveries (shop_domain, topic, webhook_id, event_id, api_version, triggered_at, payload)
-        select s, t, w, e, v, ts::timestamptz, p::jsonb
-        from unnest(${sql.param(known.map((d) => d.shopDomain))}::text[], ${sql.param(known.map((d) => d.topic))}::text[], ${sql.param(known.map((d) => d.webhookId))}::text[],
-                    ${sql.param(known.map((d) => d.eventId))}::text[], ${sql.param(known.map((d) => d.apiVersion))}::text[],
-                    ${sql.param(known.map((d) => d.triggeredAt?.toISOString() ?? null))}::text[], ${sql.param(known.map((d) => d.payloadText))}::text[]) as x(s, t, w, e, v, ts, p)
-        on conflict do nothing
-        returning id, event_id, topic`)
-    : [];
+  const col = <T>(f: (d: VerifiedDelivery) => T) => sql.param(deliveries.map(f));
+  const rows = await deps.db.execute<Row>(sql`
+    with known as (select shop_domain, brand_id::text as brand_id, status from stores where shop_domain in ${shops}),
+    ins as (
+      insert into webhook_deliveries (shop_domain, topic, webhook_id, event_id, api_version, triggered_at, payload)
+      select v.s, v.t, v.w, v.e, v.a, v.ts::timestamptz, v.p::jsonb
+      from unnest(${col((d) => d.shopDomain)}::text[], ${col((d) => d.topic)}::text[], ${col((d) => d.webhookId)}::text[], ${col((d) => d.eventId)}::text[],
+                  ${col((d) => d.apiVersion)}::text[], ${col((d) => d.triggeredAt?.toISOString() ?? null)}::text[], ${col((d) => d.payloadText)}::text[]) as v(s, t, w, e, a, ts, p)
+      where exists (select 1 from known k where k.shop_domain = v.s)
+      on conflict do nothing
+      returning id, event_id, topic)
+    select id::text as id, event_id, topic, null as shop_domain, null as brand_id, null as status from ins
+    union all select null, null, null, shop_domain, brand_id, status from known`);
+  const storeRows = rows.filter((r) => r.id === null).map((r) => ({ shopDomain: String(r.shop_domain), brandId: String(r.brand_id), status: String(r.status) }));
   // A delivery repeated within one group is recorded once: the first of them is answered "received".
-  const ids = new Map(inserted.map((r) => [`${String(r.topic)} ${String(r.event_id)}`, String(r.id)]));
-  const jobs: { id: string; delivery: VerifiedDelivery }[] = [];
+  const ids = new Map(rows.filter((r) => r.id !== null).map((r) => [`${String(r.topic)} ${String(r.event_id)}`, String(r.id)]));
+  const jobs: DeliveryJob[] = [];
   const answers = deliveries.map((d): WebhookAnswer => {
-    if (!storeRows.some((s) => s.shopDomain === d.shopDomain)) {
+    const shopStores = storeRows.filter((s) => s.shopDomain === d.shopDomain);
+    if (!shopStores.length) {
       deps.log.warn({ shop: d.shopDomain, topic: d.topic }, "webhook for an unknown shop ignored");
       return { status: 200, body: { ignored: true } };
     }
@@ -172,24 +180,33 @@ export async function recordDeliveries(deps: { db: Db; jobs: JobProducer; log: L
       return { status: 200, body: { duplicate: true } };
     }
     ids.delete(key);
-    jobs.push({ id, delivery: d });
+    jobs.push({ deliveryId: id, brandIds: servedBrandIds(shopStores, d.topic) });
     return { status: 200, body: { received: true } };
   });
-  if (jobs.length) {
-    try {
-      await deps.jobs.enqueueMany(
-        "ingestion",
-        "shopifyWebhook",
-        jobs.map(({ id, delivery }) => ({
-          payload: { deliveryId: id, brandIds: servedBrandIds(storeRows.filter((s) => s.shopDomain === delivery.shopDomain), delivery.topic) },
-          opts: { jobId: `webhook-${id}` },
-        })),
-      );
-    } catch (err) {
-      // Recorded is enough to answer: the deliveries stay unprocessed until they are queued again.
-      deps.log.error({ err, deliveries: jobs.length }, "webhooks recorded but not queued");
-    }
+  return { answers, jobs };
+}
+
+/**
+ * Queues recorded deliveries' jobs in one round trip. Never throws: a delivery recorded but not
+ * queued (the queue unreachable) stays unprocessed until `requeueUnprocessedDeliveries` queues it.
+ */
+export async function queueDeliveries(deps: { jobs: JobProducer; log: Logger }, jobs: DeliveryJob[]): Promise<void> {
+  if (!jobs.length) return;
+  try {
+    await deps.jobs.enqueueMany(
+      "ingestion",
+      "shopifyWebhook",
+      jobs.map((job) => ({ payload: job, opts: { jobId: `webhook-${job.deliveryId}` } })),
+    );
+  } catch (err) {
+    deps.log.error({ err, deliveries: jobs.length }, "webhooks recorded but not queued");
   }
+}
+
+/** Commits deliveries, then queues them (the Next.js route's path; the lean path answers before queueing). */
+export async function recordDeliveries(deps: { db: Db; jobs: JobProducer; log: Logger }, deliveries: VerifiedDelivery[]): Promise<WebhookAnswer[]> {
+  const { answers, jobs } = await commitDeliveries(deps, deliveries);
+  await queueDeliveries(deps, jobs);
   return answers;
 }
 
