@@ -36,13 +36,17 @@ export async function announceProfiles(deps: Omit<ResolveDeps, "db">, brandId: s
  */
 export async function resolveEventBacklog(deps: ResolveDeps, input: { brandId: string; signal?: AbortSignal }): Promise<{ events: number; merged: number; refused: number }> {
   const total = { events: 0, merged: 0, refused: 0 };
+  // Past the batches already resolved in this run: the partial index still holds their entries until
+  // vacuum, and scanning them again each batch made a long backlog quadratic. An event committed late
+  // with a lower id is left to the next run (every commit asks for one; the sweep catches the rest).
+  let after = 0;
   for (;;) {
     if (input.signal?.aborted) break;
     const result = await deps.db.transaction(async (tx) => {
       await lockIdentity(tx, input.brandId);
       const rows = await tx.execute<Row>(sql`
         select id, source_id, message_id, timestamp, payload from events
-        where brand_id = ${input.brandId} and resolved_at is null order by id limit ${RESOLVE_BATCH}`);
+        where brand_id = ${input.brandId} and resolved_at is null and id > ${after} order by id limit ${RESOLVE_BATCH}`);
       if (!rows.length) return null;
       const rules = await identityRules(tx, input.brandId);
       const observations = rows.map((r): Observation => {
@@ -65,9 +69,10 @@ export async function resolveEventBacklog(deps: ResolveDeps, input: { brandId: s
       await countForSources(tx, rows, resolution.createdBySource);
       // Events bring no orders: "last seen" moved with the profiles; only merged groups are counted again.
       await refreshRollups(tx, resolution.mergedRoots);
-      return { count: rows.length, roots: resolution.touchedRoots, merged: resolution.merged, refused: resolution.refused };
+      return { count: rows.length, last: Number(rows[rows.length - 1]!.id), roots: resolution.touchedRoots, merged: resolution.merged, refused: resolution.refused };
     });
     if (!result) break;
+    after = result.last;
     total.events += result.count;
     total.merged += result.merged;
     total.refused += result.refused;
