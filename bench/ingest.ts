@@ -159,9 +159,11 @@ const lines = (function* () {
 const copySql = postgres(store.dbUrl, { max: 1, onnotice: () => {} });
 const copy = await copySql`copy events (brand_id, source_id, message_id, type, name, user_id, timestamp, received_at, payload) from stdin`.writable();
 await pipeline(Readable.from(lines), copy);
-await copySql.end();
+// A query behind the COPY on the same connection: ending right after the stream could close the socket under its last write.
+await copySql`select 1`;
 const copySeconds = (performance.now() - copyStarted) / 1000;
 const floorEventsPerSecond = Math.round(copyRows / copySeconds);
+await copySql.end();
 log(`floor (COPY): ${floorEventsPerSecond} events/s`);
 
 // 4. The identity backlog (everything above), drained by an ingestion worker process.

@@ -146,6 +146,25 @@ describe.skipIf(!servicesReady)("identity resolution", () => {
     expect(figures!.group_last_seen_at).toEqual(figures!.members_last_seen);
   });
 
+  it("searches few matches by their ids and broad terms along the list's order, with the same answers", async () => {
+    const t = await newBrand("Search");
+    const people = Array.from({ length: 2_100 }, (_, i) => ({ type: "identify", userId: `zed-${i}`, traits: { name: `Zed Number${i}`, email: `zed${i}@example.com`, phone: `+30 210 ${String(1_000_000 + i)}` } }));
+    for (let i = 0; i < people.length; i += 500) await send(t, people.slice(i, i + 500));
+    await resolve(t.brand.id);
+    const list = (q: string, sort: "lastSeen" | "orders" = "lastSeen") => t.caller.customers.list({ brand: t.brand.slug, q, sort, limit: 100 });
+    // Broad (more groups than are listed by id): every match counts, in the list's order.
+    const broad = await list("zed");
+    expect(broad.total).toBe(2_100);
+    const all = await t.caller.customers.list({ brand: t.brand.slug, limit: 100 });
+    expect(broad.rows.map((r) => r.id)).toEqual(all.rows.map((r) => r.id));
+    // Few: by name prefix, email, E.164 phone, userId.
+    expect((await list("zed number123")).rows.map((r) => r.name).sort()).toEqual(["Zed Number123", "Zed Number1230", "Zed Number1231", "Zed Number1232", "Zed Number1233", "Zed Number1234", "Zed Number1235", "Zed Number1236", "Zed Number1237", "Zed Number1238", "Zed Number1239"]);
+    expect((await list("ZED77@example.com")).rows.map((r) => r.name)).toEqual(["Zed Number77"]);
+    expect((await list("+302101000042")).rows.map((r) => r.name)).toEqual(["Zed Number42"]);
+    expect((await list("zed-2099")).rows.map((r) => r.name)).toEqual(["Zed Number2099"]);
+    expect((await list("nobody")).total).toBe(0);
+  });
+
   it("refuses a merge that would give one person two userIds, and records it", async () => {
     const t = await newBrand("Limits");
     await send(t, [
@@ -203,7 +222,7 @@ describe.skipIf(!servicesReady)("identity resolution", () => {
     const ctx = await connectedShop({ infra, apiKey: "identity-shop-app", shop: "identity-shop.myshopify.com", shopSpec: { seed: 23, orders: 400, customers: 80, products: 20, days: 200 } });
     try {
       await runRecentSync({ ...(await syncDeps(infra)) }, { storeId: ctx.storeId, days: 400, maxOrders: 1_000 });
-      type OrderRec = { customerId: string | null; currency: string; total: string; refunded: string };
+      type OrderRec = { customerId: string | null; currency: string; total: string; refunded: string; name: string };
       type CustomerRec = { id: string; email: string | null };
       const orders = await shopRecords<OrderRec>(ctx.emulator.url, "identity-shop.myshopify.com", "orders");
       const customers = await shopRecords<CustomerRec>(ctx.emulator.url, "identity-shop.myshopify.com", "customers");
@@ -225,6 +244,10 @@ describe.skipIf(!servicesReady)("identity resolution", () => {
 
       const found = await caller.customers.list({ brand: ctx.brand.slug, q: buyer.email! });
       expect(found.rows).toHaveLength(1);
+      // The same person by an order's name (with or without #) and by the Shopify customer id.
+      for (const q of [theirs[0]!.name, theirs[0]!.name.replace("#", ""), String(buyer.id)]) {
+        expect({ q, ids: (await caller.customers.list({ brand: ctx.brand.slug, q })).rows.map((r) => r.id) }).toEqual({ q, ids: [found.rows[0]!.id] });
+      }
       const person = await caller.customers.get({ brand: ctx.brand.slug, profileId: String(found.rows[0]!.id) });
       expect(person.orders).toHaveLength(theirs.length);
       expect(person.money).toHaveLength(1);

@@ -52,25 +52,34 @@ export interface CustomerCursor {
 }
 
 /** Group roots a search names: by name or any identifier (prefix), or an order's name. */
+/** The profiles a search term matches: name or identifier prefix, an exact identifier, a Shopify customer id, an order name. */
 function searchMatches(brandId: string, q: string): SQL {
   const term = q.trim();
   const lower = term.toLowerCase();
   const like = `${lower.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-  const orderName = /^#?\d+$/.test(term) ? (term.startsWith("#") ? term : `#${term}`) : null;
+  const digits = /^#?\d+$/.test(term) ? term.replace(/^#/, "") : null;
   return sql`(
     select id from profiles where brand_id = ${brandId} and lower(name) like ${like}
-    union select p.root_id from profile_identifiers i join profiles p on p.id = i.profile_id
-      where i.brand_id = ${brandId} and (i.value like ${like} or i.value like ${`%:${lower}`} or i.value = ${term})
-    ${orderName ? sql`union select p.root_id from shop_orders o
-      join profile_identifiers i on i.brand_id = o.brand_id and i.kind = 'shopifyCustomer' and i.value = o.store_id::text || ':' || o.customer_shopify_id::text
-      join profiles p on p.id = i.profile_id
-      where o.brand_id = ${brandId} and o.name = ${orderName}` : sql``}
+    union select profile_id from profile_identifiers where brand_id = ${brandId} and (value like ${like} or value = ${term})
+    ${
+      digits
+        ? sql`union select i.profile_id from stores s join profile_identifiers i on i.brand_id = s.brand_id and i.kind = 'shopifyCustomer' and i.value = s.id::text || ':' || ${digits}
+            where s.brand_id = ${brandId}
+          union select i.profile_id from shop_orders o
+            join profile_identifiers i on i.brand_id = o.brand_id and i.kind = 'shopifyCustomer' and i.value = o.store_id::text || ':' || o.customer_shopify_id::text
+            where o.brand_id = ${brandId} and o.name = ${`#${digits}`}`
+        : sql``
+    }
   )`;
 }
 
-function whereOf(brandId: string, f: CustomerFilters): SQL {
+/** Up to this many groups a search matched are listed from their ids; more (a broad term) are filtered along the list's index. */
+const SPARSE_MATCHES = 2_000;
+
+function whereOf(brandId: string, f: CustomerFilters, roots: number[] | null): SQL {
   const parts: SQL[] = [sql`p.brand_id = ${brandId}`, sql`p.merged_into is null`];
-  if (f.q?.trim()) parts.push(sql`p.root_id in (select root_id from profiles where id in ${searchMatches(brandId, f.q)})`);
+  if (roots) parts.push(sql`p.id = any(${sql.param(roots)}::bigint[])`);
+  else if (f.q?.trim()) parts.push(sql`p.root_id in (select root_id from profiles where id in ${searchMatches(brandId, f.q)})`);
   if (f.netMin != null) parts.push(sql`p.net_value >= ${f.netMin}`);
   if (f.netMax != null) parts.push(sql`p.net_value <= ${f.netMax}`);
   if (f.ordersMin != null) parts.push(sql`p.orders >= ${f.ordersMin}`);
@@ -83,13 +92,24 @@ function whereOf(brandId: string, f: CustomerFilters): SQL {
   return sql.join(parts, sql` and `);
 }
 
+/** The groups a search matched, when they are few (null: more than SPARSE_MATCHES, or no search). */
+async function sparseMatches(deps: { db: Db }, brandId: string, q: string | null | undefined): Promise<number[] | null> {
+  if (!q?.trim()) return null;
+  const cap = SPARSE_MATCHES * 4;
+  const [row] = await deps.db.execute<Row>(sql`
+    with m as (select id from ${searchMatches(brandId, q)} as found(id) limit ${cap + 1})
+    select (select count(*) from m)::int as n, array(select distinct p.root_id from profiles p join m on p.id = m.id) as roots`);
+  const roots = ((row?.roots as (string | number)[] | undefined) ?? []).map(Number);
+  return Number(row?.n) <= cap && roots.length <= SPARSE_MATCHES ? roots : null;
+}
+
 export async function listCustomers(
   deps: { db: Db },
   input: CustomerFilters & { brandId: string; sort: CustomerSort; limit: number; cursor?: CustomerCursor | null },
 ): Promise<{ rows: CustomerRow[]; nextCursor: CustomerCursor | null; total: number; totalIsLowerBound: boolean }> {
   if (input.sourceId) await requireBrandChild(deps, { brandId: input.brandId, kind: "source", id: input.sourceId });
   const { column, nullable } = SORT_COLUMN[input.sort];
-  const where = whereOf(input.brandId, input);
+  const where = whereOf(input.brandId, input, await sparseMatches(deps, input.brandId, input.q));
   const isTime = input.sort === "lastSeen" || input.sort === "lastOrder";
   const cast = isTime ? sql`::timestamptz` : sql`::numeric`;
   let after = sql`true`;
