@@ -10,6 +10,7 @@
  */
 import path from "node:path";
 import next from "next";
+import { handleTrpc, TRPC_ENDPOINT } from "../src/server/api/http-handler";
 import { createCollectorFromEnv } from "../src/server/collector";
 import { createDeps } from "../src/server/deps";
 import { getEnv } from "../src/server/env";
@@ -26,7 +27,17 @@ async function main(): Promise<void> {
   await app.prepare();
   // The event API (/v1/*) is answered here, before Next.js: see src/server/collector/collector.ts.
   const collector = createCollectorFromEnv(createDeps(), env);
-  const server = createWebServer({ handle: app.getRequestHandler(), intercept: (req, res) => collector.handle(req, res), upgrade: dev ? app.getUpgradeHandler() : undefined, trustProxy: env.TRUST_PROXY, appUrl: env.APP_URL, dev });
+  // tRPC before Next.js too (a route handler costs milliseconds per call); in development Next.js serves it, with hot reload.
+  const fetchRoutes = dev ? [] : [{ prefix: `${TRPC_ENDPOINT}/`, handler: handleTrpc }];
+  const server = createWebServer({
+    handle: app.getRequestHandler(),
+    intercept: (req, res) => collector.handle(req, res),
+    fetchRoutes,
+    upgrade: dev ? app.getUpgradeHandler() : undefined,
+    trustProxy: env.TRUST_PROXY,
+    appUrl: env.APP_URL,
+    dev,
+  });
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(env.PORT, host, resolve);

@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { Duplex } from "node:stream";
 import type { TLSSocket } from "node:tls";
+import { serveWithFetchHandler } from "./fetch-bridge";
 import { getLogger } from "./logger";
 import { securityHeaders } from "./security-headers";
 import { CLIENT_IP_HEADER, type ClientOrigin, resolveClientOrigin } from "./trusted-proxy";
@@ -43,6 +44,8 @@ export function createWebServer(opts: {
   handle: RequestHandler;
   /** Answers first, when it takes the request (the event API's lean path); Next.js gets the rest. */
   intercept?: (req: IncomingMessage, res: ServerResponse) => boolean;
+  /** Paths (by prefix) served by a web Request → Response handler before Next.js, with the security headers (tRPC). */
+  fetchRoutes?: { prefix: string; handler: (req: Request) => Promise<Response> }[];
   upgrade?: UpgradeHandler;
   trustProxy: number;
   appUrl: string;
@@ -53,7 +56,8 @@ export function createWebServer(opts: {
     const origin = rewriteForwardingHeaders(req, opts.trustProxy);
     if (opts.intercept?.(req, res)) return;
     for (const [name, value] of Object.entries(securityHeaders({ https: appIsHttps || origin.proto === "https", dev: opts.dev }))) res.setHeader(name, value);
-    Promise.resolve(opts.handle(req, res)).catch((err: unknown) => {
+    const route = opts.fetchRoutes?.find((r) => req.url?.startsWith(r.prefix));
+    Promise.resolve(route ? serveWithFetchHandler(route.handler, req, res) : opts.handle(req, res)).catch((err: unknown) => {
       getLogger().error({ err, path: req.url?.split("?")[0] }, "request handler failed");
       if (!res.headersSent) res.writeHead(500, { "content-type": "text/plain" });
       res.end("Internal error");

@@ -4,7 +4,7 @@ import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDeps } from "~/server/deps";
 import { createCaller } from "~/server/api/root";
-import { getAuth } from "~/server/auth";
+import { getAuth, getSessionUser } from "~/server/auth";
 import { getDb } from "~/server/db/client";
 import { mailMessages, user as users } from "~/server/db/schema";
 import { resetEnvCache } from "~/server/env";
@@ -98,6 +98,18 @@ describe.skipIf(!servicesReady)("mail without SMTP: the outbox", () => {
     await expect(admin.mail.get({ id: "00000000-0000-4000-8000-000000000000" })).rejects.toMatchObject({ code: "NOT_FOUND" });
   });
 
+  it("forgets a signed-out session at once, though session lookups are cached", async () => {
+    const auth = getAuth();
+    const account = await createUser("signing-out");
+    const signedIn = await auth.api.signInEmail({ body: { email: account.email, password: "correct-horse-42" }, asResponse: true });
+    const headers = new Headers({ cookie: signedIn.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ") });
+    expect(await getSessionUser(headers)).toMatchObject({ email: account.email });
+    expect(await getSessionUser(headers)).toMatchObject({ email: account.email });
+    await auth.api.signOut({ headers });
+    expect(await getSessionUser(headers)).toBeNull();
+    expect(await getSessionUser(new Headers({ cookie: "better-auth.session_token=forged.value" }))).toBeNull();
+  });
+
   it("resets a password through the emailed link, with the sign-up password rules, without telling who has an account", async () => {
     const auth = getAuth();
     const account = await createUser("forgetful");
@@ -105,6 +117,8 @@ describe.skipIf(!servicesReady)("mail without SMTP: the outbox", () => {
     const signedIn = await auth.api.signInEmail({ body: { email: account.email, password: "correct-horse-42" }, asResponse: true });
     const cookie = signedIn.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
     expect(await auth.api.getSession({ headers: new Headers({ cookie }) })).not.toBeNull();
+    // The app's lookup (cached for a few seconds) knows the session too.
+    expect(await getSessionUser(new Headers({ cookie }))).toMatchObject({ email: account.email });
 
     const forUnknown = await auth.api.requestPasswordReset({ body: { email: stranger, redirectTo: "/reset-password" } });
     const forKnown = await auth.api.requestPasswordReset({ body: { email: account.email, redirectTo: "/reset-password" } });
@@ -129,6 +143,7 @@ describe.skipIf(!servicesReady)("mail without SMTP: the outbox", () => {
     await expect(auth.api.signInEmail({ body: { email: account.email, password: "new-battery-staple-7" } })).resolves.toMatchObject({ user: { email: account.email } });
     // The reset signed out the sessions opened with the old password, and its link works once.
     expect(await auth.api.getSession({ headers: new Headers({ cookie }) })).toBeNull();
+    expect(await getSessionUser(new Headers({ cookie }))).toBeNull();
     await expect(auth.api.resetPassword({ body: { token, newPassword: "another-staple-8" } })).rejects.toMatchObject({ body: { code: "INVALID_TOKEN" } });
   });
 });
