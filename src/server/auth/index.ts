@@ -1,5 +1,4 @@
 import { betterAuth } from "better-auth";
-import { LRUCache } from "lru-cache";
 import { drizzleAdapter } from "better-auth/adapters/drizzle";
 import { APIError, createAuthMiddleware } from "better-auth/api";
 import { nextCookies } from "better-auth/next-js";
@@ -53,11 +52,6 @@ function createAuth() {
       },
     },
     hooks: {
-      after: createAuthMiddleware(async (ctx) => {
-        // A signed-out session, or every session after a password reset (it revokes them), is not served from the cache.
-        if (ctx.path === "/sign-out") forgetSessions(ctx.headers?.get("cookie") ?? null);
-        if (ctx.path === "/reset-password" || ctx.path === "/change-password" || ctx.path.startsWith("/revoke-")) forgetSessions();
-      }),
       // better-auth checks length only; hold sign-ups and resets to the same rules the form shows.
       before: createAuthMiddleware(async (ctx) => {
         // Only requests from outside (`ctx.request`); the app's own calls (seeding, scripts) are not limited.
@@ -99,38 +93,9 @@ export interface SessionUser {
   isInstanceAdmin: boolean;
 }
 
-/**
- * Signed-in users by session cookie, for SESSION_CACHE_MS: a session lookup is two queries (about
- * 3 ms here) on every API call. Signing out and a password reset clear it at once in this process;
- * what another process changes (an instance administrator revoked by the CLI, a session deleted)
- * is seen within SESSION_CACHE_MS. See docs/decisions.md, "Session lookups cached briefly".
- */
-const SESSION_CACHE_MS = 15_000;
-// On globalThis: the web process loads this module twice (Next.js's bundle for /api/auth, our server for tRPC), and both must see one cache.
-const globalForSessions = globalThis as unknown as { __brandbaseSessionUsers?: LRUCache<string, { user: SessionUser; until: number }> };
-const sessionUsers = (globalForSessions.__brandbaseSessionUsers ??= new LRUCache({ max: 10_000 }));
-const SESSION_COOKIE = /(?:^|;\s*)(?:__Secure-)?better-auth\.session_token=([^;]+)/;
-
-/** Forgets cached sessions: the one a cookie header carries, or all. */
-export function forgetSessions(cookieHeader?: string | null): void {
-  const token = cookieHeader ? SESSION_COOKIE.exec(cookieHeader)?.[1] : undefined;
-  if (cookieHeader === undefined) sessionUsers.clear();
-  else if (token) sessionUsers.delete(token);
-}
-
 export async function getSessionUser(headers: Headers): Promise<SessionUser | null> {
-  const token = SESSION_COOKIE.exec(headers.get("cookie") ?? "")?.[1];
-  if (!token) return null;
-  const now = Date.now();
-  const hit = sessionUsers.get(token);
-  if (hit && hit.until > now) return hit.user;
   const session = await getAuth().api.getSession({ headers });
-  if (!session) {
-    sessionUsers.delete(token);
-    return null;
-  }
+  if (!session) return null;
   const u = session.user as typeof session.user & { isInstanceAdmin?: boolean | null };
-  const user = { id: u.id, email: u.email, name: u.name, isInstanceAdmin: Boolean(u.isInstanceAdmin) };
-  sessionUsers.set(token, { user, until: Math.min(now + SESSION_CACHE_MS, new Date(session.session.expiresAt).getTime()) });
-  return user;
+  return { id: u.id, email: u.email, name: u.name, isInstanceAdmin: Boolean(u.isInstanceAdmin) };
 }
