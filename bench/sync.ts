@@ -23,6 +23,7 @@
  */
 import os from "node:os";
 import { parseArgs } from "node:util";
+import { followHistorySync } from "../src/server/services/identity/shopify";
 import { measureFloors } from "./lib/sync-floors";
 import { type ShopTruth, verifySync } from "./lib/sync-verify";
 import { openBenchStore } from "./lib/synced-store";
@@ -43,6 +44,16 @@ await store.stopWorker();
 // The store against the shop, then the floors (which empty the tables).
 const truth = (await (await fetch(`${store.emulator.url}/_emulator/shops/${SHOP}/truth`)).json()) as ShopTruth;
 const verified = await verifySync(store.sql, { storeId: store.storeId, runId, truth });
+// Identity resolution's share: the run above ended with every customer resolved into profiles
+// (followHistorySync in settleRun). The same pass again from nothing, timed here, is what the run
+// paid for it; without it the run would have taken `seconds - identity_s`.
+const people = await store.sql<{ n: number }[]>`select count(*)::int as n from profiles where brand_id = ${store.brandId}`;
+await store.sql`delete from profile_merges where brand_id = ${store.brandId}`;
+await store.sql`delete from profiles where brand_id = ${store.brandId}`;
+const identityStarted = performance.now();
+const resolved = await followHistorySync({ db: store.db, log: store.deps.log }, { brandId: store.brandId, storeId: store.storeId });
+const identitySeconds = (performance.now() - identityStarted) / 1000;
+log(`identity: ${resolved.customers} customers into ${people[0]!.n} profiles in ${identitySeconds.toFixed(1)} s`);
 log("verified against the shop; measuring the floors");
 const floors = await measureFloors(store.sql, { storeId: store.storeId, databaseUrl: store.dbUrl });
 await store.close();
@@ -69,6 +80,10 @@ console.log(
     ratio_insert: ratio(floorSeconds.insert),
     ratio_upsert: ratio(floorSeconds.upsert),
     seconds: Number(seconds.toFixed(2)),
+    identity_s: Number(identitySeconds.toFixed(2)),
+    profiles: people[0]!.n,
+    // The run with identity resolution over the run without it (goal ≤ 1.2).
+    identity_overhead: Number((seconds / (seconds - identitySeconds)).toFixed(3)),
     promoted_s: Number((Math.max(...stepRows.map((s) => Number(s.ms))) / 1000).toFixed(2)),
     per_entity_ms: Object.fromEntries(stepRows.map((s) => [s.entity, Number(s.ms)])),
     phase_ms: Object.fromEntries(stepRows.map((s) => [s.entity, s.timings])),
