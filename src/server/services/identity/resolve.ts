@@ -114,7 +114,10 @@ export async function resolveBacklogSweep(deps: { db: Db; jobs: JobProducer }, i
  * history sync of 200k customers is 40 transactions, not 200k round trips). `customerIds` limits it
  * to those (a webhook's customer); without it, every customer of the store.
  */
-export async function resolveStoreCustomers(deps: ResolveDeps, input: { brandId: string; storeId: string; customerIds?: bigint[]; pageSize?: number }): Promise<{ customers: number; merged: number; refused: number }> {
+export async function resolveStoreCustomers(
+  deps: ResolveDeps,
+  input: { brandId: string; storeId: string; customerIds?: bigint[]; pageSize?: number; /** false: the caller recounts every group's figures after (a history sync). */ rollups?: boolean },
+): Promise<{ customers: number; merged: number; refused: number }> {
   const pageSize = input.pageSize ?? 5_000;
   const total = { customers: 0, merged: 0, refused: 0 };
   let after = "00000000-0000-0000-0000-000000000000";
@@ -150,7 +153,7 @@ export async function resolveStoreCustomers(deps: ResolveDeps, input: { brandId:
         };
       });
       const resolution = await resolveObservations(tx, { brandId: input.brandId, observations, rules });
-      await refreshRollups(tx, resolution.touchedRoots);
+      if (input.rollups !== false) await refreshRollups(tx, resolution.touchedRoots);
       return { count: rows.length, last: String(rows[rows.length - 1]!.id), roots: resolution.touchedRoots, merged: resolution.merged, refused: resolution.refused };
     });
     if (!result) break;

@@ -18,7 +18,8 @@ export async function followStoreChanges(deps: ResolveDeps, input: { brandId: st
 
 /** After a history sync: every customer of the store resolved, then every group's figures. */
 export async function followHistorySync(deps: ResolveDeps, input: { brandId: string; storeId: string }): Promise<{ customers: number; merged: number }> {
-  const result = await resolveStoreCustomers(deps, input);
+  // Figures once for the whole store at the end, not per page as well.
+  const result = await resolveStoreCustomers(deps, { ...input, rollups: false });
   await refreshStoreRollups(deps, input);
   return { customers: result.customers, merged: result.merged };
 }
