@@ -11,6 +11,7 @@
 import path from "node:path";
 import next from "next";
 import { handleTrpc, TRPC_ENDPOINT } from "../src/server/api/http-handler";
+import { startSessionCache } from "../src/server/auth";
 import { createCollectorFromEnv } from "../src/server/collector";
 import { createDeps } from "../src/server/deps";
 import { getEnv } from "../src/server/env";
@@ -25,6 +26,8 @@ async function main(): Promise<void> {
   // `hostname` is what Next.js builds request URLs from (as `next start` does), not what we bind.
   const app = next({ dev, dir: root, hostname: "localhost", port: env.PORT });
   await app.prepare();
+  // Sessions are answered from memory once this process hears of session changes (src/server/auth/session-cache.ts).
+  void startSessionCache();
   // The event API (/v1/*) is answered here, before Next.js: see src/server/collector/collector.ts.
   const collector = createCollectorFromEnv(createDeps(), env);
   // tRPC before Next.js too (a route handler costs milliseconds per call); in development Next.js serves it, with hot reload.

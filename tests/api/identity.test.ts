@@ -123,6 +123,25 @@ describe.skipIf(!servicesReady)("identity resolution", () => {
     await expect(t.caller.customers.unmerge({ brand: t.brand.slug, mergeId: merge.id })).rejects.toMatchObject({ code: "CONFLICT" });
   });
 
+  it("serves the cached Customer360 exactly as it built it (dates as dates, traits as written), from any member's id", async () => {
+    const t = await newBrand("Cached page");
+    await send(t, [
+      { type: "identify", userId: "cara", traits: { name: "Cara", createdAt: "2024-05-01T00:00:00.000Z", plan: { since: "2024-05-01" } } },
+      { type: "page", anonymousId: "anon-cara", name: "Home" },
+    ]);
+    await resolve(t.brand.id);
+    await send(t, [{ type: "identify", userId: "cara", anonymousId: "anon-cara" }]);
+    await resolve(t.brand.id);
+    const ids = (await getDb().execute<Row>(sql`select id from profiles where brand_id = ${t.brand.id} order by id`)).map((r) => String(r.id));
+    expect(ids).toHaveLength(2);
+    await t.caller.customers.clearCache({ brand: t.brand.slug });
+    const fresh = await t.caller.customers.get({ brand: t.brand.slug, profileId: ids[1]! });
+    expect(fresh.traits).toMatchObject({ createdAt: "2024-05-01T00:00:00.000Z", plan: { since: "2024-05-01" } });
+    for (const id of ids) expect(await t.caller.customers.get({ brand: t.brand.slug, profileId: id })).toEqual(fresh);
+    expect(fresh.createdAt).toBeInstanceOf(Date);
+    expect(fresh.traitHistory[0]!.at).toBeInstanceOf(Date);
+  });
+
   it("moves a group's last seen on its root when a merged-in profile is seen again", async () => {
     const t = await newBrand("Last seen");
     await send(t, [

@@ -5,9 +5,12 @@ import { nextCookies } from "better-auth/next-js";
 import { passwordSchema, personNameSchema } from "~/lib/validation";
 import { getDb, schema } from "../db/client";
 import { getEnv } from "../env";
+import { getInfra } from "../infra";
+import { getLogger } from "../logger";
 import { sendPasswordResetEmail, sendVerificationEmail } from "../services/mail/account";
 import { CLIENT_IP_HEADER } from "../trusted-proxy";
 import { isLimitedAuthPath, limitAttempt } from "./attempt-limit";
+import { announceSessionChange, createSessionCache, listenForSessionChanges, type SessionCache } from "./session-cache";
 
 function createAuth() {
   const env = getEnv();
@@ -51,6 +54,11 @@ function createAuth() {
         isInstanceAdmin: { type: "boolean", required: false, defaultValue: false, input: false },
       },
     },
+    // Every change to a user or end of a session, whichever endpoint made it, reaches the session cache.
+    databaseHooks: {
+      user: { update: { after: (u) => sessionsChanged(u.id) }, delete: { after: (u) => sessionsChanged(u.id) } },
+      session: { delete: { after: (s) => sessionsChanged(s.userId) } },
+    },
     hooks: {
       // better-auth checks length only; hold sign-ups and resets to the same rules the form shows.
       before: createAuthMiddleware(async (ctx) => {
@@ -79,7 +87,7 @@ function createAuth() {
 
 export type Auth = ReturnType<typeof createAuth>;
 
-const globalForAuth = globalThis as unknown as { __brandbaseAuth?: Auth };
+const globalForAuth = globalThis as unknown as { __brandbaseAuth?: Auth; __brandbaseSessions?: Sessions };
 
 export function getAuth(): Auth {
   globalForAuth.__brandbaseAuth ??= createAuth();
@@ -93,9 +101,61 @@ export interface SessionUser {
   isInstanceAdmin: boolean;
 }
 
+interface Sessions {
+  cache: SessionCache<SessionUser>;
+  /** Whether this process hears other processes' announcements: until it does, nothing is served from the cache. */
+  listening: boolean;
+  attempt?: Promise<boolean>;
+  lastAttempt: number;
+}
+
+const LISTEN_RETRY_MS = 5_000;
+
+function sessions(): Sessions {
+  const state = (globalForAuth.__brandbaseSessions ??= { cache: createSessionCache<SessionUser>(), listening: false, lastAttempt: 0 });
+  if (!state.listening && !state.attempt && Date.now() - state.lastAttempt > LISTEN_RETRY_MS) {
+    state.lastAttempt = Date.now();
+    state.attempt = listenForSessionChanges({ pubsub: getInfra().pubsub, cache: state.cache }).then(
+      () => (state.listening = true),
+      (err: unknown) => {
+        getLogger().warn({ err }, "session cache: not listening for session changes (sessions are looked up on every call)");
+        return false;
+      },
+    );
+    void state.attempt.finally(() => (state.attempt = undefined));
+  }
+  return state;
+}
+
+/**
+ * Starts this process listening for session changes (the web server does at start; the first
+ * request would otherwise). Resolves to whether sessions are now answered from memory.
+ */
+export async function startSessionCache(): Promise<boolean> {
+  const state = sessions();
+  return state.listening || ((await state.attempt) ?? false);
+}
+
+/** The user's sessions or account changed (signed out, revoked, role granted…): no process answers from memory for them any more. */
+export async function sessionsChanged(userId: string): Promise<void> {
+  try {
+    await announceSessionChange({ pubsub: getInfra().pubsub, cache: sessions().cache }, userId);
+  } catch (err) {
+    getLogger().warn({ err, userId }, "session change not announced to other processes (their cached sessions expire on their own)");
+  }
+}
+
+/** The signed-in user of a request; better-auth decides, this process remembers its answer briefly (session-cache.ts). */
 export async function getSessionUser(headers: Headers): Promise<SessionUser | null> {
-  const session = await getAuth().api.getSession({ headers });
-  if (!session) return null;
-  const u = session.user as typeof session.user & { isInstanceAdmin?: boolean | null };
-  return { id: u.id, email: u.email, name: u.name, isInstanceAdmin: Boolean(u.isInstanceAdmin) };
+  const load = async () => {
+    const session = await getAuth().api.getSession({ headers });
+    if (!session) return null;
+    const u = session.user as typeof session.user & { isInstanceAdmin?: boolean | null };
+    return { user: { id: u.id, email: u.email, name: u.name, isInstanceAdmin: Boolean(u.isInstanceAdmin) }, userId: u.id, expiresAt: session.session.expiresAt };
+  };
+  const state = sessions();
+  if (!state.listening) return (await load())?.user ?? null;
+  // Keyed by the whole Cookie header: the same header always gets the same answer from better-auth.
+  const cookie = headers.get("cookie");
+  return state.cache.resolve(cookie?.includes("session_token=") ? cookie : null, load);
 }

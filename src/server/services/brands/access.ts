@@ -1,7 +1,8 @@
-import { and, eq } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import type { AnyPgColumn, PgTable } from "drizzle-orm/pg-core";
 import { type BrandRole, roleAtLeast } from "~/lib/roles";
 import type { Db, Tx } from "../../db/client";
+import { preparedFor } from "../../db/prepared";
 import { dataRequests, eventSources, invitations, profiles, shopOrders, stores, syncRuns, syncSteps } from "../../db/schema";
 import { AppError } from "../../errors";
 import type { JobRecord, QueuePort } from "../../infra/queue/port";
@@ -86,7 +87,10 @@ export async function requireBrandChild(
   const { table, label } = entry;
   if (!(entry.numericId ? /^[1-9]\d{0,17}$/ : UUID).test(input.id)) throw notFound(label);
   const t = table as BrandOwned;
-  const [row] = await db.select().from(t).where(and(eq(t.id, input.id), eq(t.brandId, input.brandId))).limit(1);
+  const query = preparedFor(db, `child-${input.kind}`, () =>
+    db.select().from(t).where(and(eq(t.id, sql.placeholder("id")), eq(t.brandId, sql.placeholder("brandId")))).limit(1).prepare(`child_${input.kind}`),
+  );
+  const [row] = await query.execute({ id: input.id, brandId: input.brandId });
   if (!row) throw notFound(label);
   return row;
 }

@@ -1,6 +1,7 @@
-import { and, asc, eq } from "drizzle-orm";
+import { and, asc, eq, sql } from "drizzle-orm";
 import { brandNameSchema } from "~/lib/validation";
 import type { Db } from "../../db/client";
+import { preparedFor } from "../../db/prepared";
 import { type BrandRole, brands, memberships } from "../../db/schema";
 import { AppError } from "../../errors";
 
@@ -64,11 +65,15 @@ export async function findMembership(
   input: { userId: string; brand: string },
 ): Promise<BrandSummary | null> {
   const isUuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(input.brand);
-  const [row] = await deps.db
-    .select({ id: brands.id, name: brands.name, slug: brands.slug, role: memberships.role })
-    .from(brands)
-    .innerJoin(memberships, and(eq(memberships.brandId, brands.id), eq(memberships.userId, input.userId)))
-    .where(isUuid ? eq(brands.id, input.brand) : eq(brands.slug, input.brand))
-    .limit(1);
+  const query = preparedFor(deps.db, isUuid ? "membership-by-id" : "membership-by-slug", () =>
+    deps.db
+      .select({ id: brands.id, name: brands.name, slug: brands.slug, role: memberships.role })
+      .from(brands)
+      .innerJoin(memberships, and(eq(memberships.brandId, brands.id), eq(memberships.userId, sql.placeholder("userId"))))
+      .where(isUuid ? eq(brands.id, sql.placeholder("brand")) : eq(brands.slug, sql.placeholder("brand")))
+      .limit(1)
+      .prepare(isUuid ? "membership_by_id" : "membership_by_slug"),
+  );
+  const [row] = await query.execute({ userId: input.userId, brand: input.brand });
   return row ?? null;
 }

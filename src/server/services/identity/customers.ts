@@ -156,8 +156,12 @@ export async function listCustomers(
 /** The group a profile is in (any member's id leads to it): its root and members. */
 async function groupOf(deps: { db: Db }, input: { brandId: string; profileId: string }): Promise<{ root: number; members: number[] }> {
   const profile = await requireBrandChild(deps, { brandId: input.brandId, kind: "profile", id: input.profileId });
-  const rows = await deps.db.execute<Row>(sql`select id from profiles where root_id = ${profile.rootId} order by id`);
-  return { root: profile.rootId, members: rows.map((r) => Number(r.id)) };
+  return { root: profile.rootId, members: await membersOf(deps, profile.rootId) };
+}
+
+async function membersOf(deps: { db: Db }, root: number): Promise<number[]> {
+  const rows = await deps.db.execute<Row>(sql`select id from profiles where root_id = ${root} order by id`);
+  return rows.map((r) => Number(r.id));
 }
 
 export interface Customer360 {
@@ -196,11 +200,12 @@ export interface Customer360 {
 
 /** Customer360, from the cache when it is there (5 minutes, dropped on any change to the group). */
 export async function getCustomer360(deps: { db: Db; cache: CachePort }, input: { brandId: string; profileId: string }): Promise<Customer360> {
-  const group = await groupOf(deps, input);
-  const key = customerCacheKey(input.brandId, group.root);
+  // The page is the group's (any member's id leads to it): a hit needs only the brand check and the cache.
+  const profile = await requireBrandChild(deps, { brandId: input.brandId, kind: "profile", id: input.profileId });
+  const key = customerCacheKey(input.brandId, profile.rootId);
   const cached = await deps.cache.get<Customer360>(key).catch(() => undefined);
   if (cached) return reviveDates(cached);
-  const fresh = await buildCustomer360(deps, input.brandId, group);
+  const fresh = await buildCustomer360(deps, input.brandId, { root: profile.rootId, members: await membersOf(deps, profile.rootId) });
   await deps.cache.set(key, fresh, CUSTOMER_CACHE_SECONDS).catch(() => {});
   return fresh;
 }
@@ -211,10 +216,21 @@ export async function clearCustomerCache(deps: { cache: CachePort }, input: { br
 }
 
 const DATE_KEYS = new Set(["createdAt", "firstSeenAt", "lastSeenAt", "at", "firstOrderAt", "lastOrderAt", "undoneAt"]);
+/** What a customer or a source wrote: kept exactly as it came (a trait named `createdAt` stays a string). */
+const AS_WRITTEN = new Set(["traits", "cause"]);
 
-/** The cache holds JSON: its dates come back as strings. */
+/** The cache holds JSON: its dates come back as strings (turned back in place, the value is the cache's fresh copy). */
 function reviveDates<T>(value: T): T {
-  return JSON.parse(JSON.stringify(value), (k, v: unknown) => (DATE_KEYS.has(k) && typeof v === "string" ? new Date(v) : v)) as T;
+  if (Array.isArray(value)) {
+    for (const item of value) reviveDates(item);
+  } else if (value && typeof value === "object") {
+    const record = value as Record<string, unknown>;
+    for (const [k, v] of Object.entries(record)) {
+      if (DATE_KEYS.has(k) && typeof v === "string") record[k] = new Date(v);
+      else if (v && typeof v === "object" && !AS_WRITTEN.has(k)) reviveDates(v);
+    }
+  }
+  return value;
 }
 
 async function buildCustomer360(deps: { db: Db }, brandId: string, group: { root: number; members: number[] }): Promise<Customer360> {

@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { asc, eq } from "drizzle-orm";
 import { emailSchema, passwordSchema } from "~/lib/validation";
-import type { Auth } from "../../auth";
+import { type Auth, sessionsChanged } from "../../auth";
 import type { Db } from "../../db/client";
 import { session, user } from "../../db/schema";
 import { AppError } from "../../errors";
@@ -36,7 +36,11 @@ export async function grantInstanceAdmin(deps: { db: Db; auth: Auth }, input: { 
   const email = parseEmail(input.email);
   const [existing] = await deps.db.select({ id: user.id, isInstanceAdmin: user.isInstanceAdmin }).from(user).where(eq(user.email, email)).limit(1);
   if (existing) {
-    if (!existing.isInstanceAdmin) await deps.db.update(user).set({ isInstanceAdmin: true, updatedAt: new Date() }).where(eq(user.id, existing.id));
+    if (!existing.isInstanceAdmin) {
+      await deps.db.update(user).set({ isInstanceAdmin: true, updatedAt: new Date() }).where(eq(user.id, existing.id));
+      // Their open sessions see the role on their next call, in every web process.
+      await sessionsChanged(existing.id);
+    }
     return { email, alreadyAdmin: existing.isInstanceAdmin };
   }
   const oneTimePassword = generatePassword();
@@ -52,7 +56,10 @@ export async function revokeInstanceAdmin(deps: { db: Db }, input: { email: stri
   const email = parseEmail(input.email);
   const [existing] = await deps.db.select({ id: user.id, isInstanceAdmin: user.isInstanceAdmin }).from(user).where(eq(user.email, email)).limit(1);
   if (!existing) throw new AppError("NOT_FOUND", `No account with the email ${email}`);
-  if (existing.isInstanceAdmin) await deps.db.update(user).set({ isInstanceAdmin: false, updatedAt: new Date() }).where(eq(user.id, existing.id));
+  if (existing.isInstanceAdmin) {
+    await deps.db.update(user).set({ isInstanceAdmin: false, updatedAt: new Date() }).where(eq(user.id, existing.id));
+    await sessionsChanged(existing.id);
+  }
   return { email, wasAdmin: existing.isInstanceAdmin };
 }
 
