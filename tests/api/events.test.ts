@@ -197,6 +197,12 @@ describe.skipIf(!servicesReady)("event API (Segment-compatible) and identity res
     expect(Math.abs(at - (now - 10_000))).toBeLessThan(2_000);
     expect((row!.payload as Row).originalTimestamp).toBeDefined();
 
+    // Valid JSON that Postgres refuses as it is (NUL, a lone surrogate half), in any field: stored with U+FFFD in their place.
+    const odd = await post("/v1/batch", null, { raw: '{"batch":[{"type":"track","userId":"nul\\u0000user","event":"Odd\\ud800","properties":{"k\\u0000":"v\\udc00"}}]}' });
+    expect(odd.status).toBe(200);
+    const [stored] = (await eventsOf()).filter((r) => r.user_id === "nul\uFFFDuser");
+    expect(stored).toMatchObject({ name: "Odd\uFFFD", payload: { userId: "nul\uFFFDuser", properties: { "k\uFFFD": "v\uFFFD" } } });
+
     const preflight = await fetch(`${host}/v1/batch`, { method: "OPTIONS", headers: { origin: "https://shop.example", "access-control-request-method": "POST" } });
     expect(preflight.status).toBe(204);
     expect(preflight.headers.get("access-control-allow-origin")).toBe("*");

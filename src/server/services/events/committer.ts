@@ -27,24 +27,34 @@ export function createEventCommitter(deps: { sql: Sql }, opts: { maxInFlight?: n
   return { commit: async (rows) => void (await group.submit(rows)), drain: () => group.drain() };
 }
 
-/** One statement for any number of events; a messageId the source already sent is skipped (dedupe). */
+/**
+ * One statement for any number of events; a messageId the source already sent is skipped (dedupe).
+ * The rows travel as one JSON document (one native stringify; Postgres parses it once, as jsonb, into records) rather
+ * than as ten arrays, whose per-element escaping cost more CPU than the rest of a batch's path.
+ */
 export async function insertEvents(sql: Sql, rows: EventRow[]): Promise<void> {
   if (!rows.length) return;
-  const col = <T>(f: (r: EventRow) => T) => rows.map(f);
+  const records = rows.map((r) => ({
+    b: r.brandId,
+    s: r.sourceId,
+    m: r.messageId,
+    t: r.type,
+    n: r.name,
+    u: r.userId,
+    a: r.anonymousId,
+    ts: r.timestamp.toISOString(),
+    rcv: r.receivedAt.toISOString(),
+    p: r.payload,
+  }));
   await sql`
     insert into events (brand_id, source_id, message_id, type, name, user_id, anonymous_id, timestamp, received_at, payload)
-    select b, s, m, t, n, u, a, ts, rcv, p::jsonb
-    from unnest(
-      ${col((r) => r.brandId)}::uuid[], ${col((r) => r.sourceId)}::uuid[], ${col((r) => r.messageId)}::text[], ${col((r) => r.type)}::text[],
-      ${col((r) => r.name)}::text[], ${col((r) => r.userId)}::text[], ${col((r) => r.anonymousId)}::text[],
-      ${col((r) => r.timestamp.toISOString())}::text[]::timestamptz[], ${col((r) => r.receivedAt.toISOString())}::text[]::timestamptz[],
-      ${col((r) => storableJsonText(r.payload))}::text[]
-    ) as e(b, s, m, t, n, u, a, ts, rcv, p)
+    select b, s, m, t, n, u, a, ts, rcv, p
+    from jsonb_to_recordset(${storableJsonText(records)}::jsonb) as e(b uuid, s uuid, m text, t text, n text, u text, a text, ts timestamptz, rcv timestamptz, p jsonb)
     on conflict (source_id, message_id) do nothing`;
 }
 
-/** JSON text jsonb accepts: NUL and lone surrogates (valid JSON, refused by jsonb) become U+FFFD; the common case costs one scan. */
-function storableJsonText(payload: unknown): string {
-  const text = JSON.stringify(payload);
-  return /\\u0000|\\ud[89a-f]/i.test(text) ? JSON.stringify(toStorableJson(payload)) : text;
+/** JSON text Postgres accepts: NUL and lone surrogates (valid JSON, refused by jsonb and text) become U+FFFD; the common case costs one scan. */
+function storableJsonText(value: unknown): string {
+  const text = JSON.stringify(value);
+  return /\\u0000|\\ud[89a-f]/i.test(text) ? JSON.stringify(toStorableJson(value)) : text;
 }

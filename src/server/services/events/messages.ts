@@ -98,7 +98,7 @@ function invalid(fields: Record<string, string>): ParseResult {
 }
 
 /** One message of a call: its own fields checked, prefixed (`batch.3.event`) when it is in a batch. */
-function parseMessage(raw: unknown, type: EventType, opts: { prefix: string; receivedAt: Date; batchSentAt?: string | null; batchContext?: Record<string, unknown> }):
+function parseMessage(raw: unknown, type: EventType, opts: { prefix: string; receivedAt: Date; requestBytes: number; batchSentAt?: string | null; batchContext?: Record<string, unknown> }):
   | { ok: true; event: AcceptedEvent }
   | { ok: false; fields: Record<string, string> } {
   const at = (field: string) => `${opts.prefix}${field}`;
@@ -108,8 +108,9 @@ function parseMessage(raw: unknown, type: EventType, opts: { prefix: string; rec
   }
   const m = parsed.data as z.output<typeof common> & { event?: string; name?: string | null; userId?: string | null };
   if (!m.userId && !m.anonymousId) return { ok: false, fields: { [at("userId")]: "userId or anonymousId is required" } };
-  // A single call's size was checked on the request; a batch's messages are measured one by one.
-  const size = opts.prefix ? Buffer.byteLength(JSON.stringify(raw)) : 0;
+  // A single call's size was checked on the request; a batch's messages are measured one by one
+  // (none can be over the limit when the whole request is not).
+  const size = opts.prefix && opts.requestBytes > MAX_EVENT_BYTES ? Buffer.byteLength(JSON.stringify(raw)) : 0;
   if (size > MAX_EVENT_BYTES) return { ok: false, fields: { [at("message")]: `is ${size} bytes; one event may be at most 32 KB` } };
 
   const sentAt = m.sentAt ?? opts.batchSentAt;
@@ -153,7 +154,7 @@ export function parseCall(call: EventType | "batch", body: unknown, opts: { rece
   if (!body || typeof body !== "object" || Array.isArray(body)) return invalid({ body: "must be a JSON object" });
   const b = body as Record<string, unknown>;
   if (call !== "batch") {
-    const one = parseMessage(b, call, { prefix: "", receivedAt: opts.receivedAt });
+    const one = parseMessage(b, call, { prefix: "", receivedAt: opts.receivedAt, requestBytes: opts.bytes });
     return one.ok ? { ok: true, events: [one.event] } : invalid(one.fields);
   }
   if (!Array.isArray(b.batch)) return invalid({ batch: "must be an array of messages" });
@@ -170,7 +171,7 @@ export function parseCall(call: EventType | "batch", body: unknown, opts: { rece
       fields[`${prefix}type`] = `must be one of ${EVENT_TYPES.join(", ")}`;
       return;
     }
-    const one = parseMessage(raw, type as EventType, { prefix, receivedAt: opts.receivedAt, batchSentAt, batchContext });
+    const one = parseMessage(raw, type as EventType, { prefix, receivedAt: opts.receivedAt, requestBytes: opts.bytes, batchSentAt, batchContext });
     if (one.ok) events.push(one.event);
     else Object.assign(fields, one.fields);
   });

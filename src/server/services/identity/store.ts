@@ -110,28 +110,35 @@ export async function resolveObservations(tx: Tx, input: { brandId: string; obse
   return { placements, touchedRoots, mergedRoots, createdBySource, merged: plan.merges.length, refused: plan.refusals.length };
 }
 
+/** The batch's new profiles, written once with what the batch says of them (traits, display fields, seen times). */
 async function createProfiles(tx: Tx, brandId: string, plan: Plan): Promise<Map<number, number>> {
   const real = new Map<number, number>();
   if (!plan.newProfiles.length) return real;
   const ids = await tx.execute<Row>(sql`select nextval(pg_get_serial_sequence('profiles', 'id')) as id from generate_series(1, ${plan.newProfiles.length})`);
   plan.newProfiles.forEach((p, i) => real.set(p.id, Number(ids[i]!.id)));
   const rows = plan.newProfiles;
+  const update = (p: (typeof rows)[number]) => plan.updates.get(p.id);
+  const col = <T>(f: (p: (typeof rows)[number]) => T) => sql.param(rows.map(f));
   await tx.execute(sql`
-    insert into profiles (id, brand_id, root_id, source_id, store_id, created_at, updated_at)
+    insert into profiles (id, brand_id, root_id, source_id, store_id, created_at, updated_at, traits, name, email, phone, first_seen_at, last_seen_at, group_last_seen_at)
     overriding system value
-    select i, ${brandId}::uuid, i, s, st, c, c
-    from unnest(${sql.param(rows.map((p) => real.get(p.id)!))}::bigint[], ${sql.param(rows.map((p) => p.origin.sourceId ?? null))}::uuid[],
-                ${sql.param(rows.map((p) => p.origin.storeId ?? null))}::uuid[], ${sql.param(rows.map((p) => p.createdAt.toISOString()))}::text[]::timestamptz[]) as n(i, s, st, c)`);
+    select i, ${brandId}::uuid, i, s, st, c, c, coalesce(t::jsonb, '{}'), n, e, ph, fs, ls, ls
+    from unnest(${col((p) => real.get(p.id)!)}::bigint[], ${col((p) => p.origin.sourceId ?? null)}::uuid[], ${col((p) => p.origin.storeId ?? null)}::uuid[],
+                ${col((p) => p.createdAt.toISOString())}::text[]::timestamptz[], ${col((p) => JSON.stringify(update(p)?.traits ?? {}))}::text[],
+                ${col((p) => update(p)?.name ?? null)}::text[], ${col((p) => update(p)?.email ?? null)}::text[], ${col((p) => update(p)?.phone ?? null)}::text[],
+                ${col((p) => update(p)?.firstSeen?.toISOString() ?? null)}::text[]::timestamptz[], ${col((p) => update(p)?.lastSeen?.toISOString() ?? null)}::text[]::timestamptz[])
+      as n(i, s, st, c, t, n, e, ph, fs, ls)`);
   return real;
 }
 
 /**
- * Traits, display fields and seen times of the batch's profiles, in one statement; a root's group
+ * Traits, display fields and seen times of the batch's known profiles, in one statement; a root's group
  * "last seen" moves with it, and a member's is carried to its root in a second (a row is written
  * once per statement) — so a batch that merged nothing needs no full refresh of the group figures.
  */
 async function applyUpdates(tx: Tx, plan: Plan, id: (temp: number) => number): Promise<void> {
-  const entries = [...plan.updates.entries()];
+  // New profiles (temporary ids) were written with theirs.
+  const entries = [...plan.updates.entries()].filter(([k]) => k > 0);
   if (!entries.length) return;
   const col = <T>(f: (u: Plan["updates"] extends Map<number, infer U> ? U : never) => T) => entries.map(([, u]) => f(u));
   const ids = entries.map(([k]) => id(k));
