@@ -143,6 +143,7 @@ const webhookFloorResult = await autocannon({
 });
 const webhookFloor = Math.round((webhookFloorResult.requests.total - webhookFloorResult.non2xx - webhookFloorResult.errors) / (webhookFloorResult.duration || SECONDS));
 floor.kill("SIGTERM");
+await once(floor, "exit");
 await store.sql`delete from webhook_deliveries where topic = 'bench/floor'`;
 log(`floor (one INSERT of the webhook body per request): ${webhookFloor} req/s, p99 ${webhookFloorResult.latency.p99} ms`);
 
@@ -173,7 +174,7 @@ log(`floor (COPY): ${floorEventsPerSecond} events/s`);
 // above) drained — timed apart, so the drain's figure is the drain's.
 const backlog = (await store.sql<{ n: number }[]>`select count(*)::int as n from events where resolved_at is null`)[0]!.n;
 const worker: ChildProcess = spawn(process.execPath, ["--import", "tsx", "src/workers/index.ts", "ingestion"], { cwd: root, env: process.env, stdio: ["ignore", 2, 2] });
-const pendingDeliveries = async () => (await store.sql<{ n: number }[]>`select count(*)::int as n from webhook_deliveries where processed_at is null`)[0]!.n;
+const pendingDeliveries = async () => (await store.sql<{ n: number }[]>`select count(*)::int as n from webhook_deliveries where processed_at is null and topic <> 'bench/floor'`)[0]!.n;
 const deliveries = await pendingDeliveries();
 const applyStarted = performance.now();
 await until(async () => (await pendingDeliveries()) === 0, "the webhook deliveries to be applied", 20 * 60_000);
