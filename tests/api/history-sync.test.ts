@@ -8,6 +8,7 @@ import { closeInfra, type Infra } from "~/server/infra";
 import { getEnv } from "~/server/env";
 import { runReconcile } from "~/server/services/sync/incremental-sync";
 import { summaryDrift } from "~/server/services/analytics/summaries";
+import { lockIdentity, refreshRollups } from "~/server/services/identity/store";
 import { storeCounts } from "~/server/services/stores/counts";
 import { getSyncStatus } from "~/server/services/sync/status";
 import { type RunningWorkers, startWorkers } from "~/workers/runtime";
@@ -88,6 +89,19 @@ describe.skipIf(!servicesReady)("history sync through bulk operations, then webh
     expect(await duplicateRows(ctx.storeId)).toBe(0);
     // The maintained summaries (written by promotion, and by the recent sync and webhooks that raced it) equal a recount.
     expect(await summaryDrift({ db: getDb() }, { storeId: ctx.storeId })).toEqual({ missing: [], extra: [] });
+    // Every customer became a profile, and the list's figures each was written with equal a recount of its group.
+    const figures = () =>
+      getSql()`select id, orders, net_value, currency, last_order_at, email_consent, group_last_seen_at from profiles
+               where brand_id = ${ctx.brand.id} and merged_into is null order by id`;
+    const [people] = await getSql()`select count(distinct i.value)::int as n from profile_identifiers i where i.store_id = ${ctx.storeId} and i.kind = 'shopifyCustomer'`;
+    expect(people!.n).toBe(shop.store.truth().counts.customers);
+    const written = await figures();
+    expect(written.filter((p) => p.orders > 0).length).toBeGreaterThan(1_000);
+    await getDb().transaction(async (tx) => {
+      await lockIdentity(tx, ctx.brand.id);
+      await refreshRollups(tx, written.map((p) => Number(p.id)));
+    });
+    expect(await figures()).toEqual(written);
 
     // The completeness check agrees, and says so in the status JSON.
     const [check] = await getDb().select().from(syncChecks).where(and(eq(syncChecks.storeId, ctx.storeId), eq(syncChecks.trigger, "history")));

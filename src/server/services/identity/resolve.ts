@@ -116,7 +116,7 @@ export async function resolveBacklogSweep(deps: { db: Db; jobs: JobProducer }, i
  */
 export async function resolveStoreCustomers(
   deps: ResolveDeps,
-  input: { brandId: string; storeId: string; customerIds?: bigint[]; pageSize?: number; /** false: the caller recounts every group's figures after (a history sync). */ rollups?: boolean },
+  input: { brandId: string; storeId: string; customerIds?: bigint[]; pageSize?: number },
 ): Promise<{ customers: number; merged: number; refused: number }> {
   const pageSize = input.pageSize ?? 5_000;
   const total = { customers: 0, merged: 0, refused: 0 };
@@ -153,7 +153,8 @@ export async function resolveStoreCustomers(
         };
       });
       const resolution = await resolveObservations(tx, { brandId: input.brandId, observations, rules });
-      if (input.rollups !== false) await refreshRollups(tx, resolution.touchedRoots);
+      // New profiles were written with their figures; groups that were there before are counted again.
+      await refreshRollups(tx, resolution.staleRoots);
       return { count: rows.length, last: String(rows[rows.length - 1]!.id), roots: resolution.touchedRoots, merged: resolution.merged, refused: resolution.refused };
     });
     if (!result) break;
@@ -181,15 +182,4 @@ export async function refreshCustomerRollups(deps: ResolveDeps, input: { brandId
     return ids;
   });
   await announceProfiles(deps, input.brandId, roots);
-}
-
-/** Every group of a store's customers (after a history sync's orders landed), set-based. */
-export async function refreshStoreRollups(deps: { db: Db }, input: { brandId: string; storeId: string }): Promise<void> {
-  await deps.db.transaction(async (tx) => {
-    await lockIdentity(tx, input.brandId);
-    const rows = await tx.execute<Row>(sql`
-      select distinct p.root_id from profile_identifiers i join profiles p on p.id = i.profile_id
-      where i.brand_id = ${input.brandId} and i.kind = 'shopifyCustomer' and i.store_id = ${input.storeId}`);
-    await refreshRollups(tx, rows.map((r) => Number(r.root_id)));
-  });
 }

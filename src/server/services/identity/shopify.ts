@@ -1,7 +1,7 @@
 import { and, eq, sql } from "drizzle-orm";
 import type { Db } from "../../db/client";
 import { stores } from "../../db/schema";
-import { refreshCustomerRollups, refreshStoreRollups, type ResolveDeps, resolveStoreCustomers } from "./resolve";
+import { refreshCustomerRollups, type ResolveDeps, resolveStoreCustomers } from "./resolve";
 
 // Shopify's customers and orders feed identity resolution: per record for webhooks and the
 // paginated syncs, set-based for a history sync.
@@ -16,11 +16,13 @@ export async function followStoreChanges(deps: ResolveDeps, input: { brandId: st
   if (ordered.length) await refreshCustomerRollups(deps, { brandId: input.brandId, storeId: input.storeId, customerIds: ordered });
 }
 
-/** After a history sync: every customer of the store resolved, then every group's figures. */
+/**
+ * After a history sync (its orders are all in): every customer of the store resolved, set-based. A
+ * new profile is written with its figures; a group that was there before is counted again in the
+ * same page's transaction — so every group of the store's customers ends counted, each row written once.
+ */
 export async function followHistorySync(deps: ResolveDeps, input: { brandId: string; storeId: string }): Promise<{ customers: number; merged: number }> {
-  // Figures once for the whole store at the end, not per page as well.
-  const result = await resolveStoreCustomers(deps, { ...input, rollups: false });
-  await refreshStoreRollups(deps, input);
+  const result = await resolveStoreCustomers(deps, input);
   return { customers: result.customers, merged: result.merged };
 }
 

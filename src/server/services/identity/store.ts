@@ -1,4 +1,4 @@
-import { sql } from "drizzle-orm";
+import { type SQL, sql } from "drizzle-orm";
 import type { Tx } from "../../db/client";
 import type { IdentifierKind } from "../../db/schema/people";
 import { DEFAULT_LIMITS } from "./identifiers";
@@ -66,6 +66,11 @@ export interface Resolution {
   touchedRoots: number[];
   /** Roots of the groups merges joined (their figures are to be computed again; others only moved "last seen"). */
   mergedRoots: number[];
+  /**
+   * Roots whose figures may no longer hold: touched groups that existed before the batch, and
+   * merged ones. A profile the batch created was written with its figures.
+   */
+  staleRoots: number[];
   /** New profiles per origin source (events) — the Sources page counts them. */
   createdBySource: Map<string, number>;
   merged: number;
@@ -105,12 +110,18 @@ export async function resolveObservations(tx: Tx, input: { brandId: string; obse
   const mergedRoots = winners.length
     ? (await tx.execute<Row>(sql`select distinct root_id from profiles where id = any(${sql.param(winners)}::bigint[])`)).map((r) => Number(r.root_id))
     : [];
+  const created = new Set(real.values());
+  const staleRoots = [...new Set([...touchedRoots.filter((r) => !created.has(r)), ...mergedRoots])];
   const createdBySource = new Map<string, number>();
   for (const p of plan.newProfiles) if (p.origin.sourceId) createdBySource.set(p.origin.sourceId, (createdBySource.get(p.origin.sourceId) ?? 0) + 1);
-  return { placements, touchedRoots, mergedRoots, createdBySource, merged: plan.merges.length, refused: plan.refusals.length };
+  return { placements, touchedRoots, mergedRoots, staleRoots, createdBySource, merged: plan.merges.length, refused: plan.refusals.length };
 }
 
-/** The batch's new profiles, written once with what the batch says of them (traits, display fields, seen times). */
+/**
+ * The batch's new profiles, written once with what the batch says of them (traits, display fields,
+ * seen times) and their figures from the Shopify customers the batch gives them: a history sync's
+ * 200k customers are not written a second time to count their orders.
+ */
 async function createProfiles(tx: Tx, brandId: string, plan: Plan): Promise<Map<number, number>> {
   const real = new Map<number, number>();
   if (!plan.newProfiles.length) return real;
@@ -119,15 +130,25 @@ async function createProfiles(tx: Tx, brandId: string, plan: Plan): Promise<Map<
   const rows = plan.newProfiles;
   const update = (p: (typeof rows)[number]) => plan.updates.get(p.id);
   const col = <T>(f: (p: (typeof rows)[number]) => T) => sql.param(rows.map(f));
+  const owned = plan.newIdentifiers.filter((i) => i.kind === "shopifyCustomer" && i.profileId < 0);
   await tx.execute(sql`
-    insert into profiles (id, brand_id, root_id, source_id, store_id, created_at, updated_at, traits, name, email, phone, first_seen_at, last_seen_at, group_last_seen_at)
-    overriding system value
-    select i, ${brandId}::uuid, i, s, st, c, c, coalesce(t::jsonb, '{}'), n, e, ph, fs, ls, ls
-    from unnest(${col((p) => real.get(p.id)!)}::bigint[], ${col((p) => p.origin.sourceId ?? null)}::uuid[], ${col((p) => p.origin.storeId ?? null)}::uuid[],
+    with n as (
+      select * from unnest(${col((p) => real.get(p.id)!)}::bigint[], ${col((p) => p.origin.sourceId ?? null)}::uuid[], ${col((p) => p.origin.storeId ?? null)}::uuid[],
                 ${col((p) => p.createdAt.toISOString())}::text[]::timestamptz[], ${col((p) => JSON.stringify(update(p)?.traits ?? {}))}::text[],
                 ${col((p) => update(p)?.name ?? null)}::text[], ${col((p) => update(p)?.email ?? null)}::text[], ${col((p) => update(p)?.phone ?? null)}::text[],
                 ${col((p) => update(p)?.firstSeen?.toISOString() ?? null)}::text[]::timestamptz[], ${col((p) => update(p)?.lastSeen?.toISOString() ?? null)}::text[]::timestamptz[])
-      as n(i, s, st, c, t, n, e, ph, fs, ls)`);
+        as n(i, s, st, c, t, nm, e, ph, fs, ls)
+    ),
+    customers as (
+      select * from unnest(${sql.param(owned.map((i) => real.get(i.profileId)!))}::bigint[], ${sql.param(owned.map((i) => i.storeId))}::uuid[],
+                           ${sql.param(owned.map((i) => i.value.split(":")[1]!))}::bigint[]) as c(root_id, store_id, customer_id)
+    ),
+    ${GROUP_FIGURES}
+    insert into profiles (id, brand_id, root_id, source_id, store_id, created_at, updated_at, traits, name, email, phone, first_seen_at, last_seen_at, group_last_seen_at,
+                          orders, net_value, currency, last_order_at, email_consent)
+    overriding system value
+    select n.i, ${brandId}::uuid, n.i, n.s, n.st, n.c, n.c, coalesce(n.t::jsonb, '{}'), n.nm, n.e, n.ph, n.fs, n.ls, n.ls, ${FIGURE_VALUES}
+    from n ${joinFigures(sql`n.i`)}`);
   return real;
 }
 
@@ -181,18 +202,12 @@ async function mergeProfiles(tx: Tx, m: { brandId: string; winner: number; loser
 }
 
 /**
- * The list's figures of each group, on its root: orders and net value over every Shopify customer
- * in the group (in the currency most of its orders are in), last order, last seen, email consent.
+ * A group's figures from its Shopify customers, as CTEs over a `customers (root_id, store_id,
+ * customer_id)` relation the statement defines first: orders and net value over every customer (in
+ * the currency most of its orders are in), last order, email consent. One definition for new
+ * profiles (createProfiles) and for recounting groups (refreshRollups).
  */
-export async function refreshRollups(tx: Tx, roots: number[]): Promise<void> {
-  if (!roots.length) return;
-  await tx.execute(sql`
-    with r as (select unnest(${sql.param(roots)}::bigint[]) as root_id),
-    members as (select p.root_id, p.id, p.last_seen_at from r join profiles p on p.root_id = r.root_id),
-    customers as (
-      select m.root_id, i.store_id, split_part(i.value, ':', 2)::bigint as customer_id
-      from members m join profile_identifiers i on i.profile_id = m.id and i.kind = 'shopifyCustomer'
-    ),
+const GROUP_FIGURES = sql`
     per_currency as (
       select c.root_id, s.currency, sum(s.orders) as orders, sum(s.net) as net, max(s.last_order_at) as last_order_at
       from customers c join customer_order_summaries s on s.store_id = c.store_id and s.customer_shopify_id = c.customer_id
@@ -203,16 +218,31 @@ export async function refreshRollups(tx: Tx, roots: number[]): Promise<void> {
     consent as (
       select c.root_id, bool_or(lower(sc.email_consent) = 'subscribed') as subscribed
       from customers c join shop_customers sc on sc.store_id = c.store_id and sc.shopify_id = c.customer_id group by c.root_id
+    )`;
+/** The figures' values, in the order of (orders, net_value, currency, last_order_at, email_consent). */
+const FIGURE_VALUES = sql`coalesce(totals.orders, 0), coalesce(main.net, 0), main.currency, totals.last_order_at,
+      case when consent.subscribed then 'subscribed' when consent.subscribed is false then 'not subscribed' end`;
+const joinFigures = (root: SQL) => sql`
+    left join totals on totals.root_id = ${root}
+    left join main on main.root_id = ${root}
+    left join consent on consent.root_id = ${root}`;
+
+/** The list's figures of each group counted again, on its root (and its "last seen" over every member). */
+export async function refreshRollups(tx: Tx, roots: number[]): Promise<void> {
+  if (!roots.length) return;
+  await tx.execute(sql`
+    with r as (select unnest(${sql.param(roots)}::bigint[]) as root_id),
+    members as (select p.root_id, p.id, p.last_seen_at from r join profiles p on p.root_id = r.root_id),
+    customers as (
+      select m.root_id, i.store_id, split_part(i.value, ':', 2)::bigint as customer_id
+      from members m join profile_identifiers i on i.profile_id = m.id and i.kind = 'shopifyCustomer'
     ),
+    ${GROUP_FIGURES},
     seen as (select root_id, max(last_seen_at) as last_seen_at from members group by root_id)
     update profiles p set
-      orders = coalesce(t.orders, 0), net_value = coalesce(main.net, 0), currency = main.currency, last_order_at = t.last_order_at,
-      group_last_seen_at = seen.last_seen_at,
-      email_consent = case when consent.subscribed then 'subscribed' when consent.subscribed is false then 'not subscribed' end
-    from r
-    left join totals t on t.root_id = r.root_id
-    left join main on main.root_id = r.root_id
-    left join consent on consent.root_id = r.root_id
+      (orders, net_value, currency, last_order_at, email_consent) = (${FIGURE_VALUES}),
+      group_last_seen_at = seen.last_seen_at
+    from r ${joinFigures(sql`r.root_id`)}
     left join seen on seen.root_id = r.root_id
     where p.id = r.root_id and p.merged_into is null`);
 }
