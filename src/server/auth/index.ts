@@ -111,8 +111,13 @@ interface Sessions {
 
 const LISTEN_RETRY_MS = 5_000;
 
+function sessionState(): Sessions {
+  return (globalForAuth.__brandbaseSessions ??= { cache: createSessionCache<SessionUser>(), listening: false, lastAttempt: 0 });
+}
+
+/** The process's session cache, listening for changes (or trying to, again after a failure). */
 function sessions(): Sessions {
-  const state = (globalForAuth.__brandbaseSessions ??= { cache: createSessionCache<SessionUser>(), listening: false, lastAttempt: 0 });
+  const state = sessionState();
   if (!state.listening && !state.attempt && Date.now() - state.lastAttempt > LISTEN_RETRY_MS) {
     state.lastAttempt = Date.now();
     state.attempt = listenForSessionChanges({ pubsub: getInfra().pubsub, cache: state.cache }).then(
@@ -139,7 +144,8 @@ export async function startSessionCache(): Promise<boolean> {
 /** The user's sessions or account changed (signed out, revoked, role granted…): no process answers from memory for them any more. */
 export async function sessionsChanged(userId: string): Promise<void> {
   try {
-    await announceSessionChange({ pubsub: getInfra().pubsub, cache: sessions().cache }, userId);
+    // Announcing needs no listening: a process that only changes users (the admin CLI) caches nothing.
+    await announceSessionChange({ pubsub: getInfra().pubsub, cache: sessionState().cache }, userId);
   } catch (err) {
     getLogger().warn({ err, userId }, "session change not announced to other processes (their cached sessions expire on their own)");
   }
