@@ -20,9 +20,14 @@ export const CONFIG_SECRETS = {
   SHOPIFY_API_SECRET: "e2e-emulator-client-secret-5d1f0c2a9b",
 };
 
+// One queue and channel prefix for the run, the same in the runner and its worker processes (they
+// inherit the runner's environment): the admin script a spec runs must reach the server's channels.
+process.env.E2E_QUEUE_PREFIX ??= `e2e-${Date.now().toString(36)}`;
+
 /** The web server's environment (`tsx scripts/start.ts` in demo mode). */
 export const SERVER_ENV: Record<string, string> = {
   PORT: String(E2E_PORT),
+  QUEUE_PREFIX: process.env.E2E_QUEUE_PREFIX,
   APP_URL: BASE_URL,
   DATABASE_URL: E2E_DATABASE_URL,
   REDIS_URL: process.env.E2E_REDIS_URL ?? "redis://127.0.0.1:6379",

@@ -4,7 +4,7 @@ import path from "node:path";
 import { promisify } from "node:util";
 import AxeBuilder from "@axe-core/playwright";
 import { expect, type APIRequestContext, type Page } from "@playwright/test";
-import { CONFIG_SECRETS, E2E_DATABASE_URL, ROOT, SECRETS_FILE } from "./env";
+import { CONFIG_SECRETS, E2E_DATABASE_URL, ROOT, SECRETS_FILE, SERVER_ENV } from "./env";
 
 // Every spec makes what it uses (accounts, brands, shops) under a fresh id, so specs pass in any
 // order, alone, and again on a database an earlier run left behind. Nothing here uses the demo
@@ -60,7 +60,8 @@ export function rememberSecret(kind: string, value: string): void {
 async function adminCreate(email: string): Promise<string> {
   const { stdout } = await promisify(execFile)(process.execPath, [path.join(ROOT, "node_modules/tsx/dist/cli.mjs"), "scripts/admin.ts", "create", email], {
     cwd: ROOT,
-    env: { ...process.env, DATABASE_URL: E2E_DATABASE_URL, BETTER_AUTH_SECRET: CONFIG_SECRETS.BETTER_AUTH_SECRET, LOG_LEVEL: "silent" },
+    // The server's Redis and prefix too: the script tells the server's processes of the new role (their cached sessions drop it).
+    env: { ...process.env, DATABASE_URL: E2E_DATABASE_URL, REDIS_URL: SERVER_ENV.REDIS_URL, QUEUE_PREFIX: SERVER_ENV.QUEUE_PREFIX, BETTER_AUTH_SECRET: CONFIG_SECRETS.BETTER_AUTH_SECRET, LOG_LEVEL: "silent" },
   });
   return stdout;
 }

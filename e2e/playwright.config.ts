@@ -43,6 +43,6 @@ export default defineConfig({
     reuseExistingServer: false,
     stdout: "pipe",
     stderr: "pipe",
-    env: { ...SERVER_ENV, QUEUE_PREFIX: `e2e-${Date.now().toString(36)}` },
+    env: SERVER_ENV,
   },
 });

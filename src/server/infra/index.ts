@@ -1,4 +1,5 @@
 import { getEnv } from "../env";
+import { withNearCache } from "./cache/near";
 import type { CachePort } from "./cache/port";
 import { createRedisCache } from "./cache/redis";
 import type { LockPort } from "./lock/port";
@@ -37,7 +38,8 @@ export function createInfra(options: { redisUrl: string; prefix: string }): Infr
   const shared = { url: options.redisUrl, prefix: options.prefix, connection };
   const queue = createRedisQueue(shared);
   const pubsub = createRedisPubSub(shared);
-  const cache = createRedisCache(shared);
+  // Each process keeps what it read (a Customer360 hit costs no round trip), told of deletes over pub/sub.
+  const cache = withNearCache(createRedisCache(shared), pubsub);
   const lock = createRedisLock(shared);
   const rateLimit = createRedisRateLimit(shared);
   return {
