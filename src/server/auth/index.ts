@@ -10,6 +10,7 @@ import { getLogger } from "../logger";
 import { sendPasswordResetEmail, sendVerificationEmail } from "../services/mail/account";
 import { CLIENT_IP_HEADER } from "../trusted-proxy";
 import { isLimitedAuthPath, limitAttempt } from "./attempt-limit";
+import type { Listener } from "../infra/pubsub/listener";
 import { announceSessionChange, createSessionCache, listenForSessionChanges, type SessionCache } from "./session-cache";
 
 function createAuth() {
@@ -103,33 +104,20 @@ export interface SessionUser {
 
 interface Sessions {
   cache: SessionCache<SessionUser>;
-  /** Whether this process hears other processes' announcements: until it does, nothing is served from the cache. */
-  listening: boolean;
-  attempt?: Promise<boolean>;
-  lastAttempt: number;
+  /** Nothing is answered from the cache until this process hears other processes' announcements. */
+  changes: Listener;
 }
 
-const LISTEN_RETRY_MS = 5_000;
-
-function sessionState(): Sessions {
-  return (globalForAuth.__brandbaseSessions ??= { cache: createSessionCache<SessionUser>(), listening: false, lastAttempt: 0 });
-}
-
-/** The process's session cache, listening for changes (or trying to, again after a failure). */
 function sessions(): Sessions {
-  const state = sessionState();
-  if (!state.listening && !state.attempt && Date.now() - state.lastAttempt > LISTEN_RETRY_MS) {
-    state.lastAttempt = Date.now();
-    state.attempt = listenForSessionChanges({ pubsub: getInfra().pubsub, cache: state.cache }).then(
-      () => (state.listening = true),
-      (err: unknown) => {
-        getLogger().warn({ err }, "session cache: not listening for session changes (sessions are looked up on every call)");
-        return false;
-      },
+  if (!globalForAuth.__brandbaseSessions) {
+    const cache = createSessionCache<SessionUser>();
+    const changes = listenForSessionChanges(
+      { pubsub: getInfra().pubsub, cache },
+      { onError: (err) => getLogger().warn({ err }, "session cache: not listening for session changes (sessions are looked up on every call)") },
     );
-    void state.attempt.finally(() => (state.attempt = undefined));
+    globalForAuth.__brandbaseSessions = { cache, changes };
   }
-  return state;
+  return globalForAuth.__brandbaseSessions;
 }
 
 /**
@@ -137,15 +125,14 @@ function sessions(): Sessions {
  * request would otherwise). Resolves to whether sessions are now answered from memory.
  */
 export async function startSessionCache(): Promise<boolean> {
-  const state = sessions();
-  return state.listening || ((await state.attempt) ?? false);
+  return sessions().changes.ready();
 }
 
 /** The user's sessions or account changed (signed out, revoked, role granted…): no process answers from memory for them any more. */
 export async function sessionsChanged(userId: string): Promise<void> {
   try {
     // Announcing needs no listening: a process that only changes users (the admin CLI) caches nothing.
-    await announceSessionChange({ pubsub: getInfra().pubsub, cache: sessionState().cache }, userId);
+    await announceSessionChange({ pubsub: getInfra().pubsub, cache: sessions().cache }, userId);
   } catch (err) {
     getLogger().warn({ err, userId }, "session change not announced to other processes (their cached sessions expire on their own)");
   }
@@ -159,9 +146,9 @@ export async function getSessionUser(headers: Headers): Promise<SessionUser | nu
     const u = session.user as typeof session.user & { isInstanceAdmin?: boolean | null };
     return { user: { id: u.id, email: u.email, name: u.name, isInstanceAdmin: Boolean(u.isInstanceAdmin) }, userId: u.id, expiresAt: session.session.expiresAt };
   };
-  const state = sessions();
-  if (!state.listening) return (await load())?.user ?? null;
-  // Keyed by the whole Cookie header: the same header always gets the same answer from better-auth.
+  const { cache, changes } = sessions();
+  // Keyed by the whole Cookie header (the same header always gets the same answer from better-auth),
+  // and only while this process hears of changes; without a key, better-auth is asked.
   const cookie = headers.get("cookie");
-  return state.cache.resolve(cookie?.includes("session_token=") ? cookie : null, load);
+  return cache.resolve(changes.listening() && cookie?.includes("session_token=") ? cookie : null, load);
 }

@@ -113,7 +113,7 @@ describe("the session cache", () => {
     const web2 = setup();
     for (const web of [web1, web2]) {
       web.db.set("a", { user: { id: "u1", admin: false }, expiresAt: new Date(web.now() + HOUR) });
-      await listenForSessionChanges({ pubsub, cache: web.cache });
+      expect(await listenForSessionChanges({ pubsub, cache: web.cache }).ready()).toBe(true);
       await web.resolve("a");
     }
     const cli = createSessionCache<User>();

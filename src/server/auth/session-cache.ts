@@ -1,4 +1,5 @@
 import { LRUCache } from "lru-cache";
+import { createListener, type Listener } from "../infra/pubsub/listener";
 import type { PubSubPort } from "../infra/pubsub/port";
 
 /**
@@ -71,10 +72,15 @@ export async function announceSessionChange(deps: { pubsub: PubSubPort; cache: S
   await deps.pubsub.publish(SESSION_CHANGES_CHANNEL, { userId });
 }
 
-/** Keeps `cache` told of changes announced by other processes. Resolves once listening. */
-export async function listenForSessionChanges(deps: { pubsub: PubSubPort; cache: SessionCache<unknown> }): Promise<() => Promise<void>> {
-  return deps.pubsub.subscribe(SESSION_CHANGES_CHANNEL, (message) => {
-    const userId = (message as { userId?: unknown } | null)?.userId;
-    if (typeof userId === "string") deps.cache.forgetUser(userId);
-  });
+/** Keeps `cache` told of changes announced by other processes, from the first time it is asked whether it is. */
+export function listenForSessionChanges(deps: { pubsub: PubSubPort; cache: SessionCache<unknown> }, opts: { onError?: (err: unknown) => void } = {}): Listener {
+  return createListener(
+    deps.pubsub,
+    SESSION_CHANGES_CHANNEL,
+    (message) => {
+      const userId = (message as { userId?: unknown } | null)?.userId;
+      if (typeof userId === "string") deps.cache.forgetUser(userId);
+    },
+    opts,
+  );
 }

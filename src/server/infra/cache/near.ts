@@ -1,4 +1,5 @@
 import { LRUCache } from "lru-cache";
+import { createListener } from "../pubsub/listener";
 import type { PubSubPort } from "../pubsub/port";
 import type { CachePort } from "./port";
 
@@ -24,8 +25,6 @@ interface Change {
  */
 export function withNearCache(remote: CachePort, pubsub: PubSubPort, opts: { ttlMs?: number; maxBytes?: number; onError?: (err: unknown) => void } = {}): CachePort {
   const local = new LRUCache<string, string>({ maxSize: opts.maxBytes ?? 32 * 2 ** 20, sizeCalculation: (v, k) => v.length + k.length, ttl: opts.ttlMs ?? 30_000 });
-  let listening = false;
-  let subscription: Promise<(() => Promise<void>) | undefined> | undefined;
   // Moves with every announcement heard: a read that spanned one is answered but not kept.
   let epoch = 0;
 
@@ -34,26 +33,16 @@ export function withNearCache(remote: CachePort, pubsub: PubSubPort, opts: { ttl
     for (const prefix of change.prefixes ?? []) for (const key of [...local.keys()]) if (key.startsWith(prefix)) local.delete(key);
   }
 
-  function listen(): void {
-    subscription ??= pubsub
-      .subscribe(CACHE_CHANGES_CHANNEL, (message) => {
-        epoch++;
-        const change = (message ?? {}) as Change;
-        drop({ keys: Array.isArray(change.keys) ? change.keys : [], prefixes: Array.isArray(change.prefixes) ? change.prefixes : [] });
-      })
-      .then(
-        (off) => {
-          listening = true;
-          return off;
-        },
-        (err: unknown) => {
-          opts.onError?.(err);
-          // Asked again on a later read.
-          subscription = undefined;
-          return undefined;
-        },
-      );
-  }
+  const changes = createListener(
+    pubsub,
+    CACHE_CHANGES_CHANNEL,
+    (message) => {
+      epoch++;
+      const change = (message ?? {}) as Change;
+      drop({ keys: Array.isArray(change.keys) ? change.keys : [], prefixes: Array.isArray(change.prefixes) ? change.prefixes : [] });
+    },
+    { onError: opts.onError },
+  );
 
   let pending: { change: Required<Change>; sent: Promise<void> } | undefined;
   function announce(change: Change): Promise<void> {
@@ -74,7 +63,7 @@ export function withNearCache(remote: CachePort, pubsub: PubSubPort, opts: { ttl
   return {
     backend: remote.backend,
     async get<T>(key: string) {
-      listen();
+      const listening = changes.listening();
       if (listening) {
         const hit = local.get(key);
         if (hit !== undefined) return JSON.parse(hit) as T;
@@ -86,7 +75,7 @@ export function withNearCache(remote: CachePort, pubsub: PubSubPort, opts: { ttl
     },
     async set(key, value, ttlSeconds) {
       await remote.set(key, value, ttlSeconds);
-      if (listening) local.set(key, JSON.stringify(value), { ttl: Math.min(ttlSeconds * 1000, opts.ttlMs ?? 30_000) });
+      if (changes.listening()) local.set(key, JSON.stringify(value), { ttl: Math.min(ttlSeconds * 1000, opts.ttlMs ?? 30_000) });
     },
     async delete(key) {
       local.delete(key);
@@ -99,8 +88,7 @@ export function withNearCache(remote: CachePort, pubsub: PubSubPort, opts: { ttl
       return removed;
     },
     async close() {
-      const off = await subscription;
-      await off?.().catch(() => {});
+      await changes.close();
       local.clear();
       await remote.close();
     },
