@@ -27,8 +27,8 @@ export function queueContract(backend: string, makePort: () => QueuePort) {
   describe(`QueuePort contract (${backend})`, () => {
     let port: QueuePort;
     const handles: WorkerHandle[] = [];
-    const work = (queue: string, processor: JobProcessor, events: ReturnType<typeof eventLog>, graceMs = 5_000) => {
-      const h = port.work(queue, processor, { concurrency: 2, graceMs, log, onEvent: events.onEvent });
+    const work = (queue: string, processor: JobProcessor, events: ReturnType<typeof eventLog>, graceMs = 5_000, concurrency = 2) => {
+      const h = port.work(queue, processor, { concurrency, graceMs, log, onEvent: events.onEvent });
       handles.push(h);
       return h;
     };
@@ -87,6 +87,60 @@ export function queueContract(backend: string, makePort: () => QueuePort) {
       await events.next("completed", id);
       expect((await port.counts("q")).failed).toBe(0);
       expect(calls).toBe(2);
+    });
+
+    it("retries a failing job after a backoff, up to its attempts", async () => {
+      const events = eventLog();
+      const attempts: number[] = [];
+      const times: number[] = [];
+      work("q", async (_job, ctx) => {
+        attempts.push(ctx.attempt);
+        times.push(Date.now());
+        if (ctx.attempt < 2) throw new Error("flaky upstream");
+      }, events);
+      const id = await port.add("q", "x", {}, { attempts: 3, backoffMs: 1_000 });
+      await events.next("completed", id);
+      expect(attempts).toEqual([1, 2]);
+      expect(times[1]! - times[0]!).toBeGreaterThanOrEqual(900);
+      expect(events.events.filter((e) => e.type === "failed")).toMatchObject([{ jobId: id, final: false, error: "flaky upstream" }]);
+    });
+
+    it("holds a delayed job until its time", async () => {
+      const events = eventLog();
+      work("q", async () => {}, events);
+      const addedAt = Date.now();
+      const id = await port.add("q", "x", {}, { delayMs: 1_500 });
+      expect((await port.counts("q")).delayed).toBe(1);
+      await events.next("completed", id);
+      expect(Date.now() - addedAt).toBeGreaterThanOrEqual(1_400);
+    });
+
+    it("runs higher-priority jobs first (1 is the highest) and no more at once than the concurrency", async () => {
+      await port.pause("q");
+      const ids = [];
+      for (const priority of [3, 1, 2]) ids.push(await port.add("q", `p${priority}`, {}, { priority }));
+      const events = eventLog();
+      const order: string[] = [];
+      let running = 0;
+      let most = 0;
+      work("q", async (job) => {
+        most = Math.max(most, ++running);
+        order.push(job.name);
+        await new Promise((r) => setTimeout(r, 30));
+        running--;
+      }, events, 5_000, 1);
+      await port.resume("q");
+      await Promise.all(ids.map((id) => events.next("completed", id)));
+      expect(order).toEqual(["p1", "p2", "p3"]);
+      expect(most).toBe(1);
+    });
+
+    it("keeps schedules under their ids until unscheduled", async () => {
+      await port.schedule("q", "sweep", { name: "requeue", data: { n: 1 }, everyMs: 60_000 });
+      await port.schedule("q", "sweep", { name: "requeue", data: { n: 2 }, everyMs: 60_000 });
+      expect(await port.schedules("q")).toEqual([{ id: "sweep", name: "requeue", everyMs: 60_000 }]);
+      await port.unschedule("q", "sweep");
+      expect(await port.schedules("q")).toEqual([]);
     });
 
     it("removes a job", async () => {

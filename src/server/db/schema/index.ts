@@ -7,3 +7,4 @@ export * from "./sync";
 export * from "./mail";
 export * from "./summaries";
 export * from "./people";
+export * from "./jobs";

@@ -88,9 +88,15 @@ export interface ThroughputSeries {
   failed: number[];
 }
 
+export interface ScheduleRecord {
+  id: string;
+  name: string;
+  everyMs: number;
+}
+
 /**
- * A durable job queue. Adapters: BullMQ on Redis (./bullmq.ts); a Postgres adapter can be
- * added behind the same interface without touching callers.
+ * A durable job queue. Adapters: BullMQ on Redis (./redis.ts) and pg-boss on Postgres
+ * (./postgres.ts); ./failover.ts puts Redis first with Postgres behind it.
  */
 export interface QueuePort {
   readonly backend: "redis" | "postgres";
@@ -116,6 +122,8 @@ export interface QueuePort {
   /** Repeats a job every `everyMs` under a stable id (a second call updates it). */
   schedule(queue: string, id: string, job: { name: string; data: unknown; everyMs: number }): Promise<void>;
   unschedule(queue: string, id: string): Promise<void>;
+  /** The queue's repeating jobs. */
+  schedules(queue: string): Promise<ScheduleRecord[]>;
   close(): Promise<void>;
 }
 

@@ -9,6 +9,7 @@ import {
 } from "bullmq";
 import type { Redis } from "ioredis";
 import { createRedis, quitRedis } from "../redis";
+import { assertJobId } from "./job-id";
 import { countJobs, finishTimes, pageFinished } from "./redis-scan";
 import {
   type EnqueueOptions,
@@ -32,12 +33,6 @@ const STATE_TYPES: Record<JobState, JobType[]> = {
   completed: ["completed"],
   failed: ["failed"],
 };
-
-function assertJobId(id: string | undefined): void {
-  if (id !== undefined && (id.includes(":") || id.length === 0 || id.length > 256)) {
-    throw new Error(`Invalid job id "${id}": 1–256 characters, no ':'`);
-  }
-}
 
 function jobOptions(opts: EnqueueOptions | undefined) {
   assertJobId(opts?.jobId);
@@ -240,6 +235,10 @@ export function createRedisQueue(options: { url: string; prefix: string; connect
     },
     async unschedule(queue, id) {
       await queueOf(queue).removeJobScheduler(id);
+    },
+    async schedules(queue) {
+      const found = await queueOf(queue).getJobSchedulers();
+      return found.map((s) => ({ id: s.key, name: s.name, everyMs: Number(s.every ?? 0) }));
     },
     async close() {
       await Promise.all([...workers].map((w) => w.close()));
