@@ -83,8 +83,8 @@ const policies = [
   },
   {
     from: { element: { types: SRC.filter((t) => t !== "infra") } },
-    disallow: toPackage(["ioredis", "bullmq"]),
-    message: "Only src/server/infra imports ioredis or bullmq: everything else uses the infra ports.",
+    disallow: toPackage(["ioredis", "bullmq", "pg-boss", "pg", "rate-limiter-flexible"]),
+    message: "Only src/server/infra imports ioredis, bullmq, pg-boss, pg or rate-limiter-flexible: everything else uses the infra ports.",
   },
   {
     from: { element: { type: "lib" } },

@@ -15,6 +15,8 @@ import { startSessionCache } from "../src/server/auth";
 import { createCollectorFromEnv } from "../src/server/collector";
 import { createDeps } from "../src/server/deps";
 import { getEnv } from "../src/server/env";
+import { announceInfraMode } from "../src/server/infra/redis";
+import { getLogger } from "../src/server/logger";
 import { createWebServer } from "../src/server/web-server";
 
 const dev = process.argv.includes("--dev");
@@ -22,6 +24,7 @@ const root = path.resolve(import.meta.dirname, "..");
 
 async function main(): Promise<void> {
   const env = getEnv();
+  await announceInfraMode(getLogger(), env.REDIS_URL);
   const host = env.HOST ?? "0.0.0.0";
   // `hostname` is what Next.js builds request URLs from (as `next start` does), not what we bind.
   const app = next({ dev, dir: root, hostname: "localhost", port: env.PORT });

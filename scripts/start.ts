@@ -7,7 +7,7 @@
  */
 import path from "node:path";
 import { EMBEDDED_DATABASE_URL } from "../src/server/env";
-import { pingRedis, REDIS_HELP } from "../src/server/infra/redis";
+import { pingRedis } from "../src/server/infra/redis";
 import { randomBytes } from "node:crypto";
 import { ensureDatabase, ensureLocalSecret, needsBuild, startEmbeddedPostgres } from "./lib/local-services";
 import { demoEmulatorCommand } from "./lib/emulator-command";
@@ -62,13 +62,14 @@ async function main(): Promise<void> {
     await ensureDatabase(process.env.DATABASE_URL);
   }
 
-  const redisUrl = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
-  const redis = await pingRedis(redisUrl);
-  if (!redis.ok) {
-    console.error(`\nRedis is not reachable at ${redisUrl.replace(/\/\/[^@]*@/, "//***@")} (${redis.error}).\n${REDIS_HELP}\n`);
-    await embedded?.stop();
-    process.exit(1);
-  }
+  // No REDIS_URL: Postgres mode. A REDIS_URL that does not answer yet: Postgres until it does.
+  const redisUrl = process.env.REDIS_URL || undefined;
+  const redis = redisUrl ? await pingRedis(redisUrl) : undefined;
+  const redisNote = !redisUrl
+    ? "none (Postgres mode: set REDIS_URL to use one)"
+    : redis?.ok
+      ? redisUrl.replace(/\/\/[^@]*@/, "//***@")
+      : `${redisUrl.replace(/\/\/[^@]*@/, "//***@")} is unreachable (${redis?.error}): running on Postgres until it answers`;
 
   // Imported after the environment is settled: these read it.
   const { getEnv } = await import("../src/server/env");
@@ -127,7 +128,7 @@ async function main(): Promise<void> {
       (demo ? `  Demo login: ${demo.email} / ${demo.password}  (brand: ${env.APP_URL}/${demo.brandSlug})\n` : "") +
       `  Listening on ${process.env.HOST ?? "all interfaces"}, port ${port}${process.env.HOST === "127.0.0.1" ? " (this machine only; HOST=0.0.0.0 shares it)" : ""}\n` +
       (noAdmin ? "  No instance administrator yet (pausing queues, monitoring): npm run admin -- create <email>\n" : "") +
-      `  Postgres: ${embedded ? "embedded (.data/pg)" : "DATABASE_URL"} · Redis: ${redisUrl.replace(/\/\/[^@]*@/, "//***@")}\n` +
+      `  Postgres: ${embedded ? "embedded (.data/pg)" : "DATABASE_URL"} · Redis: ${redisNote}\n` +
       (demoShopify ? `  Shopify: demo emulator at ${process.env.SHOPIFY_EMULATOR_URL} — connect the store "demo-brand" under Stores\n` : "") +
       `  Workers: ${workerGroups.map((g) => g.join("+")).join(", ")} · Ctrl-C stops everything\n`,
   );

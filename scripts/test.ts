@@ -12,6 +12,18 @@ const ci = process.env.CI === "true";
 const chromium = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const e2eDatabase = process.env.E2E_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/brandbase_e2e";
 
+/** Integration suites run a second time with no Redis: the sync, webhooks, event ingestion and the live pages' parts. */
+const POSTGRES_MODE_SUITES = [
+  "tests/api/history-sync.test.ts",
+  "tests/api/webhooks.test.ts",
+  "tests/api/events.test.ts",
+  "tests/api/identity.test.ts",
+  "tests/api/queues.test.ts",
+  "tests/api/data-live.test.ts",
+  "tests/http/health.test.ts",
+  "tests/http/sync-status.test.ts",
+];
+
 const results: { tier: string; outcome: "passed" | "failed" | "skipped"; seconds: number; note?: string }[] = [];
 
 async function tier(name: string, fn: () => Promise<void | string>): Promise<void> {
@@ -48,6 +60,10 @@ await run("bash", ["scripts/ensure-services.sh"]);
 await tier("lint (eslint: rules and import boundaries)", () => run("eslint", ["--max-warnings", "0", "."]));
 await tier("types (tsc --noEmit)", () => run("tsc", ["--noEmit"]));
 await tier("unit + integration (vitest)", () => run("vitest", ["run", "--config", "tests/vitest.config.ts"]));
+// The suites of what must work without Redis, once more on Postgres alone (no REDIS_URL at all).
+await tier("integration on Postgres alone (TEST_BACKEND=postgres)", () =>
+  run("vitest", ["run", "--config", "tests/vitest.config.ts", "--project", "integration", ...POSTGRES_MODE_SUITES], { ...process.env, TEST_BACKEND: "postgres" }),
+);
 await tier("e2e (playwright, Chromium)", async () => {
   if (!existsSync(chromium)) {
     const why = `no Chromium at ${chromium} (apt-get install -y chromium)`;

@@ -38,7 +38,7 @@ const WEB_TO_WORKERS = /never import src\/workers or src\/emulator/;
 const WORKERS_TO_UI = /src\/workers never imports src\/app/;
 const EMULATOR_ALONE = /src\/emulator stands in for Shopify/;
 const SERVICES_FRAMEWORK_FREE = /Services are framework-free/;
-const INFRA_ONLY = /Only src\/server\/infra imports ioredis or bullmq/;
+const INFRA_ONLY = /Only src\/server\/infra imports ioredis, bullmq, pg-boss/;
 const LIB_SHARED = /src\/lib is shared with the browser/;
 const CLIENT_TYPES_ONLY = /"use client" module is bundled for the browser/;
 const NOTHING_FROM_TESTS = /Nothing in src imports tests, e2e, bench or scripts/;
@@ -63,6 +63,7 @@ const forbidden: [what: string, file: string, code: string, rule: RegExp][] = [
   ["a worker imports bullmq's types", "src/workers/fixture.worker.ts", `import type { Job } from "bullmq";\nexport type J = Job;`, INFRA_ONLY],
   ["src/server outside infra imports ioredis", "src/server/jobs/fixture.ts", `import Redis from "ioredis";\nvoid Redis;`, INFRA_ONLY],
   ["a route imports bullmq", "src/app/api/fixture/route.ts", `import { Queue } from "bullmq";\nvoid Queue;`, INFRA_ONLY],
+  ["a service imports pg-boss", "src/server/services/fixture/x.ts", `import { PgBoss } from "pg-boss";\nvoid PgBoss;`, INFRA_ONLY],
   [
     "a client component imports a value from src/server",
     "src/components/fixture.tsx",

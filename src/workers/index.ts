@@ -7,7 +7,7 @@ process.env.BRANDBASE_SERVICE ??= `worker:${process.argv.slice(2).join(",") || "
 import { closeDb } from "~/server/db/client";
 import { getEnv } from "~/server/env";
 import { closeInfra, getInfra } from "~/server/infra";
-import { pingRedis, REDIS_HELP } from "~/server/infra/redis";
+import { announceInfraMode } from "~/server/infra/redis";
 import { isQueueName, QUEUE_NAMES, type QueueName } from "~/server/jobs/contracts";
 import { getLogger } from "~/server/logger";
 import { installShopifyRouting } from "~/server/shopify/install";
@@ -27,11 +27,7 @@ async function main(): Promise<void> {
   const log = getLogger();
   const queues = parseQueues(process.argv.slice(2));
   installShopifyRouting();
-  const redis = await pingRedis(env.REDIS_URL);
-  if (!redis.ok) {
-    log.fatal({ redisUrl: env.REDIS_URL.replace(/\/\/[^@]*@/, "//***@"), error: redis.error }, `Redis is unreachable. ${REDIS_HELP}`);
-    process.exit(1);
-  }
+  await announceInfraMode(log, env.REDIS_URL);
   const workers = startWorkers({ infra: getInfra(), log }, { queues, graceMs: env.WORKER_SHUTDOWN_GRACE_MS, lockMs: env.QUEUE_LOCK_MS });
 
   let stopping = false;

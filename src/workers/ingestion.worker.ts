@@ -9,13 +9,13 @@ import { requeueUnprocessedDeliveries } from "~/server/services/webhooks/receive
 export const ingestionHandlers: QueueHandlers<"ingestion"> = {
   probe: runProbe,
   shopifyWebhook: (payload, ctx) => applyShopifyWebhook(createDeps({ log: ctx.log }), payload),
-  requeueWebhooks: async (_payload, ctx) => {
+  requeueWebhooks: async (payload, ctx) => {
     const deps = createDeps({ log: ctx.log });
-    return { queued: await requeueUnprocessedDeliveries({ ...deps, queue: deps.infra.queue }, { olderThanMs: 60_000, limit: 500 }) };
+    return { queued: await requeueUnprocessedDeliveries({ ...deps, queue: deps.infra.queue }, { olderThanMs: payload.olderThanMs ?? 60_000, limit: 500 }) };
   },
   resolveEvents: (payload, ctx) => {
     const deps = createDeps({ log: ctx.log });
     return resolveEventBacklog({ ...deps, cache: deps.infra.cache }, { brandId: payload.brandId, signal: ctx.signal });
   },
-  resolveBacklog: async (_payload, ctx) => ({ brands: await resolveBacklogSweep(createDeps({ log: ctx.log }), { olderThanMs: 30_000 }) }),
+  resolveBacklog: async (payload, ctx) => ({ brands: await resolveBacklogSweep(createDeps({ log: ctx.log }), { olderThanMs: payload.olderThanMs ?? 30_000 }) }),
 };

@@ -16,8 +16,8 @@ export const sendHandlers: QueueHandlers<"send"> = {
     if (!url) throw new AppError("SERVICE_UNAVAILABLE", "SMTP_URL is not set in this worker; the message stays queued");
     return deliverMail({ ...deps, transport: getSmtpTransport(url) }, { messageId: payload.messageId, attempt: ctx.attempt });
   },
-  requeueEmails: async (_payload, ctx) => {
+  requeueEmails: async (payload, ctx) => {
     const deps = createDeps({ log: ctx.log });
-    return { queued: await requeueQueuedMail({ ...deps, queue: deps.infra.queue }, { olderThanMs: 60_000, limit: 500 }) };
+    return { queued: await requeueQueuedMail({ ...deps, queue: deps.infra.queue }, { olderThanMs: payload.olderThanMs ?? 60_000, limit: 500 }) };
   },
 };

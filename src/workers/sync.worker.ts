@@ -5,7 +5,7 @@ import { requireBrandChild } from "~/server/services/brands/access";
 import { runProbe } from "~/server/services/queues/probe";
 import { runManualCheck } from "~/server/services/sync/completeness";
 import { repairDeletions } from "~/server/services/sync/deletions";
-import { pollBulkStep, runBulkStep } from "~/server/services/sync/history";
+import { pollBulkStep, resumeStalledSteps, runBulkStep } from "~/server/services/sync/history";
 import { runReconcile, runRecentSync } from "~/server/services/sync/incremental-sync";
 
 // Errors are the services' own: the queue processor fails a job permanently when retrying cannot
@@ -47,6 +47,7 @@ export const syncHandlers: QueueHandlers<"sync"> = {
   bulk_products: ownJobsOnly(bulkStep),
   bulk_poll: ownJobsOnly((payload, ctx) => pollBulkStep(createDeps({ log: ctx.log }), { stepId: payload.stepId, signal: ctx.signal })),
   repairDeletions: ownJobsOnly((payload, ctx) => repairDeletions(createDeps({ log: ctx.log }), { storeId: payload.storeId, entity: payload.entity, signal: ctx.signal })),
+  resumeStalledSteps: async (payload, ctx) => ({ resumed: await resumeStalledSteps(createDeps({ log: ctx.log }), { stalledForMs: payload.stalledForMs }) }),
   completenessCheck: ownJobsOnly((payload, ctx) => {
     const deps = createDeps({ log: ctx.log });
     return runManualCheck(deps, { brandId: payload.brandId, storeId: payload.storeId, window: { days: payload.days, maxOrders: deps.env.CHECK_MAX_ORDERS }, signal: ctx.signal });

@@ -19,8 +19,15 @@ export function uniquePrefix(label = "t"): string {
   return `${label}-${randomUUID().slice(0, 8)}`;
 }
 
+/**
+ * Which backends the run's suites use: `redis` (Redis in front, Postgres behind, as production
+ * runs with a REDIS_URL) or `postgres` (no Redis at all). `npm test` runs chosen suites once more
+ * with TEST_BACKEND=postgres (scripts/test.ts).
+ */
+export const testBackend: "redis" | "postgres" = process.env.TEST_BACKEND === "postgres" ? "postgres" : "redis";
+
 export function testInfra(prefix = uniquePrefix()): Infra {
-  return createInfra({ redisUrl: inject("redisUrl"), prefix });
+  return createInfra({ redisUrl: testBackend === "redis" ? inject("redisUrl") : undefined, databaseUrl: inject("databaseUrl"), prefix });
 }
 
 /** Signs up a fresh user through better-auth (the same path as the sign-up page). */

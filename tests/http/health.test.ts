@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { GET as fullHealth } from "~/app/api/health/full/route";
 import { GET as liveness } from "~/app/api/health/route";
 import { GET as metrics } from "~/app/api/metrics/route";
@@ -8,7 +8,7 @@ import { getSql } from "~/server/db/client";
 import { resetEnvCache } from "~/server/env";
 import { closeInfra, createInfra } from "~/server/infra";
 import { checkFullHealth } from "~/server/services/system/health";
-import { createUser, servicesReady, sessionCookie } from "../helpers/context";
+import { createUser, servicesReady, sessionCookie, testBackend } from "../helpers/context";
 
 const TOKEN = "monitoring-token-for-tests";
 const request = (path: string, headers: Record<string, string> = {}) => new Request(`http://localhost${path}`, { headers });
@@ -56,22 +56,28 @@ describe.skipIf(!servicesReady)("health, monitoring and metrics endpoints", () =
     expect(body).toMatchObject({
       status: "ok",
       postgres: { ok: true, embedded: false },
-      redis: { ok: true },
-      backends: { queue: "redis", pubsub: "redis", cache: "redis", lock: "redis", rateLimit: "redis" },
+      mode: testBackend === "redis" ? "redis" : "postgres",
+      redis: { ok: testBackend === "redis", configured: testBackend === "redis" },
+      ports:
+        testBackend === "redis"
+          ? { queue: { backend: "redis" }, pubsub: { backend: "redis" }, cache: { backend: "redis" }, lock: { backend: "redis" }, rateLimit: { backend: "redis" } }
+          : { queue: { backend: "postgres" }, pubsub: { backend: "postgres" }, cache: { backend: "memory" }, lock: { backend: "postgres" }, rateLimit: { backend: "postgres" } },
     });
     expect(Object.keys(body.queues)).toEqual(["ingestion", "sync", "automation", "campaign", "send", "analysis"]);
     expect(body.queues.sync).toMatchObject({ waiting: expect.any(Number), failed: expect.any(Number) });
   });
 
-  it("says degraded, with the reason from the shared connection, when Redis is unreachable", async () => {
-    const broken = createInfra({ redisUrl: "redis://127.0.0.1:1", prefix: "unreachable" });
+  it("says degraded, with the reason from the shared connection, when Redis is unreachable — and every port answers from Postgres", async () => {
+    const broken = createInfra({ redisUrl: "redis://127.0.0.1:1", databaseUrl: inject("databaseUrl"), prefix: "unreachable" });
     try {
       const health = await checkFullHealth({ sql: getSql(), infra: broken, embeddedDatabase: false });
       expect(health.status).toBe("degraded");
+      expect(health.mode).toBe("degraded");
       expect(health.postgres.ok).toBe(true);
-      expect(health.redis.ok).toBe(false);
+      expect(health.redis).toMatchObject({ ok: false, configured: true });
       expect(health.redis.error).toMatch(/ECONNREFUSED 127\.0\.0\.1:1/);
-      expect(health.queues.sync).toMatchObject({ error: expect.any(String) });
+      expect(health.ports).toEqual({ queue: { backend: "postgres" }, pubsub: { backend: "postgres" }, cache: { backend: "memory" }, lock: { backend: "postgres" }, rateLimit: { backend: "postgres" } });
+      expect(health.queues.sync).toMatchObject({ waiting: expect.any(Number), failed: expect.any(Number) });
     } finally {
       await broken.close();
     }

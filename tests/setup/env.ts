@@ -13,7 +13,9 @@ afterAll(() => {
 
 // Every module that reads the environment (getEnv) sees the test services.
 process.env.DATABASE_URL = inject("databaseUrl");
-process.env.REDIS_URL = inject("redisUrl");
+// TEST_BACKEND=postgres: the process-wide infra (getInfra) runs without Redis, as in Postgres mode.
+if (process.env.TEST_BACKEND === "postgres") delete process.env.REDIS_URL;
+else process.env.REDIS_URL = inject("redisUrl");
 process.env.BETTER_AUTH_SECRET ??= "integration-tests-secret-0123456789abcdef";
 process.env.LOG_LEVEL ??= "silent";
 // A server of the run's own (tests/setup/global.ts), never a developer's app on :3000. Tests that

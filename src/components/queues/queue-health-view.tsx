@@ -11,6 +11,7 @@ import { Card, CardBody, CardHeader } from "~/components/ui/card";
 import { SkeletonRows } from "~/components/ui/skeleton";
 import { useTRPC } from "~/lib/trpc";
 import type { QueueName } from "~/server/jobs/contracts";
+import { BackendBadge, BackendNotice } from "./backend-status";
 import { FailedJobs } from "./failed-jobs";
 import { ProbeForm } from "./probe-form";
 import { QueueTable } from "./queue-table";
@@ -52,9 +53,15 @@ export function QueueHealthView({ queueNames }: { queueNames: readonly QueueName
       <PageHeader
         title="Queue health"
         description="Every queue's backlog, throughput and latency, updated live as workers process jobs."
-        actions={connection}
+        actions={
+          <div className="flex items-center gap-2">
+            <BackendBadge />
+            {connection}
+          </div>
+        }
       />
       <div className="space-y-6">
+        <BackendNotice />
         <Card>
           <CardHeader
             title="Queues"

@@ -50,6 +50,22 @@ export async function quitRedis(client: Redis): Promise<void> {
   }
 }
 
-export const REDIS_HELP =
-  "Start one with: redis-server --daemonize yes --bind 127.0.0.1 -::1 --port 6379 --save \"\" --appendonly no " +
-  "(or set REDIS_URL to a reachable Redis).";
+const redact = (url: string) => url.replace(/\/\/[^@]*@/, "//***@");
+
+/**
+ * Says once, at a process's start, which backend its ports begin on: Redis (it answers), Postgres
+ * by choice (no REDIS_URL), or Postgres until Redis answers (configured but unreachable).
+ */
+export async function announceInfraMode(log: { info(obj: object, msg: string): void; warn(obj: object, msg: string): void }, redisUrl: string | undefined): Promise<"redis" | "postgres" | "degraded"> {
+  if (!redisUrl) {
+    log.info({ backend: "postgres" }, "REDIS_URL is not set: Postgres mode (queues, pub/sub, locks and rate limits on Postgres; an in-process cache)");
+    return "postgres";
+  }
+  const redis = await pingRedis(redisUrl);
+  if (redis.ok) {
+    log.info({ backend: "redis", redisUrl: redact(redisUrl) }, "Redis answers: the ports run on Redis, with Postgres behind them");
+    return "redis";
+  }
+  log.warn({ backend: "postgres", redisUrl: redact(redisUrl), error: redis.error }, "Redis is unreachable: running on Postgres until it answers");
+  return "degraded";
+}

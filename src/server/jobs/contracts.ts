@@ -25,14 +25,21 @@ export const probePayload = brandJob.extend({
  */
 export const shopifyWebhookPayload = z.object({ deliveryId: z.uuid(), brandIds: z.array(z.uuid()).max(1_000).default([]) });
 
+/**
+ * How old an unprocessed record must be before a sweep gives it a job again: the scheduled sweeps
+ * leave young ones to the job they surely have; the sweep run when Redis goes away takes them all
+ * (their jobs may have been lost with it).
+ */
+const sweepPayload = z.object({ olderThanMs: z.number().int().min(0).max(86_400_000).optional() });
+
 /** Every minute: deliveries recorded while the queue was unreachable are queued again. */
-export const requeueWebhooksPayload = z.object({});
+export const requeueWebhooksPayload = sweepPayload;
 
 /** Resolve a brand's committed events into profiles (the backlog in arrival order, in batches). */
 export const resolveEventsPayload = brandJob;
 
 /** Scheduled: brands whose events wait without a job (queued while the queue was down) get one. */
-export const resolveBacklogPayload = z.object({});
+export const resolveBacklogPayload = sweepPayload;
 
 /** Pull what changed in the last days right after a store connects. */
 export const recentSyncPayload = brandJob.extend({ storeId: z.uuid(), days: z.number().int().min(1).max(60).default(3) });
@@ -54,7 +61,10 @@ export const repairDeletionsPayload = brandJob.extend({ storeId: z.uuid(), entit
 export const emailPayload = z.object({ messageId: z.uuid() });
 
 /** Every minute: mail committed while the queue was unreachable is queued again. */
-export const requeueEmailsPayload = z.object({});
+export const requeueEmailsPayload = sweepPayload;
+
+/** Scheduled: history-sync steps left without a job (lost with Redis) get one again. */
+export const resumeStalledStepsPayload = z.object({ stalledForMs: z.number().int().min(10_000).max(86_400_000).default(600_000) });
 
 export interface QueueContract {
   description: string;
@@ -88,6 +98,7 @@ export const queueContracts = {
       bulk_poll: bulkStepPayload,
       completenessCheck: completenessPayload,
       repairDeletions: repairDeletionsPayload,
+      resumeStalledSteps: resumeStalledStepsPayload,
     },
   },
   automation: {

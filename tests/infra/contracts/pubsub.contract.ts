@@ -35,5 +35,22 @@ export function pubsubContract(backend: string, makePort: () => PubSubPort) {
       expect(await marker.message).toBe("after unsubscribe");
       expect(received).toEqual([]);
     });
+
+    it("delivers messages larger than Postgres's 8000-byte NOTIFY limit intact, in publish order with small ones", async () => {
+      const big = (n: number) => ({ n, text: "x".repeat(20_000), unicode: "é€😀".repeat(500) });
+      const received: unknown[] = [];
+      let resolve!: () => void;
+      const all = new Promise<void>((r) => (resolve = r));
+      await ports.b.subscribe("brand:3:big", (m) => {
+        received.push(m);
+        if (received.length === 4) resolve();
+      });
+      await ports.a.publish("brand:3:big", big(1));
+      await ports.a.publish("brand:3:big", { n: 2 });
+      await ports.a.publish("brand:3:big", big(3));
+      await ports.a.publish("brand:3:big", { n: 4 });
+      await all;
+      expect(received).toEqual([big(1), { n: 2 }, big(3), { n: 4 }]);
+    });
   });
 }

@@ -3,6 +3,7 @@ import { getAllQueuesHealth, getQueuesHealthShared, queueScopeFor } from "../../
 import { QUEUE_ACTIVITY_CHANNEL } from "../../services/queues/activity";
 import { setQueuePaused } from "../../services/queues/control";
 import { enqueueProbe } from "../../services/queues/probe";
+import { infraStatus } from "../../services/system/health";
 import { liveSnapshots } from "../live";
 import { failedJobsInput, jobRefInput, liveQueuesInput, probeInput, queueNameInput, queueScopeInput } from "../schemas/queues";
 import { brandProcedure, createTRPCRouter, instanceAdminProcedure } from "../trpc";
@@ -26,6 +27,9 @@ export const queuesRouter = createTRPCRouter({
         userId: ctx.user.id,
       });
     }),
+
+  /** Which backend the queues and live updates run on now (Redis, or Postgres by choice or while Redis is away). */
+  backend: brandProcedure().query(({ ctx }) => infraStatus(ctx.infra)),
 
   failed: brandProcedure()
     .input(failedJobsInput)

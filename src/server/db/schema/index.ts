@@ -8,3 +8,4 @@ export * from "./mail";
 export * from "./summaries";
 export * from "./people";
 export * from "./jobs";
+export * from "./infra";

@@ -1,15 +1,7 @@
 import { LRUCache } from "lru-cache";
-import { createListener } from "../pubsub/listener";
 import type { PubSubPort } from "../pubsub/port";
+import { createInvalidation, dropChange } from "./invalidation";
 import type { CachePort } from "./port";
-
-/** Where every process announces the keys and prefixes it deleted. */
-export const CACHE_CHANGES_CHANNEL = "cache:changes";
-
-interface Change {
-  keys?: string[];
-  prefixes?: string[];
-}
 
 /**
  * A process's own copy of what it read from a shared cache (a "near cache"), in front of any
@@ -25,52 +17,21 @@ interface Change {
  */
 export function withNearCache(remote: CachePort, pubsub: PubSubPort, opts: { ttlMs?: number; maxBytes?: number; onError?: (err: unknown) => void } = {}): CachePort {
   const local = new LRUCache<string, string>({ maxSize: opts.maxBytes ?? 32 * 2 ** 20, sizeCalculation: (v, k) => v.length + k.length, ttl: opts.ttlMs ?? 30_000 });
-  // Moves with every announcement heard: a read that spanned one is answered but not kept.
-  let epoch = 0;
-
-  function drop(change: Change): void {
-    for (const key of change.keys ?? []) local.delete(key);
-    for (const prefix of change.prefixes ?? []) for (const key of [...local.keys()]) if (key.startsWith(prefix)) local.delete(key);
-  }
-
-  const changes = createListener(
-    pubsub,
-    CACHE_CHANGES_CHANNEL,
-    (message) => {
-      epoch++;
-      const change = (message ?? {}) as Change;
-      drop({ keys: Array.isArray(change.keys) ? change.keys : [], prefixes: Array.isArray(change.prefixes) ? change.prefixes : [] });
-    },
-    { onError: opts.onError },
-  );
-
-  let pending: { change: Required<Change>; sent: Promise<void> } | undefined;
-  function announce(change: Change): Promise<void> {
-    drop(change);
-    if (!pending) {
-      const gathered: Required<Change> = { keys: [], prefixes: [] };
-      const sent = new Promise<void>((resolve) => setImmediate(resolve)).then(() => {
-        pending = undefined;
-        return pubsub.publish(CACHE_CHANGES_CHANNEL, gathered).catch((err: unknown) => opts.onError?.(err));
-      });
-      pending = { change: gathered, sent };
-    }
-    pending.change.keys.push(...(change.keys ?? []));
-    pending.change.prefixes.push(...(change.prefixes ?? []));
-    return pending.sent;
-  }
+  const changes = createInvalidation(pubsub, (change) => dropChange(local, change), { onError: opts.onError });
 
   return {
-    backend: remote.backend,
+    get backend() {
+      return remote.backend;
+    },
     async get<T>(key: string) {
       const listening = changes.listening();
       if (listening) {
         const hit = local.get(key);
         if (hit !== undefined) return JSON.parse(hit) as T;
       }
-      const before = epoch;
+      const before = changes.epoch();
       const value = await remote.get<T>(key);
-      if (listening && value !== undefined && epoch === before) local.set(key, JSON.stringify(value));
+      if (listening && value !== undefined && changes.epoch() === before) local.set(key, JSON.stringify(value));
       return value;
     },
     async set(key, value, ttlSeconds) {
@@ -80,11 +41,11 @@ export function withNearCache(remote: CachePort, pubsub: PubSubPort, opts: { ttl
     async delete(key) {
       local.delete(key);
       await remote.delete(key);
-      await announce({ keys: [key] });
+      await changes.announce({ keys: [key] });
     },
     async deletePrefix(prefix) {
       const removed = await remote.deletePrefix(prefix);
-      await announce({ prefixes: [prefix] });
+      await changes.announce({ prefixes: [prefix] });
       return removed;
     },
     async close() {

@@ -8,6 +8,7 @@ import {
   Worker,
 } from "bullmq";
 import type { Redis } from "ioredis";
+import { isConnectionError } from "../failover";
 import { createRedis, quitRedis } from "../redis";
 import { assertJobId } from "./job-id";
 import { countJobs, finishTimes, pageFinished } from "./redis-scan";
@@ -160,7 +161,17 @@ export function createRedisQueue(options: { url: string; prefix: string; connect
       else opts.log.warn({ queue: queueName, job: job.name, jobId: job.id, attempt: job.attemptsMade, of: job.opts.attempts, err }, "job attempt failed; it will be retried");
       opts.onEvent?.({ type: "failed", queue: queueName, jobId: job.id ?? "", error: err.message, final });
     });
-    worker.on("error", (err) => opts.log.error({ queue: queueName, err }, "worker error"));
+    // While Redis is away the worker retries its connection every few seconds; one line says so, not one per try.
+    let away = false;
+    worker.on("error", (err) => {
+      // A job that was active when Redis went away and came back empty: its work is done (committed in
+      // Postgres), only Redis's record of it is gone.
+      if (/Missing key for job/.test(err.message)) return opts.log.warn({ queue: queueName, err: err.message }, "a job finished after Redis lost its record (restarted empty)");
+      if (!isConnectionError(err)) return opts.log.error({ queue: queueName, err }, "worker error");
+      if (!away) opts.log.warn({ queue: queueName, err: err.message }, "worker lost Redis; it reconnects by itself");
+      away = true;
+    });
+    blocking.on("ready", () => (away = false));
 
     const handle: WorkerHandle = {
       async close() {

@@ -1,5 +1,5 @@
 import type { SessionStorage } from "@shopify/shopify-app-session-storage";
-import { and, eq } from "drizzle-orm";
+import { and, eq, lt, notInArray } from "drizzle-orm";
 import type { Db, Sql } from "../../db/client";
 import { type SyncEntity, type SyncPhase, stores, syncSteps } from "../../db/schema";
 import { getEnv } from "../../env";
@@ -311,4 +311,26 @@ async function retryFailedStep(deps: HistoryDeps & { sql: Sql }, step: Step): Pr
 /** Stops a store's history sync (disconnect, uninstall): running steps fail with the reason. */
 export async function stopHistorySync(deps: { db: Db }, input: { storeId: string; reason: string }): Promise<void> {
   await stopStoreRuns(deps.db, input.storeId, input.reason);
+}
+
+/**
+ * Steps that lost their job (it was waiting in a Redis that went away empty) get one again: a step
+ * that is neither done nor failed and has not moved for `stalledForMs` — a working step records
+ * progress every few seconds (each chunk, each poll, each retry note), so one that has not moved
+ * for minutes has no job. A poll for a running export, the step's job otherwise (it resumes from
+ * its phase); one job per step per window, however many sweeps run.
+ */
+export async function resumeStalledSteps(deps: { db: Db; jobs: JobProducer; log: Logger }, input: { stalledForMs: number }): Promise<number> {
+  const stalled = await deps.db
+    .select({ id: syncSteps.id, brandId: syncSteps.brandId, storeId: syncSteps.storeId, entity: syncSteps.entity, phase: syncSteps.phase })
+    .from(syncSteps)
+    .where(and(notInArray(syncSteps.phase, ["done", "failed"]), lt(syncSteps.updatedAt, new Date(Date.now() - input.stalledForMs))))
+    .limit(500);
+  const window = Math.floor(Date.now() / input.stalledForMs);
+  for (const step of stalled) {
+    if (step.phase === "bulk_running") await enqueuePoll(deps, step, `poll-${step.id}-resume-${window}`, 0);
+    else await enqueueStep(deps, step, `bulk-${step.id}-resume-${window}`);
+  }
+  if (stalled.length) deps.log.warn({ steps: stalled.length }, "history sync steps without a job were given one again");
+  return stalled.length;
 }

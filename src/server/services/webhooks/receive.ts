@@ -234,19 +234,33 @@ export async function receiveShopifyWebhook(
  * Queues recorded deliveries that have no job (recorded while Redis was down, or lost with it).
  * A delivery whose job failed stays with its failed job, for an operator to retry.
  */
-export async function requeueUnprocessedDeliveries(deps: { db: Db; jobs: JobProducer; queue: QueuePort }, input: { olderThanMs: number; limit: number }): Promise<number> {
-  const stale = await deps.db
-    .select({ id: webhookDeliveries.id, shopDomain: webhookDeliveries.shopDomain, topic: webhookDeliveries.topic })
-    .from(webhookDeliveries)
-    .where(and(isNull(webhookDeliveries.processedAt), isNull(webhookDeliveries.error), lt(webhookDeliveries.receivedAt, new Date(Date.now() - input.olderThanMs))))
-    .orderBy(webhookDeliveries.receivedAt)
-    .limit(input.limit);
+export async function requeueUnprocessedDeliveries(deps: { db: Db; jobs: JobProducer; queue: QueuePort }, input: { olderThanMs: number; limit: number; pages?: number }): Promise<number> {
+  const before = new Date(Date.now() - input.olderThanMs);
+  let after: { at: Date; id: string } | undefined;
   let queued = 0;
-  for (const { id, shopDomain, topic } of stale) {
-    if (await deps.queue.getJob("ingestion", `webhook-${id}`)) continue;
-    const brandIds = servedBrandIds(await shopStoresOf(deps.db, shopDomain), topic);
-    await deps.jobs.enqueue("ingestion", "shopifyWebhook", { deliveryId: id, brandIds }, { jobId: `webhook-${id}` });
-    queued++;
+  // Page by page (a Redis outage can leave thousands), oldest first, each page after the last.
+  for (let page = 0; page < (input.pages ?? 20); page++) {
+    const stale = await deps.db
+      .select({ id: webhookDeliveries.id, receivedAt: webhookDeliveries.receivedAt, shopDomain: webhookDeliveries.shopDomain, topic: webhookDeliveries.topic })
+      .from(webhookDeliveries)
+      .where(
+        and(
+          isNull(webhookDeliveries.processedAt),
+          isNull(webhookDeliveries.error),
+          lt(webhookDeliveries.receivedAt, before),
+          after ? sql`(${webhookDeliveries.receivedAt}, ${webhookDeliveries.id}) > (${after.at.toISOString()}::timestamptz, ${after.id}::uuid)` : undefined,
+        ),
+      )
+      .orderBy(webhookDeliveries.receivedAt, webhookDeliveries.id)
+      .limit(input.limit);
+    for (const { id, shopDomain, topic } of stale) {
+      if (await deps.queue.getJob("ingestion", `webhook-${id}`)) continue;
+      const brandIds = servedBrandIds(await shopStoresOf(deps.db, shopDomain), topic);
+      await deps.jobs.enqueue("ingestion", "shopifyWebhook", { deliveryId: id, brandIds }, { jobId: `webhook-${id}` });
+      queued++;
+    }
+    if (stale.length < input.limit) break;
+    after = { at: stale.at(-1)!.receivedAt, id: stale.at(-1)!.id };
   }
   return queued;
 }
