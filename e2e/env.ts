@@ -7,6 +7,9 @@ export const BASE_URL = `http://localhost:${E2E_PORT}`;
 export const EMULATOR_PORT = process.env.E2E_EMULATOR_PORT ?? "4101";
 export const E2E_DATABASE_URL = process.env.E2E_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/brandbase_e2e";
 
+/** Bot user agents are refused by @shopify/shopify-api: every browser context browses as desktop Chrome. */
+export const DESKTOP_UA = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/140.0.0.0 Safari/537.36";
+
 /** The run's working files: every process's output (scanned for secrets at the end) and secrets tests create. */
 export const RUN_DIR = path.join(ROOT, ".e2e");
 export const SERVER_LOG = path.join(RUN_DIR, "server.log");

@@ -1,5 +1,5 @@
 import { defineConfig } from "@playwright/test";
-import { BASE_URL, ROOT, SERVER_ENV } from "./env";
+import { BASE_URL, DESKTOP_UA, ROOT, SERVER_ENV } from "./env";
 
 /** Debian's Chromium; Playwright's own browser download cannot run here. */
 const CHROMIUM_ARGS = [
@@ -28,8 +28,7 @@ export default defineConfig({
   globalTeardown: "./secrets-scan.ts",
   use: {
     baseURL: BASE_URL,
-    // Bot user agents are refused by @shopify/shopify-api; browse as desktop Chrome.
-    userAgent: "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/140.0.0.0 Safari/537.36",
+    userAgent: DESKTOP_UA,
     launchOptions: { executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium", args: CHROMIUM_ARGS },
     trace: "retain-on-failure",
     screenshot: "only-on-failure",

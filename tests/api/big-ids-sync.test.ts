@@ -54,10 +54,10 @@ describe.skipIf(!servicesReady)("a shop with 18-digit ids, end to end", () => {
       return counts.active + counts.waiting === 0 && shop.deliveries.every((d) => d.state !== "pending");
     }, { timeoutMs: 60_000, label: "the sync queue and deliveries to settle" });
     expectNoEndpointErrors(ctx.endpoint);
-    // The recent sync and reconciliation queued on connect completed: their results (with bigint ids) were storable.
+    // The recent sync queued on connect completed: its result (with bigint ids) was storable.
     expect(await infra.queue.counts("sync")).toMatchObject({ failed: 0 });
     const completed = (await infra.queue.listJobs("sync", "completed", 0, 50)).map((j) => j.name);
-    expect(completed).toEqual(expect.arrayContaining(["recentSync", "reconcile"]));
+    expect(completed).toEqual(expect.arrayContaining(["recentSync"]));
     expect((await infra.queue.listJobs("sync", "delayed", 0, 50)).filter((j) => j.attemptsMade > 0)).toEqual([]);
     expect(await localTruth(ctx.storeId)).toEqual(shop.store.truth());
     expect(await duplicateRows(ctx.storeId)).toBe(0);

@@ -188,7 +188,9 @@ describe.skipIf(!servicesReady)("child ids of another brand", () => {
     });
   });
 
-  describe.each(Object.keys(queueContracts.sync.jobs).filter((name) => name !== "probe"))("sync/%s job", (name) => {
+  // Every sync job that acts on a store (the probe and the stalled-steps sweep act on none).
+  const storeJobs = Object.entries(queueContracts.sync.jobs).filter(([, schema]) => "storeId" in schema.shape).map(([name]) => name);
+  describe.each(storeJobs)("sync/%s job", (name) => {
     it("fails permanently (NOT_FOUND) when its payload names brand A but brand B's store, touching nothing", async () => {
       const processor = createQueueProcessor("sync", syncHandlers);
       const ctx = { jobId: `cross-${name}`, attempt: 1, signal: new AbortController().signal, log: getLogger() };

@@ -8,16 +8,33 @@ import type { Redis } from "ioredis";
  */
 export interface RedisLink {
   up(): boolean;
+  /**
+   * Resolves once the connection's first attempt has settled (ready or refused, at most a few
+   * seconds): until then a process just started does not know yet, and sending its first calls to
+   * Postgres would split a rate limit's count, or a lock, between the backends.
+   */
+  settled(): Promise<void>;
   /** Called on every change (true: Redis is back). Returns the unsubscribe. */
   onChange(listener: (up: boolean) => void): () => void;
   /** Why it is down, when it is. */
   lastError(): Error | undefined;
 }
 
-export function createRedisLink(connection: Redis): RedisLink {
+export function createRedisLink(connection: Redis, opts: { settleMs?: number } = {}): RedisLink {
   const listeners = new Set<(up: boolean) => void>();
   let up = connection.status === "ready";
   let lastError: Error | undefined;
+  const settled = up
+    ? Promise.resolve()
+    : new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, opts.settleMs ?? 3_000);
+        timer.unref();
+        const done = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+        for (const event of ["ready", "error", "end"]) connection.once(event, done);
+      });
   const set = (next: boolean) => {
     if (next === up) return;
     up = next;
@@ -31,6 +48,7 @@ export function createRedisLink(connection: Redis): RedisLink {
   for (const event of ["close", "end", "reconnecting"]) connection.on(event, () => set(false));
   return {
     up: () => up && connection.status === "ready",
+    settled: () => settled,
     onChange(listener) {
       listeners.add(listener);
       return () => void listeners.delete(listener);
@@ -44,6 +62,7 @@ export function createRedisLink(connection: Redis): RedisLink {
  * because Redis went away meanwhile. An error while Redis stays up is the call's own and is thrown.
  */
 export async function preferRedis<T>(link: RedisLink, onRedis: () => Promise<T>, onPostgres: () => Promise<T>): Promise<T> {
+  if (!link.up()) await link.settled();
   if (link.up()) {
     try {
       return await onRedis();

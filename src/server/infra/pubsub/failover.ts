@@ -11,8 +11,11 @@ const OVERLAP_MS = 5_000;
  */
 export function createFailoverPubSub(link: RedisLink, redis: PubSubPort, postgres: PubSubPort, onError?: (err: unknown) => void): PubSubPort {
   let overlapUntil = 0;
+  // Only a return overlaps: the first connection at start has no subscriber lagging behind it.
+  let wasUp = link.up();
   const off = link.onChange((up) => {
-    if (up) overlapUntil = Date.now() + OVERLAP_MS;
+    if (up && wasUp) overlapUntil = Date.now() + OVERLAP_MS;
+    wasUp ||= up;
   });
   return {
     get backend() {

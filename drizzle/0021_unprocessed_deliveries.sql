@@ -1,0 +1,1 @@
+CREATE INDEX "webhook_deliveries_unprocessed" ON "webhook_deliveries" USING btree ("received_at","id") WHERE "webhook_deliveries"."processed_at" is null and "webhook_deliveries"."error" is null;
