@@ -1,23 +1,15 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { createWriteStream } from "node:fs";
 import { createServer as createHttpServer } from "node:http";
-import { type AddressInfo, createServer } from "node:net";
+import type { AddressInfo } from "node:net";
 import { networkInterfaces } from "node:os";
 import path from "node:path";
 import { type APIRequestContext, expect, request as playwrightRequest, test } from "@playwright/test";
 import postgres from "postgres";
 import { BASE_URL, E2E_DATABASE_URL, E2E_PORT, ROOT, RUN_DIR, SERVER_ENV } from "./env";
-import { PASSWORD, runId } from "./helpers";
+import { freePort, PASSWORD, runId } from "./helpers";
 
 const TSX = path.join(ROOT, "node_modules/tsx/dist/cli.mjs");
-
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, "127.0.0.1", resolve));
-  const { port } = probe.address() as AddressInfo;
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
-}
 
 /**
  * Another web process of the same app (`tsx scripts/server.ts`, on the build `npm start` made), as a

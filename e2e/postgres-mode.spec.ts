@@ -1,20 +1,11 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { type AddressInfo, createServer } from "node:net";
 import path from "node:path";
 import { type Browser, expect, type Page, test } from "@playwright/test";
 import postgres from "postgres";
 import { DESKTOP_UA, E2E_DATABASE_URL, ROOT, RUN_DIR, SERVER_ENV } from "./env";
-import { connectStore, countNavigations, runId, signUpOwnerWithBrand } from "./helpers";
+import { connectStore, countNavigations, freePort, runId, signUpOwnerWithBrand } from "./helpers";
 
 const TSX = path.join(ROOT, "node_modules/tsx/dist/cli.mjs");
-
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, "127.0.0.1", resolve));
-  const { port } = probe.address() as AddressInfo;
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
-}
 
 /** A database of this spec's own, dropped first: `npm start` creates and migrates it. */
 async function freshDatabase(): Promise<string> {
@@ -55,6 +46,8 @@ async function startPostgresModeProduct(): Promise<{ url: string; emulator: stri
   const exited = new Promise((resolve) => child.on("exit", resolve));
   await ready;
   expect(output).toContain("Redis: none (Postgres mode");
+  // The banner comes as the processes start; the web process answers a little later.
+  await expect.poll(() => fetch(`${url}/api/health`).then((r) => r.status, () => 0), { timeout: 120_000 }).toBe(200);
   return {
     url,
     emulator: `http://127.0.0.1:${emulatorPort}`,

@@ -80,9 +80,12 @@ export function createInfra(options: InfraOptions): Infra {
 
   const connection = createRedis(options.redisUrl, "command", `${options.prefix}:shared`);
   const link = createRedisLink(connection);
-  const offLog = link.onChange((up) =>
-    up ? log.info("Redis is back: the ports return to it") : log.warn({ reason: link.lastError()?.message }, "Redis went away: the ports run on Postgres until it returns"),
-  );
+  let away = false;
+  const offLog = link.onChange((up) => {
+    if (!up) log.warn({ reason: link.lastError()?.message }, "Redis went away: the ports run on Postgres until it returns");
+    else if (away) log.info("Redis is back: the ports return to it");
+    away = !up;
+  });
   const shared = { url: options.redisUrl, prefix: options.prefix, connection };
   const pubsub = createFailoverPubSub(link, createRedisPubSub(shared), onPostgres.pubsub, onError);
   const ports = {

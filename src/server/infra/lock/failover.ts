@@ -1,5 +1,5 @@
 import { preferRedis, type RedisLink } from "../failover";
-import { acquireWithin, type LockPort } from "./port";
+import { type LockPort, runLocked } from "./port";
 
 /**
  * Locks on Redis while it is up, advisory locks on Postgres while it is not. A Redis lease held when
@@ -11,14 +11,7 @@ export function createFailoverLock(link: RedisLink, redis: LockPort, postgres: L
       return link.up() ? redis.backend : postgres.backend;
     },
     tryAcquire: (key, ttlMs) => preferRedis(link, () => redis.tryAcquire(key, ttlMs), () => postgres.tryAcquire(key, ttlMs)),
-    async withLock(key, opts, fn) {
-      const lock = await acquireWithin(port, key, opts.ttlMs, opts.waitMs);
-      try {
-        return await fn(lock);
-      } finally {
-        await lock.release().catch(() => {});
-      }
-    },
+    withLock: (key, opts, fn) => runLocked(port, key, opts, fn),
     async close() {
       await Promise.all([redis.close(), postgres.close()]);
     },

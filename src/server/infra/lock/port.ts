@@ -34,3 +34,13 @@ export async function acquireWithin(port: Pick<LockPort, "tryAcquire">, key: str
     delay = Math.min(delay * 2, 250);
   }
 }
+
+/** withLock for every adapter: acquire within waitMs, run, release whatever happened. */
+export async function runLocked<T>(port: Pick<LockPort, "tryAcquire">, key: string, opts: { ttlMs: number; waitMs: number }, fn: (lock: Lock) => Promise<T>): Promise<T> {
+  const lock = await acquireWithin(port, key, opts.ttlMs, opts.waitMs);
+  try {
+    return await fn(lock);
+  } finally {
+    await lock.release().catch(() => {});
+  }
+}

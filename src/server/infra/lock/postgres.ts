@@ -1,6 +1,6 @@
 import postgres from "postgres";
 import type { Sql } from "../../db/client";
-import { acquireWithin, type Lock, type LockPort } from "./port";
+import { type Lock, type LockPort, runLocked } from "./port";
 
 interface Lease {
   state: "acquiring" | "held" | "gone";
@@ -114,14 +114,7 @@ export function createPostgresLock(options: { sql: Sql; prefix: string }): LockP
       arm(key, lease, ttlMs);
       return handle(key, lease);
     },
-    async withLock(key, opts, fn) {
-      const lock = await acquireWithin(port, key, opts.ttlMs, opts.waitMs);
-      try {
-        return await fn(lock);
-      } finally {
-        await lock.release();
-      }
-    },
+    withLock: (key, opts, fn) => runLocked(port, key, opts, fn),
     async close() {
       await Promise.all([...held].map(([key, lease]) => unlock(key, lease)));
       await sql.end({ timeout: 5 });

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { Redis } from "ioredis";
 import { createRedis, quitRedis } from "../redis";
-import { acquireWithin, type Lock, type LockPort } from "./port";
+import { type Lock, type LockPort, runLocked } from "./port";
 
 // Compare-and-delete / compare-and-extend so a holder whose lease expired cannot touch a new holder's lock.
 const RELEASE = `if redis.call("get", KEYS[1]) == ARGV[1] then return redis.call("del", KEYS[1]) else return 0 end`;
@@ -27,14 +27,7 @@ export function createRedisLock(options: { url: string; prefix: string; connecti
       };
       return lock;
     },
-    async withLock(k, opts, fn) {
-      const lock = await acquireWithin(port, k, opts.ttlMs, opts.waitMs);
-      try {
-        return await fn(lock);
-      } finally {
-        await lock.release();
-      }
-    },
+    withLock: (k, opts, fn) => runLocked(port, k, opts, fn),
     async close() {
       if (owns) await quitRedis(redis);
     },

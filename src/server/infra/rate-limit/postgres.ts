@@ -1,7 +1,8 @@
 import type postgres from "postgres";
-import { RateLimiterPostgres, RateLimiterRes } from "rate-limiter-flexible";
+import { RateLimiterPostgres } from "rate-limiter-flexible";
 import type { Sql } from "../../db/client";
-import type { RateLimitPort, RateLimitRule } from "./port";
+import { consumeFrom, limitersByRule } from "./flexible";
+import type { RateLimitPort } from "./port";
 
 // The table of migration `infra_tables` (db/schema/infra.ts), in the shape RateLimiterPostgres reads.
 const TABLE = "rate_limit";
@@ -28,14 +29,10 @@ function pgQueryClient(sql: Sql) {
 export function createPostgresRateLimit(options: { sql: Sql; prefix: string }): RateLimitPort {
   const { sql } = options;
   const storeClient = pgQueryClient(sql);
-  const limiters = new Map<string, RateLimiterPostgres>();
   let lastSweep = Number.NEGATIVE_INFINITY;
-
-  function limiterFor(rule: RateLimitRule): RateLimiterPostgres {
-    const id = `${rule.points}/${rule.windowSeconds}`;
-    let limiter = limiters.get(id);
-    if (!limiter) {
-      limiter = new RateLimiterPostgres({
+  const limiterFor = limitersByRule(
+    (rule, id) =>
+      new RateLimiterPostgres({
         storeClient,
         // "pool": connections are the client's business (no acquire/release around each query).
         storeType: "pool",
@@ -47,11 +44,8 @@ export function createPostgresRateLimit(options: { sql: Sql; prefix: string }): 
         keyPrefix: `${options.prefix}:rl:${id}`,
         points: rule.points,
         duration: rule.windowSeconds,
-      });
-      limiters.set(id, limiter);
-    }
-    return limiter;
-  }
+      }),
+  );
 
   /** Deletes long-expired rows, at most every five minutes, off the request's path. */
   function sweep(): void {
@@ -62,20 +56,10 @@ export function createPostgresRateLimit(options: { sql: Sql; prefix: string }): 
 
   return {
     backend: "postgres",
-    async consume(key, rule, points = 1) {
+    consume(key, rule, points = 1) {
       sweep();
-      try {
-        const res = await limiterFor(rule).consume(key, points);
-        return { allowed: true, remaining: res.remainingPoints, retryAfterMs: 0 };
-      } catch (err) {
-        if (err instanceof RateLimiterRes) {
-          return { allowed: false, remaining: err.remainingPoints, retryAfterMs: err.msBeforeNext };
-        }
-        throw err;
-      }
+      return consumeFrom(limiterFor(rule), key, points);
     },
-    async close() {
-      limiters.clear();
-    },
+    async close() {},
   };
 }
