@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from "node:crypto";
-import { type JobWithMetadata, PgBoss } from "pg-boss";
+import { type Job, PgBoss } from "pg-boss";
 import { type EnqueueOptions, type JobProcessor, PermanentJobError, type QueuePort, type WorkerHandle, type WorkOptions } from "./port";
 import { assertJobId } from "./job-id";
 import { createQueueReads, type SqlRunner } from "./postgres-read";
@@ -107,13 +107,20 @@ export function createPostgresQueue(options: { url: string; prefix: string; poll
     return String(rows[0].id);
   }
 
-  async function paused(queue: string): Promise<boolean> {
+  /** Pause state as last read, per queue: read again at most every pollMs, set at once by this process's pause/resume. */
+  const pauseState = new Map<string, { paused: boolean; at: number }>();
+  async function paused(queue: string, maxAgeMs = 0): Promise<boolean> {
+    const known = pauseState.get(queue);
+    if (known && Date.now() - known.at <= maxAgeMs) return known.paused;
     const { rows } = await db.executeSql("select 1 from queue_pause where queue = $1", [nameOf(queue)]);
+    pauseState.set(queue, { paused: rows.length > 0, at: Date.now() });
     return rows.length > 0;
   }
 
   function work(queue: string, processor: JobProcessor, opts: WorkOptions): WorkerHandle {
-    const running = new Map<string, { job: JobWithMetadata<Envelope>; controller: AbortController; settled: Promise<void> }>();
+    const running = new Map<string, { job: Job<Envelope>; controller: AbortController; done: Promise<void> }>();
+    /** Completions and failures being written: a job's slot is free as soon as its handler returns. */
+    const writes = new Set<Promise<void>>();
     let closing = false;
     let nudge: (() => void) | undefined;
     const wakeLoop = () => nudge?.();
@@ -131,35 +138,58 @@ export function createPostgresQueue(options: { url: string; prefix: string; poll
     set.add(wakeLoop);
     const completions = createCompleter(boss, () => nameOf(queue), (err) => opts.log.error({ queue, err }, "could not record completed jobs"));
 
-    async function run(job: JobWithMetadata<Envelope>, controller: AbortController): Promise<void> {
+    function track(write: Promise<void>): void {
+      const tracked = write.catch((err: unknown) => opts.log.error({ queue, err }, "could not settle a job")).finally(() => writes.delete(tracked));
+      writes.add(tracked);
+    }
+
+    /** Records a failure: retried, or failed for good (a PermanentJobError, or the last attempt). */
+    async function recordFailure(job: Job<Envelope>, id: string, err: unknown): Promise<void> {
+      const name = nameOf(queue);
+      const error = err instanceof Error ? err : new Error(String(err));
+      if (err instanceof PermanentJobError) await db.executeSql(`update ${SCHEMA}.job set retry_limit = retry_count where name = $1 and id = $2`, [name, job.id]);
+      await boss.fail(name, { id: job.id, retryCount: job.retryCount }, { message: error.message, stack: error.stack ?? error.message });
+      const { rows } = await db.executeSql(`update ${SCHEMA}.job set deletion_seconds = $3 where name = $1 and id = $2 and state = 'failed' returning id`, [name, job.id, KEEP_FAILED_S]);
+      const final = rows.length > 0;
+      if (final) opts.log.error({ queue, job: job.data.name, jobId: id, err: error, final }, "job failed");
+      else opts.log.warn({ queue, job: job.data.name, jobId: id, attempt: job.retryCount + 1, err: error }, "job attempt failed; it will be retried");
+      opts.onEvent?.({ type: "failed", queue, jobId: id, error: error.message, final });
+    }
+
+    /** Runs the handler; resolves when it is done (the slot is free), the outcome still being written. */
+    async function run(job: Job<Envelope>, controller: AbortController): Promise<void> {
       const id = job.data.key ?? job.id;
-      const log = opts.log.child({ queue, job: job.data.name, jobId: id });
+      let child: WorkOptions["log"] | undefined;
+      const ctx = {
+        jobId: id,
+        attempt: job.retryCount + 1,
+        signal: controller.signal,
+        get log() {
+          return (child ??= opts.log.child({ queue, job: job.data.name, jobId: id }));
+        },
+      };
       opts.onEvent?.({ type: "active", queue, jobId: id });
       const startedAt = Date.now();
       const aborted = new Promise<never>((_, reject) => controller.signal.addEventListener("abort", () => reject(controller.signal.reason), { once: true }));
       const attempt = { id: job.id, retryCount: job.retryCount };
       try {
-        await Promise.race([processor({ id, name: job.data.name, data: job.data.data, attemptsMade: job.retryCount }, { jobId: id, attempt: job.retryCount + 1, signal: controller.signal, log }), aborted]);
-        await completions.add(attempt);
-        opts.onEvent?.({ type: "completed", queue, jobId: id, durationMs: Date.now() - startedAt });
+        await Promise.race([processor({ id, name: job.data.name, data: job.data.data, attemptsMade: job.retryCount }, ctx), aborted]);
+        track(completions.add(attempt).then(() => opts.onEvent?.({ type: "completed", queue, jobId: id, durationMs: Date.now() - startedAt })));
       } catch (err) {
-        const name = nameOf(queue);
         if (closing && controller.signal.aborted) {
           // Hand the job back so another worker takes it now rather than after the heartbeat lapses.
-          await boss.cancel(name, attempt);
-          await boss.resume(name, job.id);
+          await handBack(nameOf(queue), attempt);
           opts.onEvent?.({ type: "released", queue, jobId: id });
-          log.warn("released active job on shutdown");
+          ctx.log.warn("released active job on shutdown");
           return;
         }
-        const error = err instanceof Error ? err : new Error(String(err));
-        const final = err instanceof PermanentJobError || job.retryCount >= job.retryLimit;
-        if (final) await db.executeSql(`update ${SCHEMA}.job set retry_limit = retry_count, deletion_seconds = $3 where name = $1 and id = $2`, [name, job.id, KEEP_FAILED_S]);
-        await boss.fail(name, attempt, { message: error.message, stack: error.stack ?? error.message });
-        if (final) opts.log.error({ queue, job: job.data.name, jobId: id, err: error, final }, "job failed");
-        else opts.log.warn({ queue, job: job.data.name, jobId: id, attempt: job.retryCount + 1, err: error }, "job attempt failed; it will be retried");
-        opts.onEvent?.({ type: "failed", queue, jobId: id, error: error.message, final });
+        track(recordFailure(job, id, err));
       }
+    }
+
+    async function handBack(name: string, attempt: { id: string; retryCount: number }): Promise<void> {
+      await boss.cancel(name, attempt);
+      await boss.resume(name, attempt.id);
     }
 
     const heartbeat = setInterval(() => {
@@ -176,9 +206,9 @@ export function createPostgresQueue(options: { url: string; prefix: string; poll
           await idle(pollMs);
           continue;
         }
-        let jobs: JobWithMetadata<Envelope>[] = [];
+        let jobs: Job<Envelope>[] = [];
         try {
-          if (!(await paused(queue))) jobs = await boss.fetch<Envelope>(name, { batchSize: free, includeMetadata: true });
+          if (!(await paused(queue, pollMs))) jobs = await boss.fetch<Envelope>(name, { batchSize: free });
         } catch (err) {
           opts.log.warn({ queue, err }, "could not fetch jobs; retrying");
           await idle(pollMs * 4);
@@ -186,13 +216,13 @@ export function createPostgresQueue(options: { url: string; prefix: string; poll
         }
         if (closing) {
           // Fetched while closing: hand them straight back.
-          for (const job of jobs) await boss.cancel(name, job.id).then(() => boss.resume(name, job.id));
+          for (const job of jobs) await handBack(name, { id: job.id, retryCount: job.retryCount });
           break;
         }
         for (const job of jobs) {
-          const entry = { job, controller: new AbortController(), settled: Promise.resolve() };
+          const entry = { job, controller: new AbortController(), done: Promise.resolve() };
           running.set(job.id, entry);
-          entry.settled = run(job, entry.controller)
+          entry.done = run(job, entry.controller)
             .catch((err: unknown) => opts.log.error({ queue, err }, "could not settle a job"))
             .finally(() => {
               running.delete(job.id);
@@ -212,9 +242,9 @@ export function createPostgresQueue(options: { url: string; prefix: string; poll
         const timer = setTimeout(() => {
           for (const { controller } of running.values()) controller.abort(new Error("worker shutting down"));
         }, opts.graceMs);
-        await Promise.all([...running.values()].map((r) => r.settled));
+        await Promise.all([...running.values()].map((r) => r.done));
         clearTimeout(timer);
-        await completions.flush();
+        await Promise.all(writes);
         clearInterval(heartbeat);
         set.delete(wakeLoop);
         workers.delete(handle);
@@ -268,9 +298,11 @@ export function createPostgresQueue(options: { url: string; prefix: string; poll
     },
     async pause(queue) {
       await db.executeSql("insert into queue_pause (queue) values ($1) on conflict do nothing", [nameOf(queue)]);
+      pauseState.set(queue, { paused: true, at: Date.now() });
     },
     async resume(queue) {
       await db.executeSql("delete from queue_pause where queue = $1", [nameOf(queue)]);
+      pauseState.set(queue, { paused: false, at: Date.now() });
       wake(queue);
     },
     async throughput(queue, minutes, filter) {
@@ -316,6 +348,5 @@ function createCompleter(boss: PgBoss, name: () => string, onError: (err: unknow
       pending.attempts.push(attempt);
       return pending.done;
     },
-    flush: () => pending?.done ?? Promise.resolve(),
   };
 }

@@ -181,7 +181,9 @@ export function createRedisQueue(options: { url: string; prefix: string; connect
           for (const controller of running.values()) controller.abort(new Error("worker shutting down"));
         }, opts.graceMs);
         try {
-          await worker.close();
+          // While Redis is away a graceful close would wait for it forever: the active jobs' work is in
+          // Postgres and their records are swept back, so the worker stops at once.
+          await worker.close(blocking.status !== "ready");
         } finally {
           clearTimeout(timer);
           await quitRedis(blocking);
