@@ -65,7 +65,7 @@ export function createInfra(options: InfraOptions): Infra {
   const log = getLogger().child({ component: "infra" });
   const onError = (err: unknown) => log.warn({ err }, "infrastructure call failed");
   // The ports' own small pool (rate limits, large pub/sub payloads); the lock port and LISTEN each keep one connection of their own besides.
-  const sql = postgres(options.databaseUrl, { max: 4, onnotice: () => {}, connection: { application_name: `${process.env.BRANDBASE_SERVICE ?? "brandbase"}:infra` } });
+  const sql = postgres(options.databaseUrl, { max: 4, idle_timeout: 30, onnotice: () => {}, connection: { application_name: `${process.env.BRANDBASE_SERVICE ?? "brandbase"}:infra` } });
   const onPostgres = {
     queue: createPostgresQueue({ url: options.databaseUrl, prefix: options.prefix, onError }),
     pubsub: createPostgresPubSub({ sql, prefix: options.prefix }),
@@ -80,11 +80,12 @@ export function createInfra(options: InfraOptions): Infra {
 
   const connection = createRedis(options.redisUrl, "command", `${options.prefix}:shared`);
   const link = createRedisLink(connection);
-  let away = false;
+  let answered = false;
   const offLog = link.onChange((up) => {
     if (!up) log.warn({ reason: link.lastError()?.message }, "Redis went away: the ports run on Postgres until it returns");
-    else if (away) log.info("Redis is back: the ports return to it");
-    away = !up;
+    else if (answered) log.info("Redis is back: the ports return to it");
+    else if (link.lastError()) log.info("Redis answers now: the ports move to it");
+    answered ||= up;
   });
   const shared = { url: options.redisUrl, prefix: options.prefix, connection };
   const pubsub = createFailoverPubSub(link, createRedisPubSub(shared), onPostgres.pubsub, onError);
