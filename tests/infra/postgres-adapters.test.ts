@@ -3,11 +3,13 @@ import { createDb, type Sql } from "~/server/db/client";
 import { createMemoryCache } from "~/server/infra/cache/memory";
 import { createPostgresLock } from "~/server/infra/lock/postgres";
 import { createPostgresPubSub } from "~/server/infra/pubsub/postgres";
+import { createPostgresQueue } from "~/server/infra/queue/postgres";
 import { createPostgresRateLimit } from "~/server/infra/rate-limit/postgres";
 import { servicesReady, uniquePrefix } from "../helpers/context";
 import { cacheContract } from "./contracts/cache.contract";
 import { lockContract } from "./contracts/lock.contract";
 import { pubsubContract } from "./contracts/pubsub.contract";
+import { queueContract } from "./contracts/queue.contract";
 import { rateLimitContract } from "./contracts/rate-limit.contract";
 
 describe.skipIf(!servicesReady)("Postgres adapters", () => {
@@ -29,6 +31,7 @@ describe.skipIf(!servicesReady)("Postgres adapters", () => {
     };
   }
 
+  queueContract("postgres (pg-boss)", () => createPostgresQueue({ url, prefix: fresh() }));
   pubsubContract("postgres", onOwnPool((sql) => createPostgresPubSub({ sql, prefix })));
   cacheContract(
     "memory, on postgres pub/sub",

@@ -41,8 +41,9 @@ export function createRedisLink(connection: Redis, opts: { settleMs?: number } =
     for (const listener of listeners) listener(next);
   };
   connection.on("ready", () => {
-    lastError = undefined;
+    // Listeners still see why it was down.
     set(true);
+    lastError = undefined;
   });
   connection.on("error", (err: Error) => (lastError = err));
   for (const event of ["close", "end", "reconnecting"]) connection.on(event, () => set(false));
