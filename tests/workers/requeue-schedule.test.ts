@@ -11,7 +11,7 @@ import { eventually, processInfra, servicesReady } from "../helpers/context";
 describe.skipIf(!servicesReady)("the webhook re-queue schedule of the ingestion workers", () => {
   afterAll(() => closeInfra());
 
-  it("runs as startWorkers registers it and queues a delivery that was recorded but never queued", async () => {
+  it("runs as startWorkers registers it and queues a delivery that was recorded but never queued", { timeout: 90_000 }, async () => {
     const infra = processInfra();
     // Recorded two minutes ago while Redis was down: a row, and no job.
     const [row] = await getDb()
@@ -22,9 +22,11 @@ describe.skipIf(!servicesReady)("the webhook re-queue schedule of the ingestion 
 
     const workers = startWorkers({ infra, log: getLogger() }, { queues: ["ingestion"], graceMs: 500 });
     try {
-      // The schedule's first run re-queues it, and the same workers then process it.
+      // The schedule's first run re-queues it, and the same workers then process it. The schedule is
+      // pg-boss cron (every minute): its first pass after the schedule exists sends the current
+      // minute's job, within about cronWorkerIntervalSeconds (5 s) of a worker's start.
       const job = await eventually(async () => (await infra.queue.getJob("ingestion", `webhook-${row!.id}`))?.finishedAt && infra.queue.getJob("ingestion", `webhook-${row!.id}`), {
-        timeoutMs: 20_000,
+        timeoutMs: 60_000,
         label: "the re-queued delivery to be processed",
       });
       expect(job).toMatchObject({ name: "shopifyWebhook", data: { deliveryId: row!.id } });
