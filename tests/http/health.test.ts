@@ -83,6 +83,23 @@ describe.skipIf(!servicesReady)("health, monitoring and metrics endpoints", () =
     }
   });
 
+  it("stays ready (200, degraded) while the process's Redis is away, since every port runs on Postgres", async () => {
+    await closeInfra();
+    const configured = process.env.REDIS_URL;
+    process.env.REDIS_URL = "redis://127.0.0.1:1";
+    resetEnvCache();
+    try {
+      const res = await fullHealth(withToken("/api/health/full"));
+      expect(res.status).toBe(200);
+      expect(await res.json()).toMatchObject({ status: "degraded", mode: "degraded", postgres: { ok: true }, redis: { ok: false, configured: true }, ports: { queue: { backend: "postgres" } } });
+    } finally {
+      await closeInfra();
+      if (configured === undefined) delete process.env.REDIS_URL;
+      else process.env.REDIS_URL = configured;
+      resetEnvCache();
+    }
+  });
+
   it("serves Prometheus metrics with queue depths, job timings and HTTP requests", async () => {
     await liveness(request("/api/health"));
     const res = await metrics(withToken("/api/metrics"));
