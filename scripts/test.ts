@@ -22,6 +22,7 @@ const POSTGRES_MODE_SUITES = [
   "tests/api/data-live.test.ts",
   "tests/http/health.test.ts",
   "tests/http/sync-status.test.ts",
+  "tests/workers/resume-stalled.test.ts",
 ];
 
 const results: { tier: string; outcome: "passed" | "failed" | "skipped"; seconds: number; note?: string }[] = [];
