@@ -42,9 +42,10 @@ describe.skipIf(!servicesReady)("history sync steps whose jobs were lost", () =>
     await getDb().update(syncSteps).set({ updatedAt: sql`now() - interval '10 minutes'` }).where(eq(syncSteps.runId, run!.id));
 
     const deps = createDeps({ infra, log: getLogger() });
-    expect(await resumeStalledSteps(deps, { stalledForMs: 120_000 })).toBe(3);
+    // This store's steps (other suites may have left steps of their own stores that a sweep would take too).
+    expect(await resumeStalledSteps(deps, { stalledForMs: 120_000, storeId: ctx.storeId })).toBe(3);
     // A second sweep in the same window finds the same steps and queues nothing new (the job ids are the window's).
-    await resumeStalledSteps(deps, { stalledForMs: 120_000 });
+    await resumeStalledSteps(deps, { stalledForMs: 120_000, storeId: ctx.storeId });
     const queued = await infra.queue.listJobs("sync", "waiting", 0, 20);
     expect(queued.filter((j) => j.id.includes("-resume-")).map((j) => j.name).sort()).toEqual(["bulk_customers", "bulk_orders", "bulk_products"]);
 

@@ -45,7 +45,8 @@ export class CostBucket {
     this.refill();
     return {
       maximumAvailable: this.limits.bucketSize,
-      currentlyAvailable: Math.floor(this.bucket.available),
+      // Refills are fractional: a sum a hair under a whole point in binary (0.99999999999999) is that point.
+      currentlyAvailable: Math.floor(this.bucket.available + 1e-9),
       restoreRate: this.limits.restoreRate,
     };
   }

@@ -318,13 +318,20 @@ export async function stopHistorySync(deps: { db: Db }, input: { storeId: string
  * that is neither done nor failed and has not moved for `stalledForMs` — a working step records
  * progress every few seconds (each chunk, each poll, each retry note), so one that has not moved
  * for minutes has no job. A poll for a running export, the step's job otherwise (it resumes from
- * its phase); one job per step per window, however many sweeps run.
+ * its phase); one job per step per window, however many sweeps run. `storeId` limits it to one
+ * store's steps.
  */
-export async function resumeStalledSteps(deps: { db: Db; jobs: JobProducer; log: Logger }, input: { stalledForMs: number }): Promise<number> {
+export async function resumeStalledSteps(deps: { db: Db; jobs: JobProducer; log: Logger }, input: { stalledForMs: number; storeId?: string }): Promise<number> {
   const stalled = await deps.db
     .select({ id: syncSteps.id, brandId: syncSteps.brandId, storeId: syncSteps.storeId, entity: syncSteps.entity, phase: syncSteps.phase })
     .from(syncSteps)
-    .where(and(notInArray(syncSteps.phase, ["done", "failed"]), lt(syncSteps.updatedAt, new Date(Date.now() - input.stalledForMs))))
+    .where(
+      and(
+        notInArray(syncSteps.phase, ["done", "failed"]),
+        lt(syncSteps.updatedAt, new Date(Date.now() - input.stalledForMs)),
+        input.storeId ? eq(syncSteps.storeId, input.storeId) : undefined,
+      ),
+    )
     .limit(500);
   const window = Math.floor(Date.now() / input.stalledForMs);
   for (const step of stalled) {
