@@ -91,18 +91,30 @@ test.describe("Postgres mode: the whole product with no Redis", () => {
     const completed = queues.locator('tr[data-queue="sync"] td[data-count="completed"]');
     await expect(completed).toHaveText("0");
 
-    // A store in this product's own emulator, connected through OAuth: its history syncs while the widget follows it.
+    // A store in this product's own emulator, connected through OAuth: its history syncs while the
+    // widget follows it. The exports are held mid-way (the emulator's hold), so the sync is surely
+    // still running when the app is back, and then moves live once released.
     const shop = `shop-${runId()}`;
     const created = await page.request.post(`${product.emulator}/_emulator/shops`, { data: { domain: shop, orders: 1500, seed: 7 } });
     expect(created.status(), await created.text()).toBe(201);
+    const hold = (method: "put" | "delete", body?: object) => page.request[method](`${product.emulator}/_emulator/shops/${shop}/hold`, body ? { data: body } : {});
+    expect((await hold("put", { bulkAfterObjects: 1 })).ok()).toBe(true);
     await page.goto(`/${owner.brand}/settings/stores`);
-    await connectStore(page, shop);
-    const widget = page.getByTestId("sync-widget");
-    await expect(widget).toHaveAttribute("data-state", /running|done/);
-    const bar = widget.getByRole("progressbar");
-    await expect.poll(async () => Number((await bar.getAttribute("aria-valuenow").catch(() => "100")) ?? 0), { timeout: 60_000 }).toBeGreaterThan(0);
-    await expect(widget).toHaveAttribute("data-state", "done", { timeout: 60_000 });
-    await expect(widget).toContainText("History synced");
+    try {
+      await connectStore(page, shop);
+      const widget = page.getByTestId("sync-widget");
+      await expect(widget).toHaveAttribute("data-state", "running");
+      expect((await page.request.post(`${product.emulator}/_emulator/shops/${shop}/hold/wait`, { data: { bulk: 1 } })).ok()).toBe(true);
+      const bar = widget.getByRole("progressbar");
+      const first = Number(await bar.getAttribute("aria-valuenow"));
+      expect(first).toBeLessThan(100);
+      expect((await hold("delete")).ok()).toBe(true);
+      await expect.poll(async () => Number(await bar.getAttribute("aria-valuenow")), { timeout: 30_000 }).toBeGreaterThan(first);
+      await expect(widget).toHaveAttribute("data-state", "done", { timeout: 60_000 });
+      await expect(widget).toContainText("History synced");
+    } finally {
+      await hold("delete");
+    }
 
     // The sync's jobs completed on Postgres, and the queue page counted them without a reload.
     await expect.poll(async () => Number(await completed.textContent()), { timeout: 30_000 }).toBeGreaterThanOrEqual(4);
