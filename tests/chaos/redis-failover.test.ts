@@ -198,6 +198,6 @@ describe.skipIf(!servicesReady || testBackend === "postgres")("Redis killed unde
     expect(infra.queue.backend).toBe("redis");
     const probe = await infra.queue.add("ingestion", "probe", { brandId: shop.brand.id, probeId: "after-chaos" });
     await eventually(async () => (await infra.queue.getJob("ingestion", probe))?.finishedAt, { label: "a job after the return completed" });
-    getLogger().info({ outageMs: backAt - killedAt, answers: answers.length, events: accepted.events.size, webhooks: accepted.orders.size }, "chaos test figures");
+    getLogger().info({ outageMs: backAt - killedAt, answers: answers.length, p99Ms: Math.round(p99(answers.map((a) => a.ms))), slowestMs: Math.round(Math.max(...answers.map((a) => a.ms))), events: accepted.events.size, webhooks: accepted.orders.size }, "chaos test figures");
   }, 240_000);
 });
