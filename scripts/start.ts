@@ -7,7 +7,7 @@
  */
 import path from "node:path";
 import { EMBEDDED_DATABASE_URL } from "../src/server/env";
-import { pingRedis } from "../src/server/infra/redis";
+import { pingRedis, redactUrl } from "../src/server/infra/redis";
 import { randomBytes } from "node:crypto";
 import { ensureDatabase, ensureLocalSecret, needsBuild, startEmbeddedPostgres } from "./lib/local-services";
 import { demoEmulatorCommand } from "./lib/emulator-command";
@@ -68,8 +68,8 @@ async function main(): Promise<void> {
   const redisNote = !redisUrl
     ? "none (Postgres mode: set REDIS_URL to use one)"
     : redis?.ok
-      ? redisUrl.replace(/\/\/[^@]*@/, "//***@")
-      : `${redisUrl.replace(/\/\/[^@]*@/, "//***@")} is unreachable (${redis?.error}): running on Postgres until it answers`;
+      ? redactUrl(redisUrl)
+      : `${redactUrl(redisUrl)} is unreachable (${redis?.error}): running on Postgres until it answers`;
 
   // Imported after the environment is settled: these read it.
   const { getEnv } = await import("../src/server/env");

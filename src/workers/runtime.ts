@@ -1,6 +1,6 @@
 import type { Infra } from "~/server/infra";
 import type { WorkerHandle } from "~/server/infra/queue/port";
-import { type QueueName, queueContracts } from "~/server/jobs/contracts";
+import { type JobInput, type JobName, type QueueName, queueContracts } from "~/server/jobs/contracts";
 import type { Logger } from "~/server/logger";
 import { createJobProducer } from "~/server/jobs/queue";
 import { createActivityPublisher } from "~/server/services/queues/activity";
@@ -14,37 +14,37 @@ export interface RunningWorkers {
 
 type Jobs = ReturnType<typeof createJobProducer>;
 
+interface Sweep {
+  id: string;
+  queue: QueueName;
+  schedule(jobs: Jobs): Promise<void>;
+  /** Queued at once on Postgres when Redis goes away, with the payload that takes every record. */
+  recover(jobs: Jobs, at: number): Promise<unknown>;
+}
+
+/**
+ * A sweep job run every `everyMs` under the schedule id `id` with `scheduled`, and at once with
+ * `recover` when Redis goes away.
+ */
+function sweep<Q extends QueueName, N extends JobName<Q>>(queue: Q, name: N, id: string, everyMs: number, payloads: { scheduled: JobInput<Q, N>; recover: JobInput<Q, N> }): Sweep {
+  return {
+    id,
+    queue,
+    schedule: (jobs) => jobs.schedule(queue, name, payloads.scheduled, { id, everyMs }),
+    recover: (jobs, at) => jobs.enqueue(queue, name, payloads.recover, { jobId: `${id}-recover-${at}` }),
+  };
+}
+
 /**
  * The sweeps that find records without a job and queue them again: what makes losing a queue
- * lose nothing (each record is committed in Postgres before its job is queued). `recover` runs
- * one at once, for every record, when Redis goes away.
+ * lose nothing (each record is committed in Postgres before its job is queued).
  */
-const SWEEPS: { id: string; queue: QueueName; schedule(jobs: Jobs): Promise<void>; recover(jobs: Jobs, at: number): Promise<unknown> }[] = [
-  {
-    id: "requeue-webhooks",
-    queue: "ingestion",
-    schedule: (jobs) => jobs.schedule("ingestion", "requeueWebhooks", {}, { id: "requeue-webhooks", everyMs: 60_000 }),
-    recover: (jobs, at) => jobs.enqueue("ingestion", "requeueWebhooks", { olderThanMs: 0 }, { jobId: `requeue-webhooks-recover-${at}` }),
-  },
-  {
-    id: "resolve-backlog",
-    queue: "ingestion",
-    schedule: (jobs) => jobs.schedule("ingestion", "resolveBacklog", {}, { id: "resolve-backlog", everyMs: 60_000 }),
-    recover: (jobs, at) => jobs.enqueue("ingestion", "resolveBacklog", { olderThanMs: 0 }, { jobId: `resolve-backlog-recover-${at}` }),
-  },
-  {
-    id: "requeue-emails",
-    queue: "send",
-    schedule: (jobs) => jobs.schedule("send", "requeueEmails", {}, { id: "requeue-emails", everyMs: 60_000 }),
-    recover: (jobs, at) => jobs.enqueue("send", "requeueEmails", { olderThanMs: 0 }, { jobId: `requeue-emails-recover-${at}` }),
-  },
-  {
-    id: "resume-stalled-steps",
-    queue: "sync",
-    schedule: (jobs) => jobs.schedule("sync", "resumeStalledSteps", {}, { id: "resume-stalled-steps", everyMs: 5 * 60_000 }),
-    // Working steps record progress every few seconds; two minutes without any means no job.
-    recover: (jobs, at) => jobs.enqueue("sync", "resumeStalledSteps", { stalledForMs: 120_000 }, { jobId: `resume-stalled-steps-recover-${at}` }),
-  },
+const SWEEPS: Sweep[] = [
+  sweep("ingestion", "requeueWebhooks", "requeue-webhooks", 60_000, { scheduled: {}, recover: { olderThanMs: 0 } }),
+  sweep("ingestion", "resolveBacklog", "resolve-backlog", 60_000, { scheduled: {}, recover: { olderThanMs: 0 } }),
+  sweep("send", "requeueEmails", "requeue-emails", 60_000, { scheduled: {}, recover: { olderThanMs: 0 } }),
+  // Working steps record progress every few seconds; two minutes without any means no job.
+  sweep("sync", "resumeStalledSteps", "resume-stalled-steps", 5 * 60_000, { scheduled: {}, recover: { stalledForMs: 120_000 } }),
 ];
 
 export function startWorkers(deps: { infra: Infra; log: Logger }, opts: { queues: QueueName[]; graceMs: number; lockMs?: number }): RunningWorkers {

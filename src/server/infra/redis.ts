@@ -50,7 +50,8 @@ export async function quitRedis(client: Redis): Promise<void> {
   }
 }
 
-const redact = (url: string) => url.replace(/\/\/[^@]*@/, "//***@");
+/** A Redis URL fit for logs: its credentials hidden. */
+export const redactUrl = (url: string) => url.replace(/\/\/[^@]*@/, "//***@");
 
 /**
  * Says once, at a process's start, which backend its ports begin on: Redis (it answers), Postgres
@@ -63,9 +64,9 @@ export async function announceInfraMode(log: { info(obj: object, msg: string): v
   }
   const redis = await pingRedis(redisUrl);
   if (redis.ok) {
-    log.info({ backend: "redis", redisUrl: redact(redisUrl) }, "Redis answers: the ports run on Redis, with Postgres behind them");
+    log.info({ backend: "redis", redisUrl: redactUrl(redisUrl) }, "Redis answers: the ports run on Redis, with Postgres behind them");
     return "redis";
   }
-  log.warn({ backend: "postgres", redisUrl: redact(redisUrl), error: redis.error }, "Redis is unreachable: running on Postgres until it answers");
+  log.warn({ backend: "postgres", redisUrl: redactUrl(redisUrl), error: redis.error }, "Redis is unreachable: running on Postgres until it answers");
   return "degraded";
 }

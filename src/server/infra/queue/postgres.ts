@@ -19,7 +19,8 @@ const EXPIRE_S = 24 * 3600;
 interface Envelope {
   name: string;
   data: unknown;
-  key: string;
+  /** The caller's job id; a job sent by a schedule has none (its pg-boss id stands for it). */
+  key?: string;
   /** On schedules: the period asked for (cron keeps minutes). */
   everyMs?: number;
 }
@@ -260,7 +261,7 @@ export function createPostgresQueue(options: { url: string; prefix: string; poll
       assertJobId(opts?.jobId);
       const key = opts?.jobId ?? randomUUID();
       const pgName = await ensureQueue(queue);
-      await boss.send(pgName, { name, data, key } satisfies Envelope as object, { ...sendOptions(opts), id: pgJobId(pgName, key) });
+      await boss.send(pgName, { name, data, key } satisfies Envelope, { ...sendOptions(opts), id: pgJobId(pgName, key) });
       wake(queue);
       return key;
     },
@@ -311,9 +312,9 @@ export function createPostgresQueue(options: { url: string; prefix: string; poll
     async schedule(queue, id, job) {
       assertJobId(id);
       const pgName = await ensureQueue(queue);
-      const envelope: Envelope = { name: job.name, data: job.data, key: id, everyMs: job.everyMs };
-      // The envelope's key names the schedule; each job it sends gets an id of its own.
-      await boss.schedule(pgName, cronEvery(job.everyMs), { ...envelope, key: undefined, schedule: id } as object, { key: id, ...sendOptions(undefined) });
+      // pg-boss keys the schedule by `id`; each job it sends gets an id of its own.
+      const envelope: Envelope = { name: job.name, data: job.data, everyMs: job.everyMs };
+      await boss.schedule(pgName, cronEvery(job.everyMs), envelope as object, { key: id, ...sendOptions(undefined) });
     },
     async unschedule(queue, id) {
       await boss.unschedule(await ensureQueue(queue), id);

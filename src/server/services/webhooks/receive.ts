@@ -238,6 +238,8 @@ export async function requeueUnprocessedDeliveries(deps: { db: Db; jobs: JobProd
   const before = new Date(Date.now() - input.olderThanMs);
   let after: { at: Date; id: string } | undefined;
   let queued = 0;
+  // An outage's backlog is mostly a few shops' deliveries: each shop's stores are read once.
+  const storesOf = new Map<string, Promise<{ brandId: string; status: string }[]>>();
   // Page by page (a Redis outage can leave thousands), oldest first, each page after the last.
   for (let page = 0; page < (input.pages ?? 20); page++) {
     const stale = await deps.db
@@ -255,7 +257,8 @@ export async function requeueUnprocessedDeliveries(deps: { db: Db; jobs: JobProd
       .limit(input.limit);
     for (const { id, shopDomain, topic } of stale) {
       if (await deps.queue.getJob("ingestion", `webhook-${id}`)) continue;
-      const brandIds = servedBrandIds(await shopStoresOf(deps.db, shopDomain), topic);
+      if (!storesOf.has(shopDomain)) storesOf.set(shopDomain, shopStoresOf(deps.db, shopDomain).execute());
+      const brandIds = servedBrandIds(await storesOf.get(shopDomain)!, topic);
       await deps.jobs.enqueue("ingestion", "shopifyWebhook", { deliveryId: id, brandIds }, { jobId: `webhook-${id}` });
       queued++;
     }
