@@ -24,6 +24,8 @@ const envSchema = z.object({
   /** A dead worker's jobs are taken over after about this long. */
   QUEUE_LOCK_MS: z.coerce.number().int().min(1_000).max(600_000).default(30_000),
   WORKER_SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(600_000).default(10_000),
+  /** Where a worker process writes its heartbeat (a container's health check reads its age); unset: none. */
+  WORKER_HEARTBEAT_FILE: z.string().min(1).optional(),
   DEMO_USER_EMAIL: z.email().default("demo@brandbase.dev"),
   /** Sign-in and sign-up attempts allowed per client address per 10 seconds. */
   AUTH_RATE_LIMIT_MAX: z.coerce.number().int().min(1).max(10_000).default(5),

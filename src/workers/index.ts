@@ -4,13 +4,14 @@
  */
 process.env.BRANDBASE_SERVICE ??= `worker:${process.argv.slice(2).join(",") || "all"}`;
 
-import { closeDb } from "~/server/db/client";
+import { closeDb, getSql } from "~/server/db/client";
 import { getEnv } from "~/server/env";
 import { closeInfra, getInfra } from "~/server/infra";
 import { announceInfraMode } from "~/server/infra/redis";
 import { isQueueName, QUEUE_NAMES, type QueueName } from "~/server/jobs/contracts";
 import { getLogger } from "~/server/logger";
 import { installShopifyRouting } from "~/server/shopify/install";
+import { startHeartbeat } from "./heartbeat";
 import { startWorkers } from "./runtime";
 
 function parseQueues(args: string[]): QueueName[] {
@@ -29,6 +30,7 @@ async function main(): Promise<void> {
   installShopifyRouting();
   await announceInfraMode(log, env.REDIS_URL);
   const workers = startWorkers({ infra: getInfra(), log }, { queues, graceMs: env.WORKER_SHUTDOWN_GRACE_MS, lockMs: env.QUEUE_LOCK_MS });
+  const stopHeartbeat = env.WORKER_HEARTBEAT_FILE ? startHeartbeat({ sql: getSql(), infra: getInfra(), log }, { file: env.WORKER_HEARTBEAT_FILE, queues }) : () => {};
 
   let stopping = false;
   const shutdown = async (signal: string) => {
@@ -36,6 +38,7 @@ async function main(): Promise<void> {
     stopping = true;
     log.info({ signal }, "shutting down workers");
     try {
+      stopHeartbeat();
       await workers.stop();
       await closeInfra();
       await closeDb();
