@@ -177,6 +177,9 @@ describe.skipIf(!servicesReady)("history sync through bulk operations, then webh
     await settled();
     const duplicates = shop.deliveries.filter((d) => d.duplicateOf).length;
     expect(duplicates).toBeGreaterThan(0);
+    // The endpoint records as the web app does (group commit): deliveries arriving together were applied as batches.
+    const [batched] = await getSql()<{ n: number }[]>`select count(*)::int as n from webhook_deliveries where shop_domain = ${SHOP} and batch_id <> id`;
+    expect(batched!.n).toBeGreaterThan(0);
     expect(deletedRecent).toBeGreaterThan(0);
     await ctx.expectEqualsShop({ label: "after 500 mutations with duplicated and reordered webhooks" });
     expect(await localTruth(ctx.storeId)).toEqual(shop.store.truth());

@@ -14,7 +14,7 @@ import { getLogger } from "~/server/logger";
 import { beginStoreConnect, completeStoreConnect } from "~/server/services/stores/connect";
 import { applyShopifyWebhook } from "~/server/services/webhooks/apply";
 import { createGroupCommitter } from "~/server/group-commit";
-import { receiveShopifyWebhook, recordDeliveries, requeueUnprocessedDeliveries, type VerifiedDelivery } from "~/server/services/webhooks/receive";
+import { commitDeliveries, receiveShopifyWebhook, recordDeliveries, requeueUnprocessedDeliveries, type VerifiedDelivery } from "~/server/services/webhooks/receive";
 import { getShopify } from "~/server/shopify/api";
 import { routeShopifyToEmulator } from "~/server/shopify/routing";
 import { getSessionStorage } from "~/server/shopify/session-storage";
@@ -110,8 +110,37 @@ describe.skipIf(!servicesReady)("Shopify webhooks: receive, record, apply", () =
     expect(answers[25]).toEqual({ status: 200, body: { ignored: true } });
     const recorded = await getDb().select().from(webhookDeliveries).where(inArray(webhookDeliveries.eventId, [...unique, repeated]));
     expect(recorded).toHaveLength(21);
-    const queued = await Promise.all(recorded.map((r) => infra.queue.getJob("ingestion", `webhook-${r.id}`)));
-    expect(queued.every((j) => j?.name === "shopifyWebhook")).toBe(true);
+    // Each commit's deliveries of the shop are a batch, named by its first delivery: one job each.
+    const batches = new Set(recorded.map((r) => r.batchId!));
+    expect(recorded.every((r) => r.batchId)).toBe(true);
+    expect(batches.size).toBeLessThan(recorded.length);
+    const queued = await Promise.all([...batches].map((b) => infra.queue.getJob("ingestion", `webhook-${b}`)));
+    expect(queued.map((j) => j && { name: j.name, deliveryId: (j.data as { deliveryId: string }).deliveryId })).toEqual([...batches].map((b) => ({ name: "shopifyWebhook", deliveryId: b })));
+  });
+
+  it("applies a batch in one job: every delivery of it, a malformed one marked and named while the others are applied", async () => {
+    const shop = emulator.state.shop(SHOP)!;
+    const variant = shop.store.products[0]!.variants[0]!;
+    const bodies: { id: number | string }[] = Array.from({ length: 8 }, (_, i) =>
+      i === 3 ? { id: 6000000000303, name: "#bad" } : orderPayload(shop.store, emulator.effects.createOrder(shop, { lineItems: [{ variantId: variant.id, quantity: 1 + i }] })),
+    );
+    const verified = bodies.map(
+      (body): VerifiedDelivery => ({ shopDomain: SHOP, topic: "orders/create", webhookId: randomUUID(), eventId: randomUUID(), apiVersion: "2026-10", triggeredAt: null, payloadText: JSON.stringify(body) }),
+    );
+    const { jobs } = await commitDeliveries({ db: getDb(), log: getLogger() }, verified);
+    expect(jobs).toHaveLength(1);
+    const batch = jobs[0]!.deliveryId;
+    await expect(applyShopifyWebhook({ db: getDb(), log: getLogger() }, { deliveryId: batch })).rejects.toThrow(
+      /^orders\/create body: currency .*\(1 of 8 deliveries in this batch could not be applied; the others were\)$/,
+    );
+    const after = await getDb().select().from(webhookDeliveries).where(eq(webhookDeliveries.batchId, batch));
+    expect(after.filter((d) => d.processedAt)).toHaveLength(7);
+    expect(after.filter((d) => !d.processedAt).map((d) => d.error)).toEqual([expect.stringContaining("orders/create body: currency")]);
+    const good = bodies.filter((_, i) => i !== 3).map((b) => BigInt(b.id));
+    const written = await getDb().select({ id: shopOrders.shopifyId }).from(shopOrders).where(and(ofThisShop(shopOrders), inArray(shopOrders.shopifyId, good)));
+    expect(written.map((o) => o.id).sort()).toEqual([...good].sort());
+    // Retried (as an operator would from the queue page), only the malformed one is tried again, and fails again.
+    await expect(applyShopifyWebhook({ db: getDb(), log: getLogger() }, { deliveryId: batch })).rejects.toThrow(/^orders\/create body: currency [^(]*$/);
   });
 
   it("answers a webhook for a shop nobody connected, and ignores it", async () => {
@@ -223,8 +252,8 @@ describe.skipIf(!servicesReady)("Shopify webhooks: receive, record, apply", () =
     const eventId = randomUUID();
     await receive(delivery("app/uninstalled", { id: 1, domain: SHOP }, { eventId }));
     const [recorded] = await rows(eventId);
-    expect(await applyShopifyWebhook({ db: getDb(), log: getLogger() }, { deliveryId: recorded!.id })).toEqual({ applied: true });
-    expect(await applyShopifyWebhook({ db: getDb(), log: getLogger() }, { deliveryId: recorded!.id })).toEqual({ applied: false, reason: "already processed" });
+    expect(await applyShopifyWebhook({ db: getDb(), log: getLogger() }, { deliveryId: recorded!.id })).toEqual({ applied: 1, skipped: 0 });
+    expect(await applyShopifyWebhook({ db: getDb(), log: getLogger() }, { deliveryId: recorded!.id })).toEqual({ applied: 0, skipped: 0, reason: "already processed" });
     const connected = await getDb().select().from(stores).where(eq(stores.shopDomain, SHOP));
     expect(connected.map((s) => s.status)).toEqual(["uninstalled"]);
     expect(await getDb().select().from(shopifySession).where(eq(shopifySession.shop, SHOP))).toHaveLength(0);
@@ -245,7 +274,7 @@ describe.skipIf(!servicesReady)("Shopify webhooks: receive, record, apply", () =
     await run("customers/update", customerPayload(customer));
     await run("orders/create", orderPayload(shop.store, order));
 
-    expect(await run("customers/data_request", { shop_domain: SHOP, customer: { id: customer.id, email: customer.email }, orders_requested: [order.id], data_request: { id: 9 } })).toEqual({ applied: true });
+    expect(await run("customers/data_request", { shop_domain: SHOP, customer: { id: customer.id, email: customer.email }, orders_requested: [order.id], data_request: { id: 9 } })).toEqual({ applied: 1, skipped: 0 });
     const [request] = await getDb().select().from(dataRequests).where(eq(dataRequests.customerShopifyId, String(customer.id)));
     expect(request!.export).toMatchObject({ shop: SHOP, customer: { email: customer.email }, orders: [{ shopifyId: String(order.id), lineItems: [{ quantity: 1 }] }] });
 

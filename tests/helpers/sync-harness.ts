@@ -11,7 +11,8 @@ import type { Infra } from "~/server/infra";
 import { createJobProducer } from "~/server/jobs/queue";
 import { getLogger } from "~/server/logger";
 import { beginStoreConnect, completeStoreConnect } from "~/server/services/stores/connect";
-import { receiveShopifyWebhook } from "~/server/services/webhooks/receive";
+import { createGroupCommitter } from "~/server/group-commit";
+import { receiveShopifyWebhook, recordDeliveries, type VerifiedDelivery } from "~/server/services/webhooks/receive";
 import { nodeHeaderReader } from "~/server/shopify/webhook-signature";
 import { getShopify } from "~/server/shopify/api";
 import { routeShopifyToEmulator } from "~/server/shopify/routing";
@@ -23,19 +24,24 @@ import { callerFor, createUser, eventually } from "./context";
 export const SCOPES = ["read_orders", "read_customers", "write_customers", "read_products"];
 
 /**
- * The app's webhook endpoint without Next.js: the same service the route calls, on a port of its
- * own, so the emulator's deliveries (HMAC, headers, retries) reach the real receiving code. An
+ * The app's webhook endpoint without Next.js: the same service the route calls, recording through a
+ * group commit as the web app's lean path does (the emulator's concurrent deliveries become batches,
+ * each applied by one job), on a port of its own, so the emulator's deliveries (HMAC, headers,
+ * retries) reach the real receiving code. An
  * exception in that code is answered 500 (so the emulator retries, as Shopify would) and recorded:
  * `errors` holds it, and `close()` fails with it, so no test passes over it.
  */
 export async function startWebhookEndpoint(): Promise<{ url: string; errors: Error[]; close: () => Promise<void> }> {
   const errors: Error[] = [];
+  const deps = () => ({ db: getDb(), shopify: getShopify(), jobs: createJobProducer(globalThis.__syncTestInfra!.queue), log: getLogger() });
+  const group = createGroupCommitter((verified: VerifiedDelivery[]) => recordDeliveries(deps(), verified), { maxInFlight: 1 });
+  const recorder = async (delivery: VerifiedDelivery) => (await group.submit([delivery]))[0]!;
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => chunks.push(c));
     req.on("end", () => {
       const rawBody = Buffer.concat(chunks).toString("utf8");
-      receiveShopifyWebhook({ db: getDb(), shopify: getShopify(), jobs: createJobProducer(globalThis.__syncTestInfra!.queue), log: getLogger() }, { headers: nodeHeaderReader(req.headers), rawBody })
+      receiveShopifyWebhook({ ...deps(), recorder }, { headers: nodeHeaderReader(req.headers), rawBody })
         .then((answer) => res.writeHead(answer.status, { "content-type": "application/json" }).end(JSON.stringify(answer.body)))
         .catch((err: unknown) => {
           const error = err instanceof Error ? err : new Error(String(err));

@@ -20,12 +20,19 @@ export const webhookDeliveries = pgTable(
     processedAt: timestamp({ withTimezone: true }),
     /** Why processing failed last (cleared on success). */
     error: text(),
+    /**
+     * The delivery that leads this one's batch — the deliveries of one shop recorded by one commit,
+     * applied by one job (`webhook-<batch id>`) in one transaction. Null before batches (a batch of one).
+     */
+    batchId: uuid(),
   },
   (t) => [
     uniqueIndex("webhook_deliveries_event").on(t.eventId, t.topic),
     index().on(t.shopDomain, t.receivedAt),
     // What the requeue sweep reads every minute (and at once when Redis goes away): the few not yet applied.
     index("webhook_deliveries_unprocessed").on(t.receivedAt, t.id).where(sql`${t.processedAt} is null and ${t.error} is null`),
+    // A batch's job reads its deliveries not yet applied (a failed one keeps its error, and is read again on retry).
+    index("webhook_deliveries_batch_unprocessed").on(t.batchId).where(sql`${t.processedAt} is null`),
   ],
 );
 

@@ -1,4 +1,4 @@
-import { and, eq, getTableName, or, sql } from "drizzle-orm";
+import { and, eq, getTableName, inArray, or, sql } from "drizzle-orm";
 import type { Tx } from "../../db/client";
 import { shopTombstones } from "../../db/schema";
 
@@ -82,39 +82,53 @@ export async function writeTombstones(tx: Tx, storeId: string, entity: RecordEnt
 export interface Verdict {
   /** `refuse`: a tombstone is as new or newer; `withoutContacts`: an order redacted (itself or its customer) no earlier than this version. */
   action: "write" | "refuse" | "withoutContacts";
-  /** The record's `deleted` tombstone is older than this version: writing it clears the tombstone (clearTombstone). */
+  /** The record's `deleted` tombstone is older than this version: writing it clears the tombstone (clearTombstones). */
   supersedes: boolean;
 }
 
+/** An incoming version of a record: its id, when it was updated, and (an order) the customer it names. */
+export interface IncomingVersion {
+  shopifyId: bigint;
+  updatedAt: string;
+  customerShopifyId?: bigint | null;
+}
+
 /**
- * Whether a version updated at `updatedAt` may be written: refused when the record's own tombstone
- * is as new or newer (for an order, one left by its deletion); written without contact details when
- * the order, or the customer it names, was redacted no earlier than this version. Call it after
- * `lockRecords(…, "write")`.
+ * For each incoming version (one select for them all): whether it may be written — refused when the
+ * record's own tombstone is as new or newer (for an order, one left by its deletion); written without
+ * contact details when the order, or the customer it names, was redacted no earlier than this
+ * version. Call it after `lockRecords(…, "write")`.
  */
-export async function tombstoneVerdict(
-  tx: Tx,
-  input: { storeId: string; entity: RecordEntity; shopifyId: bigint; updatedAt: string; customerShopifyId?: bigint | null },
-): Promise<Verdict> {
+export async function tombstoneVerdicts(tx: Tx, input: { storeId: string; entity: RecordEntity; versions: IncomingVersion[] }): Promise<Verdict[]> {
+  if (!input.versions.length) return [];
   const t = shopTombstones;
-  const own = and(eq(t.entity, input.entity), eq(t.shopifyId, input.shopifyId));
-  const customer = input.customerShopifyId ? and(eq(t.entity, "customers"), eq(t.shopifyId, input.customerShopifyId), eq(t.reason, "redacted")) : undefined;
+  const ids = [...new Set(input.versions.map((v) => v.shopifyId))];
+  const customers = [...new Set(input.versions.flatMap((v) => (v.customerShopifyId ? [v.customerShopifyId] : [])))];
+  const own = and(eq(t.entity, input.entity), inArray(t.shopifyId, ids));
+  const redactedCustomers = customers.length ? and(eq(t.entity, "customers"), eq(t.reason, "redacted"), inArray(t.shopifyId, customers)) : undefined;
   const found = await tx
-    .select({ entity: t.entity, reason: t.reason, deletedAt: t.deletedAt })
+    .select({ entity: t.entity, shopifyId: t.shopifyId, reason: t.reason, deletedAt: t.deletedAt })
     .from(t)
-    .where(and(eq(t.storeId, input.storeId), customer ? or(own, customer) : own));
-  const version = new Date(input.updatedAt).getTime();
-  const covering = found.filter((f) => f.deletedAt.getTime() >= version);
-  const supersedes = found.some((f) => f.entity === input.entity && f.reason === "deleted" && f.deletedAt.getTime() < version);
-  if (!covering.length) return { action: "write", supersedes };
-  const refused = covering.some((f) => f.entity === input.entity && (input.entity !== "orders" || f.reason === "deleted"));
-  return { action: refused ? "refuse" : "withoutContacts", supersedes };
+    .where(and(eq(t.storeId, input.storeId), redactedCustomers ? or(own, redactedCustomers) : own));
+  const of = new Map<string, typeof found>();
+  for (const f of found) of.set(`${f.entity}:${f.shopifyId}`, [...(of.get(`${f.entity}:${f.shopifyId}`) ?? []), f]);
+  return input.versions.map((v) => {
+    const mine = of.get(`${input.entity}:${v.shopifyId}`) ?? [];
+    const customer = v.customerShopifyId && input.entity !== "customers" ? (of.get(`customers:${v.customerShopifyId}`) ?? []).filter((f) => f.reason === "redacted") : [];
+    const version = new Date(v.updatedAt).getTime();
+    const covering = [...mine, ...customer].filter((f) => f.deletedAt.getTime() >= version);
+    const supersedes = mine.some((f) => f.reason === "deleted" && f.deletedAt.getTime() < version);
+    if (!covering.length) return { action: "write", supersedes };
+    const refused = covering.some((f) => f.entity === input.entity && (input.entity !== "orders" || f.reason === "deleted"));
+    return { action: refused ? "refuse" : "withoutContacts", supersedes };
+  });
 }
 
 /** The record was written in a version newer than its deletion: it exists again. */
-export async function clearTombstone(tx: Tx, storeId: string, entity: RecordEntity, shopifyId: bigint): Promise<void> {
+export async function clearTombstones(tx: Tx, storeId: string, entity: RecordEntity, shopifyIds: bigint[]): Promise<void> {
+  if (!shopifyIds.length) return;
   const t = shopTombstones;
-  await tx.delete(t).where(and(eq(t.storeId, storeId), eq(t.entity, entity), eq(t.shopifyId, shopifyId), eq(t.reason, "deleted")));
+  await tx.delete(t).where(and(eq(t.storeId, storeId), eq(t.entity, entity), inArray(t.shopifyId, shopifyIds), eq(t.reason, "deleted")));
 }
 
 /** Whether the order is deleted (a refund for it must not bring back part of it). */

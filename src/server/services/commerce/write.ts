@@ -1,9 +1,9 @@
 import { and, eq, getTableColumns, inArray, lte, or, sql } from "drizzle-orm";
-import type { PgTable } from "drizzle-orm/pg-core";
+import type { PgColumn, PgTable } from "drizzle-orm/pg-core";
 import type { Tx } from "../../db/client";
 import { shopCustomers, shopLineItems, shopOrders, shopProducts, shopRefunds, shopTombstones, shopVariants } from "../../db/schema";
 import type { CustomerRow, OrderRows, ProductRows, RefundRow } from "./rows";
-import { clearTombstone, lockRecords, ORDER_CONTACT_COLUMNS, orderDeleted, type RecordEntity, tombstoneVerdict, type Verdict, writeTombstones } from "./tombstones";
+import { clearTombstones, lockRecords, ORDER_CONTACT_COLUMNS, orderDeleted, type RecordEntity, tombstoneVerdicts, type Verdict, writeTombstones } from "./tombstones";
 
 /**
  * Writes mapped rows (rows.ts) one record at a time, as webhooks and the paginated sync deliver
@@ -42,55 +42,104 @@ function fromExcluded(columns: string[]) {
   return Object.fromEntries(columns.map((c) => [c, sql.raw(`excluded.${snake(c)}`)]));
 }
 
-/** Inserts or updates a row unless the stored one is as new or newer. Returns whether it wrote. */
-async function upsertNewer(tx: Tx, table: PgTable & { storeId: never; shopifyId: never; updatedAt: never }, row: Record<string, unknown>): Promise<boolean> {
-  const t = table as unknown as { storeId: never; shopifyId: never; updatedAt: never };
-  const written = await tx
-    .insert(table)
-    .values(row as never)
-    .onConflictDoUpdate({
-      target: [t.storeId, t.shopifyId],
-      set: fromExcluded(Object.keys(row).filter((k) => k !== "storeId" && k !== "shopifyId" && k !== "brandId")),
-      setWhere: sql`${t.updatedAt} < excluded.updated_at`,
-    })
-    .returning();
-  return written.length > 0;
+/** Rows per INSERT: far under Postgres's 65,535 parameters for the widest of our tables. */
+const ROWS_PER_STATEMENT = 500;
+
+function chunks<T>(items: T[], size = ROWS_PER_STATEMENT): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+/** Inserts or updates rows (distinct ids), each unless the stored one is as new or newer. Returns the ids written. */
+async function upsertNewer(tx: Tx, table: PgTable, rows: Record<string, unknown>[]): Promise<bigint[]> {
+  const t = table as unknown as { storeId: never; shopifyId: PgColumn; updatedAt: never };
+  const written: bigint[] = [];
+  for (const chunk of chunks(rows)) {
+    const returned = await tx
+      .insert(table)
+      .values(chunk as never)
+      .onConflictDoUpdate({
+        target: [t.storeId, t.shopifyId],
+        set: fromExcluded(Object.keys(chunk[0]!).filter((k) => k !== "storeId" && k !== "shopifyId" && k !== "brandId")),
+        setWhere: sql`${t.updatedAt} < excluded.updated_at`,
+      })
+      .returning({ shopifyId: t.shopifyId });
+    written.push(...returned.map((r) => r.shopifyId as bigint));
+  }
+  return written;
 }
 
 /** An order's contact details as customers/redact leaves them. */
 const withoutContacts = Object.fromEntries(ORDER_CONTACT_COLUMNS.map((c) => [c, null])) as Record<(typeof ORDER_CONTACT_COLUMNS)[number], null>;
 
 /**
- * Writes a record's row unless its tombstone, or the stored row, is as new or newer; an order
- * redacted no earlier than this version loses its contact details. Returns whether it wrote.
+ * Of several versions of the same records (a batch of webhooks may carry an order's creation and its
+ * update), the newest of each — the first of equals, as writing them one after another would keep.
  */
-async function writeRecord<R extends { shopifyId: bigint; updatedAt: string }>(
+function newestVersions<T>(items: T[], version: (item: T) => { shopifyId: bigint; updatedAt: string }): T[] {
+  const newest = new Map<bigint, T>();
+  for (const item of items) {
+    const v = version(item);
+    const kept = newest.get(v.shopifyId);
+    if (!kept || new Date(v.updatedAt).getTime() > new Date(version(kept).updatedAt).getTime()) newest.set(v.shopifyId, item);
+  }
+  return [...newest.values()];
+}
+
+/**
+ * Writes records' rows (distinct ids), each unless its tombstone, or the stored row, is as new or
+ * newer; an order redacted no earlier than its version loses its contact details. One statement
+ * for the lot (and one read of their tombstones). Returns the ids written.
+ */
+async function writeRecords<R extends { shopifyId: bigint; updatedAt: string; customerShopifyId?: bigint | null }>(
   tx: Tx,
   store: Store,
   entity: RecordEntity,
   table: PgTable,
-  row: R,
-  customerShopifyId?: bigint | null,
-): Promise<boolean> {
+  rows: R[],
+): Promise<bigint[]> {
+  if (!rows.length) return [];
   await lockRecords(tx, store.id, entity, "write");
-  const verdict: Verdict = await tombstoneVerdict(tx, { storeId: store.id, entity, shopifyId: row.shopifyId, updatedAt: row.updatedAt, customerShopifyId });
-  if (verdict.action === "refuse") return false;
-  const written = verdict.action === "withoutContacts" ? { ...row, ...withoutContacts } : row;
-  const wrote = await upsertNewer(tx, table as never, values(table, store, written));
-  if (wrote && verdict.supersedes) await clearTombstone(tx, store.id, entity, row.shopifyId);
-  return wrote;
+  const verdicts: Verdict[] = await tombstoneVerdicts(tx, { storeId: store.id, entity, versions: rows });
+  const writable = rows.flatMap((row, i) => (verdicts[i]!.action === "refuse" ? [] : [verdicts[i]!.action === "withoutContacts" ? { ...row, ...withoutContacts } : row]));
+  const written = await upsertNewer(tx, table, writable.map((row) => values(table, store, row)));
+  const wrote = new Set(written);
+  await clearTombstones(
+    tx,
+    store.id,
+    entity,
+    rows.filter((row, i) => verdicts[i]!.supersedes && wrote.has(row.shopifyId)).map((row) => row.shopifyId),
+  );
+  return written;
+}
+
+/** Replaces the children of these parents (an order's lines, a product's variants) with the rows given. */
+async function replaceChildren(tx: Tx, store: Store, table: PgTable, parent: PgColumn, parents: bigint[], rows: object[]): Promise<void> {
+  if (!parents.length) return;
+  const t = table as unknown as { storeId: PgColumn };
+  for (const ids of chunks(parents, 5_000)) await tx.delete(table).where(and(eq(t.storeId, store.id), inArray(parent, ids)));
+  for (const chunk of chunks(rows)) await tx.insert(table).values(chunk.map((r) => values(table, store, r)) as never);
+}
+
+/**
+ * Writes orders with their lines and refunds — a webhook batch's or a page's at once, one statement
+ * per table — each unless what is stored, or its tombstone, is as new or newer. Returns the ids written.
+ */
+export async function writeOrders(tx: Tx, store: Store, orders: OrderRows[]): Promise<bigint[]> {
+  const newest = newestVersions(orders, (o) => o.order);
+  const written = await writeRecords(tx, store, "orders", shopOrders, newest.map((o) => o.order));
+  // An order not written was older than what is stored: its lines and refunds are older too.
+  const wrote = new Set(written);
+  const mine = newest.filter((o) => wrote.has(o.order.shopifyId));
+  await replaceChildren(tx, store, shopLineItems, shopLineItems.orderShopifyId, written, mine.flatMap((o) => o.lines));
+  await replaceChildren(tx, store, shopRefunds, shopRefunds.orderShopifyId, written, mine.flatMap((o) => o.refunds));
+  return written;
 }
 
 /** Writes an order with its lines and refunds, unless what is stored, or its tombstone, is as new or newer. */
 export async function writeOrder(tx: Tx, store: Store, rows: OrderRows): Promise<boolean> {
-  const wrote = await writeRecord(tx, store, "orders", shopOrders, rows.order, rows.order.customerShopifyId);
-  if (!wrote) return false; // an older version of the order: its lines and refunds are older too
-  const orderId = rows.order.shopifyId;
-  await tx.delete(shopLineItems).where(and(eq(shopLineItems.storeId, store.id), eq(shopLineItems.orderShopifyId, orderId)));
-  if (rows.lines.length) await tx.insert(shopLineItems).values(rows.lines.map((l) => values(shopLineItems, store, l) as typeof shopLineItems.$inferInsert));
-  await tx.delete(shopRefunds).where(and(eq(shopRefunds.storeId, store.id), eq(shopRefunds.orderShopifyId, orderId)));
-  if (rows.refunds.length) await tx.insert(shopRefunds).values(rows.refunds.map((r) => values(shopRefunds, store, r) as typeof shopRefunds.$inferInsert));
-  return true;
+  return (await writeOrders(tx, store, [rows])).length > 0;
 }
 
 /** Adds a refund to its order (kept if already there) and brings the order's refunded total up to date. */
@@ -110,19 +159,23 @@ export async function writeRefund(tx: Tx, store: Store, refund: RefundRow): Prom
     where store_id = ${store.id} and shopify_id = ${orderId}`);
 }
 
-/** Writes a customer, unless what is stored, or its tombstone, is as new or newer. */
-export function writeCustomer(tx: Tx, store: Store, row: CustomerRow): Promise<boolean> {
-  return writeRecord(tx, store, "customers", shopCustomers, row);
+/** Writes customers (at once), each unless what is stored, or its tombstone, is as new or newer. Returns the ids written. */
+export function writeCustomers(tx: Tx, store: Store, rows: CustomerRow[]): Promise<bigint[]> {
+  return writeRecords(tx, store, "customers", shopCustomers, newestVersions(rows, (r) => r));
 }
 
-/** Writes a product with its variants, unless what is stored, or its tombstone, is as new or newer. */
-export async function writeProduct(tx: Tx, store: Store, rows: ProductRows): Promise<boolean> {
-  const wrote = await writeRecord(tx, store, "products", shopProducts, rows.product);
-  if (!wrote) return false;
-  const productId = rows.product.shopifyId;
-  await tx.delete(shopVariants).where(and(eq(shopVariants.storeId, store.id), eq(shopVariants.productShopifyId, productId)));
-  if (rows.variants.length) await tx.insert(shopVariants).values(rows.variants.map((v) => values(shopVariants, store, v) as typeof shopVariants.$inferInsert));
-  return true;
+/** Writes a customer, unless what is stored, or its tombstone, is as new or newer. */
+export async function writeCustomer(tx: Tx, store: Store, row: CustomerRow): Promise<boolean> {
+  return (await writeCustomers(tx, store, [row])).length > 0;
+}
+
+/** Writes products with their variants (at once), each unless what is stored, or its tombstone, is as new or newer. Returns the ids written. */
+export async function writeProducts(tx: Tx, store: Store, products: ProductRows[]): Promise<bigint[]> {
+  const newest = newestVersions(products, (p) => p.product);
+  const written = await writeRecords(tx, store, "products", shopProducts, newest.map((p) => p.product));
+  const wrote = new Set(written);
+  await replaceChildren(tx, store, shopVariants, shopVariants.productShopifyId, written, newest.filter((p) => wrote.has(p.product.shopifyId)).flatMap((p) => p.variants));
+  return written;
 }
 
 /**

@@ -109,6 +109,63 @@ export async function resolveBacklogSweep(deps: { db: Db; jobs: JobProducer }, i
   return rows.length;
 }
 
+/** What one transaction of customer resolution did: the groups it touched (to announce) and its counts. */
+export interface CustomerPageResult {
+  count: number;
+  /** The last customer row read (the next page starts after it). */
+  last: string;
+  roots: number[];
+  merged: number;
+  refused: number;
+}
+
+/**
+ * One page of a store's Shopify customers into profiles, in the caller's transaction, under the
+ * brand's identity lock (taken here): the customers after `after` (row id), those of `customerIds`
+ * only when given. New profiles are written with their figures; groups that were there before are
+ * counted again. Null when no customer was left.
+ */
+export async function resolveCustomerPage(
+  tx: Tx,
+  input: { brandId: string; storeId: string; customerIds?: bigint[]; after: string; pageSize: number },
+): Promise<CustomerPageResult | null> {
+  await lockIdentity(tx, input.brandId);
+  const only = input.customerIds ? sql`and shopify_id = any(${sql.param(input.customerIds.map(String))}::bigint[])` : sql``;
+  const rows = await tx.execute<Row>(sql`
+    select id, shopify_id, email, phone, first_name, last_name, email_consent, sms_consent, created_at, tags from shop_customers
+    where store_id = ${input.storeId} and id > ${input.after} ${only} order by id limit ${input.pageSize}`);
+  if (!rows.length) return null;
+  const rules = await identityRules(tx, input.brandId);
+  const observations = rows.map((r): Observation => {
+    const email = normalizeEmail(r.email);
+    const phone = normalizePhone(r.phone);
+    const traits: Record<string, unknown> = {
+      ...(r.first_name ? { firstName: r.first_name } : {}),
+      ...(r.last_name ? { lastName: r.last_name } : {}),
+      ...(r.email ? { email: r.email } : {}),
+      ...(r.phone ? { phone: r.phone } : {}),
+    };
+    const key = `${input.storeId}:${String(r.shopify_id)}`;
+    return {
+      ref: { storeId: input.storeId, customerShopifyId: String(r.shopify_id) },
+      identifiers: [
+        { kind: "shopifyCustomer" as const, value: key },
+        ...(email && !rules.blockedEmails.has(email) ? [{ kind: "email" as const, value: email }] : []),
+        ...(phone ? [{ kind: "phone" as const, value: phone }] : []),
+      ],
+      traits,
+      display: { name: nameOf(traits), email, phone },
+      origin: { storeId: input.storeId },
+    };
+  });
+  const resolution = await resolveObservations(tx, { brandId: input.brandId, observations, rules });
+  // New profiles were written with their figures; groups that were there before are counted again.
+  await refreshRollups(tx, resolution.staleRoots);
+  return { count: rows.length, last: String(rows[rows.length - 1]!.id), roots: resolution.touchedRoots, merged: resolution.merged, refused: resolution.refused };
+}
+
+const FIRST_ROW = "00000000-0000-0000-0000-000000000000";
+
 /**
  * Shopify customers of a store into profiles, set-based: a page of customers per transaction (a
  * history sync of 200k customers is 40 transactions, not 200k round trips). `customerIds` limits it
@@ -120,43 +177,9 @@ export async function resolveStoreCustomers(
 ): Promise<{ customers: number; merged: number; refused: number }> {
   const pageSize = input.pageSize ?? 5_000;
   const total = { customers: 0, merged: 0, refused: 0 };
-  let after = "00000000-0000-0000-0000-000000000000";
+  let after = FIRST_ROW;
   for (;;) {
-    const result = await deps.db.transaction(async (tx) => {
-      await lockIdentity(tx, input.brandId);
-      const only = input.customerIds ? sql`and shopify_id = any(${sql.param(input.customerIds.map(String))}::bigint[])` : sql``;
-      const rows = await tx.execute<Row>(sql`
-        select id, shopify_id, email, phone, first_name, last_name, email_consent, sms_consent, created_at, tags from shop_customers
-        where store_id = ${input.storeId} and id > ${after} ${only} order by id limit ${pageSize}`);
-      if (!rows.length) return null;
-      const rules = await identityRules(tx, input.brandId);
-      const observations = rows.map((r): Observation => {
-        const email = normalizeEmail(r.email);
-        const phone = normalizePhone(r.phone);
-        const traits: Record<string, unknown> = {
-          ...(r.first_name ? { firstName: r.first_name } : {}),
-          ...(r.last_name ? { lastName: r.last_name } : {}),
-          ...(r.email ? { email: r.email } : {}),
-          ...(r.phone ? { phone: r.phone } : {}),
-        };
-        const key = `${input.storeId}:${String(r.shopify_id)}`;
-        return {
-          ref: { storeId: input.storeId, customerShopifyId: String(r.shopify_id) },
-          identifiers: [
-            { kind: "shopifyCustomer" as const, value: key },
-            ...(email && !rules.blockedEmails.has(email) ? [{ kind: "email" as const, value: email }] : []),
-            ...(phone ? [{ kind: "phone" as const, value: phone }] : []),
-          ],
-          traits,
-          display: { name: nameOf(traits), email, phone },
-          origin: { storeId: input.storeId },
-        };
-      });
-      const resolution = await resolveObservations(tx, { brandId: input.brandId, observations, rules });
-      // New profiles were written with their figures; groups that were there before are counted again.
-      await refreshRollups(tx, resolution.staleRoots);
-      return { count: rows.length, last: String(rows[rows.length - 1]!.id), roots: resolution.touchedRoots, merged: resolution.merged, refused: resolution.refused };
-    });
+    const result = await deps.db.transaction((tx) => resolveCustomerPage(tx, { ...input, after, pageSize }));
     if (!result) break;
     total.customers += result.count;
     total.merged += result.merged;
@@ -168,18 +191,32 @@ export async function resolveStoreCustomers(
   return total;
 }
 
-/** After orders of these customers changed: their groups' figures again (a webhook, a page of the sync). */
-export async function refreshCustomerRollups(deps: ResolveDeps, input: { brandId: string; storeId: string; customerIds: bigint[] }): Promise<void> {
-  if (!input.customerIds.length) return;
-  const roots = await deps.db.transaction(async (tx) => {
-    await lockIdentity(tx, input.brandId);
-    const rows = await tx.execute<Row>(sql`
-      select distinct p.root_id from profile_identifiers i join profiles p on p.id = i.profile_id
-      where i.brand_id = ${input.brandId} and i.kind = 'shopifyCustomer'
-        and i.value = any(${sql.param(input.customerIds.map((c) => `${input.storeId}:${c}`))}::text[])`);
-    const ids = rows.map((r) => Number(r.root_id));
-    await refreshRollups(tx, ids);
-    return ids;
-  });
-  await announceProfiles(deps, input.brandId, roots);
+/**
+ * These customers of a store into profiles, every page in the caller's transaction (a webhook
+ * batch's, or one change's): the groups touched, to announce after the commit.
+ */
+export async function resolveCustomersIn(tx: Tx, input: { brandId: string; storeId: string; customerIds: bigint[] }): Promise<number[]> {
+  const roots = new Set<number>();
+  let after = FIRST_ROW;
+  for (;;) {
+    const page = await resolveCustomerPage(tx, { ...input, after, pageSize: 5_000 });
+    if (!page) break;
+    for (const r of page.roots) roots.add(r);
+    after = page.last;
+    if (page.count < 5_000) break;
+  }
+  return [...roots];
+}
+
+/** After orders of these customers changed, in the caller's transaction: their groups' figures again (the groups, to announce after the commit). */
+export async function refreshCustomerRollupsIn(tx: Tx, input: { brandId: string; storeId: string; customerIds: bigint[] }): Promise<number[]> {
+  if (!input.customerIds.length) return [];
+  await lockIdentity(tx, input.brandId);
+  const rows = await tx.execute<Row>(sql`
+    select distinct p.root_id from profile_identifiers i join profiles p on p.id = i.profile_id
+    where i.brand_id = ${input.brandId} and i.kind = 'shopifyCustomer'
+      and i.value = any(${sql.param(input.customerIds.map((c) => `${input.storeId}:${c}`))}::text[])`);
+  const ids = rows.map((r) => Number(r.root_id));
+  await refreshRollups(tx, ids);
+  return ids;
 }

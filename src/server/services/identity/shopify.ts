@@ -1,19 +1,32 @@
-import { and, eq, sql } from "drizzle-orm";
-import type { Db } from "../../db/client";
-import { stores } from "../../db/schema";
-import { refreshCustomerRollups, type ResolveDeps, resolveStoreCustomers } from "./resolve";
+import { sql } from "drizzle-orm";
+import type { Db, Tx } from "../../db/client";
+import { announceProfiles, refreshCustomerRollupsIn, type ResolveDeps, resolveCustomersIn, resolveStoreCustomers } from "./resolve";
 
 // Shopify's customers and orders feed identity resolution: per record for webhooks and the
 // paginated syncs, set-based for a history sync.
 
 type Row = Record<string, unknown>;
 
-/** A store's customers whose records or orders just changed: profiles follow (customers resolved, figures refreshed). */
-export async function followStoreChanges(deps: ResolveDeps, input: { brandId: string; storeId: string; customers: Iterable<bigint>; orderCustomers: Iterable<bigint> }): Promise<void> {
+type StoreChanges = { brandId: string; storeId: string; customers: Iterable<bigint>; orderCustomers: Iterable<bigint> };
+
+/**
+ * A store's customers whose records or orders just changed, in the caller's transaction: profiles
+ * follow (customers resolved, the figures of those whose orders changed counted again). Returns the
+ * groups touched, to announce after the commit.
+ */
+export async function followStoreChangesIn(tx: Tx, input: StoreChanges): Promise<number[]> {
   const customers = [...new Set(input.customers)];
-  if (customers.length) await resolveStoreCustomers(deps, { brandId: input.brandId, storeId: input.storeId, customerIds: customers });
-  const ordered = [...new Set(input.orderCustomers)].filter((c) => !customers.includes(c));
-  if (ordered.length) await refreshCustomerRollups(deps, { brandId: input.brandId, storeId: input.storeId, customerIds: ordered });
+  const roots = customers.length ? await resolveCustomersIn(tx, { brandId: input.brandId, storeId: input.storeId, customerIds: customers }) : [];
+  const resolved = new Set(customers);
+  const ordered = [...new Set(input.orderCustomers)].filter((c) => !resolved.has(c));
+  if (ordered.length) roots.push(...(await refreshCustomerRollupsIn(tx, { brandId: input.brandId, storeId: input.storeId, customerIds: ordered })));
+  return [...new Set(roots)];
+}
+
+/** A store's customers whose records or orders just changed: profiles follow in one transaction, then open pages are told. */
+export async function followStoreChanges(deps: ResolveDeps, input: StoreChanges): Promise<void> {
+  const roots = await deps.db.transaction((tx) => followStoreChangesIn(tx, input));
+  await announceProfiles(deps, input.brandId, roots);
 }
 
 /**
@@ -41,21 +54,20 @@ export interface TouchedCustomers {
 }
 
 /**
- * The customers a data webhook concerns, per store of the shop — read before it is applied (an
- * order's deletion leaves no row to find its customer by afterwards).
+ * The customers a data webhook concerns, for each of the stores it applies to — read before it is
+ * applied (an order's deletion leaves no row to find its customer by afterwards).
  */
-export async function customersTouchedByWebhook(deps: { db: Db }, input: { shopDomain: string; topic: string; body: unknown }): Promise<TouchedCustomers[]> {
+export async function customersTouchedByWebhook(db: Db | Tx, input: { stores: { id: string; brandId: string }[]; topic: string; body: unknown }): Promise<TouchedCustomers[]> {
   const body = (input.body ?? {}) as Record<string, unknown>;
   const [kind] = input.topic.split("/");
   if (kind !== "customers" && kind !== "orders" && kind !== "refunds") return [];
-  const targets = await deps.db.select({ id: stores.id, brandId: stores.brandId }).from(stores).where(and(eq(stores.shopDomain, input.shopDomain), eq(stores.status, "connected")));
   const out: TouchedCustomers[] = [];
-  for (const store of targets) {
+  for (const store of input.stores) {
     let customer = kind === "customers" ? idOf(body.id) : kind === "orders" ? idOf((body.customer as Record<string, unknown> | null)?.id) : null;
     if (customer === null && kind !== "customers") {
       const orderId = idOf(kind === "refunds" ? body.order_id : body.id);
       if (orderId !== null) {
-        const [row] = await deps.db.execute<Row>(sql`select customer_shopify_id from shop_orders where store_id = ${store.id} and shopify_id = ${orderId.toString()}::bigint`);
+        const [row] = await db.execute<Row>(sql`select customer_shopify_id from shop_orders where store_id = ${store.id} and shopify_id = ${orderId.toString()}::bigint`);
         customer = row?.customer_shopify_id == null ? null : BigInt(String(row.customer_shopify_id));
       }
     }
@@ -66,7 +78,21 @@ export async function customersTouchedByWebhook(deps: { db: Db }, input: { shopD
   return out;
 }
 
-/** Profiles follow what a webhook changed (after it was applied). */
-export async function followTouchedCustomers(deps: ResolveDeps, touched: TouchedCustomers[]): Promise<void> {
-  for (const t of touched) await followStoreChanges(deps, t);
+/**
+ * Profiles follow what a batch of webhooks changed, in the caller's transaction (after the data
+ * is written): per store, brands in a fixed order (each brand's identity lock is taken in it, so
+ * two batches cannot deadlock). Returns each brand's groups touched, to announce after the commit.
+ */
+export async function followTouchedIn(tx: Tx, touched: TouchedCustomers[]): Promise<Map<string, number[]>> {
+  const perStore = new Map<string, { brandId: string; storeId: string; customers: bigint[]; orderCustomers: bigint[] }>();
+  for (const t of touched) {
+    const s = perStore.get(t.storeId) ?? { brandId: t.brandId, storeId: t.storeId, customers: [], orderCustomers: [] };
+    s.customers.push(...t.customers);
+    s.orderCustomers.push(...t.orderCustomers);
+    perStore.set(t.storeId, s);
+  }
+  const roots = new Map<string, number[]>();
+  const ordered = [...perStore.values()].sort((a, b) => a.brandId.localeCompare(b.brandId) || a.storeId.localeCompare(b.storeId));
+  for (const s of ordered) roots.set(s.brandId, [...(roots.get(s.brandId) ?? []), ...(await followStoreChangesIn(tx, s))]);
+  return roots;
 }

@@ -8,7 +8,7 @@ import { PRIORITY, type Priority } from "../../shopify/budget";
 import type { PubSubPort } from "../../infra/pubsub/port";
 import { announceData } from "../commerce/announce";
 import type { OrderRows } from "../commerce/rows";
-import { type Store, writeCustomer, writeOrder, writeProduct } from "../commerce/write";
+import { type Store, writeCustomers, writeOrders, writeProducts } from "../commerce/write";
 import type { CachePort } from "../../infra/cache/port";
 import { followStoreChanges } from "../identity/shopify";
 import { compactStoreCounts } from "../stores/counts";
@@ -133,9 +133,7 @@ export async function runIncrementalSync(
       }
       rows.push(orderRowsFromNode(o, lines));
     }
-    await deps.db.transaction(async (tx) => {
-      for (const r of rows) await writeOrder(tx, target, r);
-    });
+    await deps.db.transaction((tx) => writeOrders(tx, target, rows));
     for (const r of rows) if (r.order.customerShopifyId != null) orderCustomers.add(r.order.customerShopifyId);
     result.orders += rows.length;
     result.ordersFetched += rows.length;
@@ -148,18 +146,14 @@ export async function runIncrementalSync(
 
   await eachPage<CustomerNode>(CUSTOMERS, "customers", async (nodes) => {
     const rows = nodes.map(customerRowFromNode);
-    await deps.db.transaction(async (tx) => {
-      for (const c of rows) await writeCustomer(tx, target, c);
-    });
+    await deps.db.transaction((tx) => writeCustomers(tx, target, rows));
     for (const c of rows) customers.add(c.shopifyId);
     result.customers += nodes.length;
     if (nodes.length) landed.tick();
   });
 
   await eachPage<ProductNode & { variants: { nodes: VariantNode[] } }>(PRODUCTS, "products", async (nodes) => {
-    await deps.db.transaction(async (tx) => {
-      for (const p of nodes) await writeProduct(tx, target, productRowsFromNode(p, p.variants.nodes));
-    });
+    await deps.db.transaction((tx) => writeProducts(tx, target, nodes.map((p) => productRowsFromNode(p, p.variants.nodes))));
     result.products += nodes.length;
     if (nodes.length) landed.tick();
   });

@@ -1,20 +1,21 @@
-import { and, eq, getTableColumns, sql } from "drizzle-orm";
+import { and, asc, eq, getTableColumns, isNull, or, sql } from "drizzle-orm";
 import type { Db } from "../../db/client";
 import { shopifySession, stores, webhookDeliveries } from "../../db/schema";
-import { isRetryable } from "../../errors";
+import { isRetryable, MalformedDataError } from "../../errors";
 import type { Logger } from "../../logger";
 import { parseLossless } from "../../lossless-json";
 import type { JobProducer } from "../../jobs/queue";
 import type { PubSubPort } from "../../infra/pubsub/port";
 import type { CachePort } from "../../infra/cache/port";
 import { announceShopData } from "../commerce/announce";
-import { customersTouchedByWebhook, followTouchedCustomers } from "../identity/shopify";
-import { applyDataWebhook, isDataTopic } from "../commerce/apply";
+import { customersTouchedByWebhook, followTouchedIn, type TouchedCustomers } from "../identity/shopify";
+import { announceProfiles } from "../identity/resolve";
+import { connectedStores, type DataChange, isDataTopic, mapDataWebhook, writeDataChanges } from "../commerce/apply";
 import { recordDataRequest, redactCustomer, redactShop } from "../compliance/compliance";
 import { reconcileScheduleId } from "../stores/connect";
 import { mayBecome } from "../stores/status-rules";
 import { onBulkOperationFinished, stopHistorySync } from "../sync/history";
-import { markDeliveryProcessed } from "./receive";
+import { markDeliveriesProcessed, markDeliveryProcessed } from "./receive";
 
 type Delivery = typeof webhookDeliveries.$inferSelect;
 /** `pubsub`: where committed data changes are announced to live pages (absent: nothing is announced). */
@@ -31,27 +32,111 @@ async function announceApplied(deps: ApplyDeps, shopDomain: string): Promise<voi
   }
 }
 
+/** What a batch's job did: deliveries applied, and those it found nothing to do for (with why, when one). */
+export interface BatchOutcome {
+  applied: number;
+  skipped: number;
+  reason?: string;
+}
+
 /**
- * Applies one recorded webhook. Idempotent: a processed delivery is skipped, and data upserts never
- * let an older `updated_at` overwrite a newer one. A delivery that cannot be applied (a malformed
- * body: a domain error retrying cannot fix) is marked with the reason and the error thrown on, for
+ * Applies a recorded batch: the deliveries of one shop that one commit recorded (receive.ts), named
+ * by the first of them; a delivery recorded before batches is a batch of one. Idempotent: processed
+ * deliveries are not read again, and data upserts never let an older `updated_at` overwrite a newer
+ * one. Data topics are applied together in one transaction (`applyDataRun`); the rest one by one,
+ * in the order they were received. A delivery that cannot be applied (a malformed body: a domain error
+ * retrying cannot fix) is marked with the reason and, once the others are in, its error thrown on for
  * the queue to fail the job permanently; database errors are thrown as they are, and retried.
  */
-export async function applyShopifyWebhook(deps: ApplyDeps, input: { deliveryId: string }): Promise<{ applied: boolean; reason?: string }> {
-  // The body as jsonb's text, parsed here: the driver's JSON.parse would round 18-digit ids.
-  const [row] = await deps.db
+export async function applyShopifyWebhook(deps: ApplyDeps, input: { deliveryId: string }): Promise<BatchOutcome> {
+  // The bodies as jsonb's text, parsed here: the driver's JSON.parse would round 18-digit ids.
+  const rows = await deps.db
     .select({ ...getTableColumns(webhookDeliveries), payload: sql<string>`${webhookDeliveries.payload}::text` })
     .from(webhookDeliveries)
-    .where(eq(webhookDeliveries.id, input.deliveryId));
-  if (!row) return { applied: false, reason: "delivery not found" };
-  const delivery: Delivery = { ...row, payload: parseLossless(row.payload) };
-  if (delivery.processedAt) return { applied: false, reason: "already processed" };
-  try {
-    return await applyDelivery(deps, delivery);
-  } catch (err) {
-    if (!isRetryable(err)) await markDeliveryProcessed(deps, { deliveryId: delivery.id, error: (err as Error).message });
-    throw err;
+    .where(and(or(eq(webhookDeliveries.id, input.deliveryId), eq(webhookDeliveries.batchId, input.deliveryId)), isNull(webhookDeliveries.processedAt)))
+    .orderBy(asc(webhookDeliveries.receivedAt), asc(webhookDeliveries.id));
+  if (!rows.length) return { applied: 0, skipped: 0, reason: "already processed" };
+  const deliveries: Delivery[] = rows.map((row) => ({ ...row, payload: parseLossless(row.payload) }));
+  const outcome: BatchOutcome = { applied: 0, skipped: 0 };
+  const failures: Error[] = [];
+  const count = (result: { applied: number; skipped: number; reason?: string }) => {
+    outcome.applied += result.applied;
+    outcome.skipped += result.skipped;
+    if (result.reason && !outcome.reason) outcome.reason = result.reason;
+  };
+  // Consecutive data deliveries of a shop go together; any other topic is applied on its own, in its turn.
+  let run: Delivery[] = [];
+  const flush = async () => {
+    if (!run.length) return;
+    const result = await applyDataRun(deps, run);
+    run = [];
+    failures.push(...result.failures);
+    count({ applied: result.applied, skipped: 0 });
+  };
+  for (const delivery of deliveries) {
+    if (isDataTopic(delivery.topic) && (!run.length || run[0]!.shopDomain === delivery.shopDomain)) {
+      run.push(delivery);
+      continue;
+    }
+    await flush();
+    if (isDataTopic(delivery.topic)) {
+      run.push(delivery);
+      continue;
+    }
+    try {
+      const result = await applyDelivery(deps, delivery);
+      count({ applied: result.applied ? 1 : 0, skipped: result.applied ? 0 : 1, reason: result.reason });
+    } catch (err) {
+      if (isRetryable(err)) throw err;
+      await markDeliveryProcessed(deps, { deliveryId: delivery.id, error: (err as Error).message });
+      failures.push(err as Error);
+    }
   }
+  await flush();
+  if (failures.length) {
+    const first = failures[0]!;
+    if (deliveries.length === 1) throw first;
+    throw new MalformedDataError(first.message, `${first.message} (${failures.length} of ${deliveries.length} deliveries in this batch could not be applied; the others were)`);
+  }
+  return outcome;
+}
+
+/**
+ * Applies a shop's data deliveries in one transaction: each body mapped to its change (one that
+ * cannot be is marked with the reason and left out), the changes written to every brand with the
+ * shop connected — upserts gathered into one statement per table (commerce/apply.ts) —, profiles
+ * following every customer touched (each brand's identity lock taken once), and the deliveries marked
+ * processed: all or nothing, so a crash leaves them to be applied again, and the store's order
+ * writers' lock and the summaries' triggers are paid once for the lot instead of once a delivery.
+ */
+async function applyDataRun(deps: ApplyDeps, run: Delivery[]): Promise<{ applied: number; failures: Error[] }> {
+  const shopDomain = run[0]!.shopDomain;
+  const failures: Error[] = [];
+  const mapped: { delivery: Delivery; change: DataChange }[] = [];
+  for (const delivery of run) {
+    try {
+      mapped.push({ delivery, change: mapDataWebhook({ topic: delivery.topic, body: delivery.payload, triggeredAt: triggeredAt(delivery) }) });
+    } catch (err) {
+      if (isRetryable(err)) throw err;
+      await markDeliveryProcessed(deps, { deliveryId: delivery.id, error: (err as Error).message });
+      failures.push(err as Error);
+    }
+  }
+  if (!mapped.length) return { applied: 0, failures };
+  const targets = await connectedStores(deps.db, shopDomain);
+  const roots = await deps.db.transaction(async (tx) => {
+    // The customers each delivery concerns, read before anything is written (an order's deletion leaves no row to find its customer by).
+    const touched: TouchedCustomers[] = [];
+    for (const { delivery } of mapped) touched.push(...(await customersTouchedByWebhook(tx, { stores: targets, topic: delivery.topic, body: delivery.payload })));
+    await writeDataChanges(tx, targets, mapped.map((m) => m.change));
+    // Profiles follow the data; a retry re-applies idempotently and follows again.
+    const followed = await followTouchedIn(tx, touched);
+    await markDeliveriesProcessed(tx, mapped.map((m) => m.delivery.id));
+    return followed;
+  });
+  for (const [brandId, brandRoots] of roots) await announceProfiles(deps, brandId, brandRoots);
+  await announceApplied(deps, shopDomain);
+  return { applied: mapped.length, failures };
 }
 
 /**
@@ -104,16 +189,6 @@ async function applyDelivery(deps: ApplyDeps, delivery: Delivery): Promise<{ app
     await markDeliveryProcessed(deps, { deliveryId: delivery.id });
     await announceApplied(deps, delivery.shopDomain);
     deps.log.warn({ shop: delivery.shopDomain, topic: delivery.topic }, "compliance request applied");
-    return { applied: true };
-  }
-
-  if (isDataTopic(delivery.topic)) {
-    const touched = await customersTouchedByWebhook(deps, { shopDomain: delivery.shopDomain, topic: delivery.topic, body: delivery.payload });
-    await applyDataWebhook(deps, { shopDomain: delivery.shopDomain, topic: delivery.topic, body: delivery.payload, triggeredAt: triggeredAt(delivery) });
-    // Profiles follow the data (a retry re-applies idempotently and follows again).
-    await followTouchedCustomers(deps, touched);
-    await markDeliveryProcessed(deps, { deliveryId: delivery.id });
-    await announceApplied(deps, delivery.shopDomain);
     return { applied: true };
   }
 

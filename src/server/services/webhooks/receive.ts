@@ -1,5 +1,6 @@
-import { and, eq, isNull, lt, sql } from "drizzle-orm";
-import type { Db } from "../../db/client";
+import { randomUUID } from "node:crypto";
+import { and, eq, inArray, isNull, lt, sql } from "drizzle-orm";
+import type { Db, Tx } from "../../db/client";
 import { stores, webhookDeliveries } from "../../db/schema";
 import type { QueuePort } from "../../infra/queue/port";
 import type { JobProducer } from "../../jobs/queue";
@@ -136,7 +137,10 @@ export function verifyShopifyWebhook(deps: { shopify: Shopify; log: Logger }, in
 
 type Row = Record<string, unknown>;
 
-/** A recorded delivery's job: which delivery, for which brands. */
+/**
+ * A recorded batch's job: the deliveries of one shop that one commit recorded, named by the first
+ * of them (`deliveryId`, which each delivery of the batch holds as its `batch_id`), for which brands.
+ */
 export interface DeliveryJob {
   deliveryId: string;
   brandIds: string[];
@@ -145,49 +149,55 @@ export interface DeliveryJob {
 /**
  * Commits verified deliveries — one, or every delivery a group commit gathered — in one statement
  * (one round trip: the shops' stores are read in it), deduplicated on Shopify's event id. A shop no
- * brand ever connected is answered (so Shopify stops retrying) and ignored, not stored. Returns the
+ * brand ever connected is answered (so Shopify stops retrying) and ignored, not stored. Each shop's
+ * deliveries form a batch, applied by one job in one transaction (webhooks/apply.ts). Returns the
  * answers and the jobs to queue (`queueDeliveries`).
  */
 export async function commitDeliveries(deps: { db: Db; log: Logger }, deliveries: VerifiedDelivery[]): Promise<{ answers: WebhookAnswer[]; jobs: DeliveryJob[] }> {
-  const shops = [...new Set(deliveries.map((d) => d.shopDomain))];
+  const ids = deliveries.map(() => randomUUID());
+  const batchOf = new Map<string, string>();
+  deliveries.forEach((d, i) => batchOf.has(d.shopDomain) || batchOf.set(d.shopDomain, ids[i]!));
   // One JSON document for the group, each body spliced in as sent (it is JSON jsonb takes): no
   // re-serializing, and none of the per-element escaping an array of 8 KB bodies costs.
   const json = (v: string | null | undefined) => JSON.stringify(v ?? null);
   const doc = `[${deliveries
-    .map((d) => `{"s":${json(d.shopDomain)},"t":${json(d.topic)},"w":${json(d.webhookId)},"e":${json(d.eventId)},"a":${json(d.apiVersion)},"ts":${json(d.triggeredAt?.toISOString())},"p":${d.payloadText}}`)
+    .map(
+      (d, i) =>
+        `{"i":"${ids[i]}","b":"${batchOf.get(d.shopDomain)}","s":${json(d.shopDomain)},"t":${json(d.topic)},"w":${json(d.webhookId)},"e":${json(d.eventId)},"a":${json(d.apiVersion)},"ts":${json(d.triggeredAt?.toISOString())},"p":${d.payloadText}}`,
+    )
     .join(",")}]`;
   const rows = await deps.db.execute<Row>(sql`
-    with known as (select shop_domain, brand_id::text as brand_id, status from stores where shop_domain in ${shops}),
+    with known as (select shop_domain, brand_id::text as brand_id, status from stores where shop_domain in ${[...batchOf.keys()]}),
     ins as (
-      insert into webhook_deliveries (shop_domain, topic, webhook_id, event_id, api_version, triggered_at, payload)
-      select v.s, v.t, v.w, v.e, v.a, v.ts, v.p
-      from jsonb_to_recordset(${doc}::jsonb) as v(s text, t text, w text, e text, a text, ts timestamptz, p jsonb)
+      insert into webhook_deliveries (id, batch_id, shop_domain, topic, webhook_id, event_id, api_version, triggered_at, payload)
+      select v.i, v.b, v.s, v.t, v.w, v.e, v.a, v.ts, v.p
+      from jsonb_to_recordset(${doc}::jsonb) as v(i uuid, b uuid, s text, t text, w text, e text, a text, ts timestamptz, p jsonb)
       where exists (select 1 from known k where k.shop_domain = v.s)
       on conflict do nothing
-      returning id, event_id, topic)
-    select id::text as id, event_id, topic, null as shop_domain, null as brand_id, null as status from ins
-    union all select null, null, null, shop_domain, brand_id, status from known`);
+      returning id)
+    select id::text as id, null as shop_domain, null as brand_id, null as status from ins
+    union all select null, shop_domain, brand_id, status from known`);
   const storeRows = rows.filter((r) => r.id === null).map((r) => ({ shopDomain: String(r.shop_domain), brandId: String(r.brand_id), status: String(r.status) }));
-  // A delivery repeated within one group is recorded once: the first of them is answered "received".
-  const ids = new Map(rows.filter((r) => r.id !== null).map((r) => [`${String(r.topic)} ${String(r.event_id)}`, String(r.id)]));
-  const jobs: DeliveryJob[] = [];
-  const answers = deliveries.map((d): WebhookAnswer => {
+  // A delivery repeated within one group is recorded once: the one inserted is answered "received".
+  const inserted = new Set(rows.filter((r) => r.id !== null).map((r) => String(r.id)));
+  const batches = new Map<string, DeliveryJob>();
+  const answers = deliveries.map((d, i): WebhookAnswer => {
     const shopStores = storeRows.filter((s) => s.shopDomain === d.shopDomain);
     if (!shopStores.length) {
       deps.log.warn({ shop: d.shopDomain, topic: d.topic }, "webhook for an unknown shop ignored");
       return { status: 200, body: { ignored: true } };
     }
-    const key = `${d.topic} ${d.eventId}`;
-    const id = ids.get(key);
-    if (!id) {
+    if (!inserted.has(ids[i]!)) {
       deps.log.info({ eventId: d.eventId, shop: d.shopDomain }, "duplicate webhook ignored");
       return { status: 200, body: { duplicate: true } };
     }
-    ids.delete(key);
-    jobs.push({ deliveryId: id, brandIds: servedBrandIds(shopStores, d.topic) });
+    const batch = batchOf.get(d.shopDomain)!;
+    const job = batches.get(batch) ?? { deliveryId: batch, brandIds: [] };
+    job.brandIds = [...new Set([...job.brandIds, ...servedBrandIds(shopStores, d.topic)])];
+    batches.set(batch, job);
     return { status: 200, body: { received: true } };
   });
-  return { answers, jobs };
+  return { answers, jobs: [...batches.values()] };
 }
 
 /**
@@ -231,8 +241,9 @@ export async function receiveShopifyWebhook(
 }
 
 /**
- * Queues recorded deliveries that have no job (recorded while Redis was down, or lost with it).
- * A delivery whose job failed stays with its failed job, for an operator to retry.
+ * Queues recorded deliveries that have no job (recorded while Redis was down, or lost with it): a
+ * job per batch, which applies every delivery of the batch still waiting. A delivery whose job
+ * failed stays with its failed job, for an operator to retry.
  */
 export async function requeueUnprocessedDeliveries(deps: { db: Db; jobs: JobProducer; queue: QueuePort }, input: { olderThanMs: number; limit: number; pages?: number }): Promise<number> {
   const before = new Date(Date.now() - input.olderThanMs);
@@ -240,10 +251,11 @@ export async function requeueUnprocessedDeliveries(deps: { db: Db; jobs: JobProd
   let queued = 0;
   // An outage's backlog is mostly a few shops' deliveries: each shop's stores are read once.
   const storesOf = new Map<string, Promise<{ brandId: string; status: string }[]>>();
+  const seen = new Set<string>();
   // Page by page (a Redis outage can leave thousands), oldest first, each page after the last.
   for (let page = 0; page < (input.pages ?? 20); page++) {
     const stale = await deps.db
-      .select({ id: webhookDeliveries.id, receivedAt: webhookDeliveries.receivedAt, shopDomain: webhookDeliveries.shopDomain, topic: webhookDeliveries.topic })
+      .select({ id: webhookDeliveries.id, batchId: webhookDeliveries.batchId, receivedAt: webhookDeliveries.receivedAt, shopDomain: webhookDeliveries.shopDomain, topic: webhookDeliveries.topic })
       .from(webhookDeliveries)
       .where(
         and(
@@ -255,11 +267,14 @@ export async function requeueUnprocessedDeliveries(deps: { db: Db; jobs: JobProd
       )
       .orderBy(webhookDeliveries.receivedAt, webhookDeliveries.id)
       .limit(input.limit);
-    for (const { id, shopDomain, topic } of stale) {
-      if (await deps.queue.getJob("ingestion", `webhook-${id}`)) continue;
+    for (const { id, batchId, shopDomain, topic } of stale) {
+      const batch = batchId ?? id;
+      if (seen.has(batch)) continue;
+      seen.add(batch);
+      if (await deps.queue.getJob("ingestion", `webhook-${batch}`)) continue;
       if (!storesOf.has(shopDomain)) storesOf.set(shopDomain, shopStoresOf(deps.db, shopDomain).execute());
       const brandIds = servedBrandIds(await storesOf.get(shopDomain)!, topic);
-      await deps.jobs.enqueue("ingestion", "shopifyWebhook", { deliveryId: id, brandIds }, { jobId: `webhook-${id}` });
+      await deps.jobs.enqueue("ingestion", "shopifyWebhook", { deliveryId: batch, brandIds }, { jobId: `webhook-${batch}` });
       queued++;
     }
     if (stale.length < input.limit) break;
@@ -268,6 +283,13 @@ export async function requeueUnprocessedDeliveries(deps: { db: Db; jobs: JobProd
   return queued;
 }
 
+/** Deliveries applied (a batch's, in the transaction that applied them). */
+export async function markDeliveriesProcessed(db: Db | Tx, deliveryIds: string[]): Promise<void> {
+  if (!deliveryIds.length) return;
+  await db.update(webhookDeliveries).set({ processedAt: new Date(), error: null }).where(inArray(webhookDeliveries.id, deliveryIds));
+}
+
+/** One delivery applied, or (with `error`) given up on with the reason, kept for an operator. */
 export async function markDeliveryProcessed(deps: { db: Db }, input: { deliveryId: string; error?: string }): Promise<void> {
   await deps.db
     .update(webhookDeliveries)

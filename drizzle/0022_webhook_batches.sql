@@ -1,0 +1,2 @@
+ALTER TABLE "webhook_deliveries" ADD COLUMN "batch_id" uuid;--> statement-breakpoint
+CREATE INDEX "webhook_deliveries_batch_unprocessed" ON "webhook_deliveries" USING btree ("batch_id") WHERE "webhook_deliveries"."processed_at" is null;
