@@ -6,6 +6,7 @@ import type { Infra } from "~/server/infra";
 import { type EventRow, insertEvents } from "~/server/services/events/committer";
 import { parseCall } from "~/server/services/events/messages";
 import { recordDataRequest, redactCustomer, redactShop } from "~/server/services/compliance/compliance";
+import { recordRejection } from "~/server/services/events/sources";
 import { resolveEventBacklog } from "~/server/services/identity/resolve";
 import { runRecentSync } from "~/server/services/sync/incremental-sync";
 import { shopRecords } from "../helpers/shop-equality";
@@ -290,6 +291,11 @@ describe.skipIf(!servicesReady)("identity resolution", () => {
       const members = (await getDb().execute<Row>(sql`select id from profiles where root_id = ${person.rootId}`)).map((r) => Number(r.id));
       expect(members.length).toBe(2);
       await send({ brand: ctx.brand, sourceId: source.id }, [{ type: "track", anonymousId: "web-visitor", event: "Sent Before The Request" }]);
+      // Refused requests keep the start of what was sent (the Sources page's activity): one names the person, one does not.
+      const refused = { sourceId: source.id, status: 400, path: "/v1/track", errors: { event: "is required" } };
+      await recordRejection({ db: getDb() }, { ...refused, sample: JSON.stringify({ type: "track", traits: { email: buyer.email!.toUpperCase() } }) });
+      await recordRejection({ db: getDb() }, { ...refused, sample: JSON.stringify({ type: "track", anonymousId: "web-visitor" }) });
+      await recordRejection({ db: getDb() }, { ...refused, sample: JSON.stringify({ type: "track", anonymousId: "somebody-else" }) });
       await redactCustomer(deps, { shopDomain, body: { customer: { id: BigInt(buyer.id) }, orders_to_redact: [] }, redactedAt: new Date() });
       const left = await getDb().execute<Row>(sql`
         select (select count(*) from profiles where id = any(${sql.param(members)}::bigint[]))::int as profiles,
@@ -298,6 +304,8 @@ describe.skipIf(!servicesReady)("identity resolution", () => {
                (select count(*) from events where brand_id = ${ctx.brand.id} and anonymous_id = 'web-visitor')::int as events,
                (select count(*) from profile_merges where winner_id = any(${sql.param(members)}::bigint[]) or loser_id = any(${sql.param(members)}::bigint[]))::int as merges`);
       expect(left[0]).toEqual({ profiles: 0, identifiers: 0, events: 0, merges: 0 });
+      const samples = await getDb().execute<Row>(sql`select sample from event_rejections where source_id = ${source.id}`);
+      expect(samples.map((r) => r.sample)).toEqual([JSON.stringify({ type: "track", anonymousId: "somebody-else" })]);
       expect((await caller.customers.list({ brand: ctx.brand.slug, q: buyer.email! })).rows).toHaveLength(0);
       await expect(caller.customers.get({ brand: ctx.brand.slug, profileId: String(person.id) })).rejects.toMatchObject({ code: "NOT_FOUND" });
       // The other customers stay.

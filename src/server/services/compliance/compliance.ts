@@ -5,6 +5,7 @@ import { requireBrandChild } from "../brands/access";
 import { dataRequests, shopCustomers, shopifySession, shopLineItems, shopOrders, stores, webhookDeliveries } from "../../db/schema";
 import { eraseStoreRecords, redactCustomerRecords } from "../commerce/write";
 import { personOfShopifyCustomer } from "../identity/customers";
+import { eraseRejectionsNaming } from "../events/sources";
 import { eraseShopifyCustomerPeople, eraseStorePeople } from "../identity/erase";
 import { announceProfiles, type ResolveDeps, resolveStoreCustomers } from "../identity/resolve";
 
@@ -93,7 +94,10 @@ export async function redactCustomer(deps: ResolveDeps, input: { shopDomain: str
     for (const store of (await storesOf(tx, input.shopDomain)).sort((a, b) => a.id.localeCompare(b.id))) {
       await redactCustomerRecords(tx, store, { customerId, orderIds, redactedAt: input.redactedAt });
       await tx.delete(dataRequests).where(and(eq(dataRequests.storeId, store.id), eq(dataRequests.customerShopifyId, String(customerId))));
-      erased.push({ brandId: store.brandId, ...(await eraseShopifyCustomerPeople(tx, { brandId: store.brandId, storeId: store.id, customerId })) });
+      const people = await eraseShopifyCustomerPeople(tx, { brandId: store.brandId, storeId: store.id, customerId });
+      // Refused event requests that named them (the Sources page's activity keeps their start).
+      await eraseRejectionsNaming(tx, { brandId: store.brandId, values: [...people.values, ...[input.body.customer?.email, input.body.customer?.phone].filter((v): v is string => typeof v === "string")] });
+      erased.push({ brandId: store.brandId, ...people });
     }
     // Raw bodies that carried the customer (their own topics, or as an order's customer).
     await tx.delete(webhookDeliveries).where(

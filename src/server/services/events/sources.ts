@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from "node:crypto";
 import { and, desc, eq, gt, isNull, or, sql } from "drizzle-orm";
 import { getSecretCipher } from "../../crypto/cipher";
-import type { Db } from "../../db/client";
+import type { Db, Tx } from "../../db/client";
 import { eventRejections, eventSources, events } from "../../db/schema";
 import type { Env } from "../../env";
 import type { PubSubPort } from "../../infra/pubsub/port";
@@ -137,6 +137,22 @@ export async function findSourceByWriteKey(deps: { db: Db }, writeKey: string): 
     )
     .limit(1);
   return row ?? null;
+}
+
+/**
+ * customers/redact: a refused request whose sample names the person (any value that identified
+ * them, as a case-insensitive substring) is erased too — it is the only place a refused payload is
+ * kept. Values under 3 characters are skipped (they would match nearly anything).
+ */
+export async function eraseRejectionsNaming(tx: Tx, input: { brandId: string; values: string[] }): Promise<number> {
+  const values = [...new Set(input.values.map((v) => v.trim().toLowerCase()).filter((v) => v.length >= 3))];
+  if (!values.length) return 0;
+  const gone = await tx.execute(sql`
+    delete from ${eventRejections} r using ${eventSources} s
+    where s.id = r.source_id and s.brand_id = ${input.brandId} and r.sample is not null
+      and exists (select 1 from unnest(${sql.param(values)}::text[]) v where strpos(lower(r.sample), v) > 0)
+    returning r.id`);
+  return gone.length;
 }
 
 /** A refused request, for the Sources page; the source keeps its newest REJECTIONS_KEPT. */

@@ -14,6 +14,8 @@ export interface ErasedPeople {
   events: number;
   /** Shopify customers of other stores that were in the erased groups: resolved again, on their own. */
   otherCustomers: { storeId: string; customerId: bigint }[];
+  /** What identified the person (emails, phones, user and anonymous ids, external ids): to find other traces of them. */
+  values: string[];
 }
 
 /**
@@ -30,7 +32,7 @@ export async function eraseShopifyCustomerPeople(tx: Tx, input: { brandId: strin
     select p.id, p.root_id from profiles p
     where p.root_id = (select o.root_id from profile_identifiers i join profiles o on o.id = i.profile_id
                        where i.brand_id = ${input.brandId} and i.kind = 'shopifyCustomer' and i.value = ${value})`);
-  if (!group.length) return { roots: [], profiles: 0, events: 0, otherCustomers: [] };
+  if (!group.length) return { roots: [], profiles: 0, events: 0, otherCustomers: [], values: [] };
   const ids = group.map((r) => Number(r.id));
   const root = Number(group[0]!.root_id);
   const identifiers = await tx.execute<Row>(sql`select kind, value from profile_identifiers where profile_id = any(${sql.param(ids)}::bigint[])`);
@@ -49,7 +51,8 @@ export async function eraseShopifyCustomerPeople(tx: Tx, input: { brandId: strin
       const [storeId, customerId] = v.split(":");
       return { storeId: storeId!, customerId: BigInt(customerId!) };
     });
-  return { roots: [root], profiles: ids.length, events: waiting.length + resolved.length, otherCustomers };
+  const values = identifiers.filter((i) => i.kind !== "shopifyCustomer").map((i) => String(i.value));
+  return { roots: [root], profiles: ids.length, events: waiting.length + resolved.length, otherCustomers, values };
 }
 
 /**
