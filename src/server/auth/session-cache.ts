@@ -30,6 +30,8 @@ export interface SessionCache<U> {
   resolve(cookies: string | null, load: () => Promise<{ user: U; userId: string; expiresAt: Date } | null>): Promise<U | null>;
   /** Forgets every entry of the user (in this process only). */
   forgetUser(userId: string): void;
+  /** Forgets every entry (changes may have been missed). */
+  clear(): void;
   readonly size: number;
 }
 
@@ -56,6 +58,10 @@ export function createSessionCache<U>(options: { ttlMs?: number; max?: number; n
       epoch++;
       for (const [cookie, entry] of entries.entries()) if (entry.userId === userId) entries.delete(cookie);
     },
+    clear() {
+      epoch++;
+      entries.clear();
+    },
     get size() {
       return entries.size;
     },
@@ -81,6 +87,7 @@ export function listenForSessionChanges(deps: { pubsub: PubSubPort; cache: Sessi
       const userId = (message as { userId?: unknown } | null)?.userId;
       if (typeof userId === "string") deps.cache.forgetUser(userId);
     },
-    opts,
+    // Changes may have been missed while the subscription was away: every session is read afresh.
+    { ...opts, onResume: () => deps.cache.clear() },
   );
 }

@@ -50,7 +50,14 @@ export function createInvalidation(pubsub: PubSubPort, drop: (change: CacheChang
       const change = (message ?? {}) as CacheChange;
       drop({ keys: Array.isArray(change.keys) ? change.keys : [], prefixes: Array.isArray(change.prefixes) ? change.prefixes : [] });
     },
-    { onError: opts.onError },
+    {
+      onError: opts.onError,
+      // Announcements may have been missed while the subscription was away: nothing held here can be trusted.
+      onResume: () => {
+        epoch++;
+        drop({ keys: [], prefixes: [""] });
+      },
+    },
   );
 
   let pending: { change: Required<CacheChange>; sent: Promise<void> } | undefined;

@@ -13,7 +13,13 @@ export interface Listener {
   close(): Promise<void>;
 }
 
-export function createListener(pubsub: PubSubPort, channel: string, onMessage: (message: unknown) => void, opts: { retryMs?: number; onError?: (err: unknown) => void } = {}): Listener {
+/** `onResume`: the subscription hears again after a gap in which messages may have been missed (drop the copies). */
+export function createListener(
+  pubsub: PubSubPort,
+  channel: string,
+  onMessage: (message: unknown) => void,
+  opts: { retryMs?: number; onError?: (err: unknown) => void; onResume?: () => void } = {},
+): Listener {
   const retryMs = opts.retryMs ?? 5_000;
   let heard = false;
   let attempt: Promise<boolean> | undefined;
@@ -24,7 +30,7 @@ export function createListener(pubsub: PubSubPort, channel: string, onMessage: (
     if (heard || attempt || Date.now() - lastAttempt < retryMs) return;
     lastAttempt = Date.now();
     attempt = pubsub
-      .subscribe(channel, onMessage)
+      .subscribe(channel, onMessage, { onResume: opts.onResume })
       .then(
         (unsubscribe) => {
           off = unsubscribe;

@@ -23,6 +23,9 @@ export function postgresChannel(name: string): string {
 
 interface Channel {
   handlers: Set<(message: unknown) => void>;
+  /** Told when the LISTEN is issued again after a reconnect (messages in between were missed). */
+  resumers: Set<() => void>;
+  listens: number;
   listening: Promise<{ unlisten(): Promise<void> }>;
   /** Deliveries in notification order, even when a stored payload takes a read to fetch. */
   tail: Promise<void>;
@@ -85,7 +88,20 @@ export function createPostgresPubSub(options: { sql: Sql; prefix: string }): Pub
   }
 
   function listen(name: string): Channel {
-    const entry: Channel = { handlers: new Set(), tail: Promise.resolve(), listening: sql.listen(name, (payload) => receive(name, entry, payload)) };
+    const entry: Channel = {
+      handlers: new Set(),
+      resumers: new Set(),
+      listens: 0,
+      tail: Promise.resolve(),
+      // postgres.js calls the third argument on each LISTEN it issues: the first, and one after every reconnect.
+      listening: sql.listen(
+        name,
+        (payload) => receive(name, entry, payload),
+        () => {
+          if (++entry.listens > 1 && channels.get(name) === entry) for (const resume of entry.resumers) resume();
+        },
+      ),
+    };
     channels.set(name, entry);
     return entry;
   }
@@ -109,19 +125,23 @@ export function createPostgresPubSub(options: { sql: Sql; prefix: string }): Pub
       await sql.notify(name, JSON.stringify({ ref: row!.id }));
       sweep();
     },
-    async subscribe(channel, onMessage) {
+    async subscribe(channel, onMessage, opts) {
       const name = channelOf(channel);
       const entry = channels.get(name) ?? listen(name);
       // Held from the start, so an unsubscribe meanwhile does not drop the LISTEN this call waits for.
       entry.handlers.add(onMessage);
+      const resume = opts?.onResume;
+      if (resume) entry.resumers.add(resume);
       try {
         await entry.listening;
       } catch (err) {
         entry.handlers.delete(onMessage);
+        if (resume) entry.resumers.delete(resume);
         if (channels.get(name) === entry) channels.delete(name);
         throw err;
       }
       return async () => {
+        if (resume) entry.resumers.delete(resume);
         if (!entry.handlers.delete(onMessage) || entry.handlers.size > 0) return;
         await unlisten(name, entry);
       };

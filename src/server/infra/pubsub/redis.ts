@@ -8,12 +8,18 @@ export function createRedisPubSub(options: { url: string; prefix: string; connec
   const ownsPublisher = !options.connection;
   let subscriber: Redis | undefined;
   const handlers = new Map<string, Set<(message: unknown) => void>>();
+  const resumers = new Set<() => void>();
   const key = (channel: string) => `${options.prefix}:ps:${channel}`;
 
   function subscriberConnection(): Redis {
     if (subscriber) return subscriber;
     subscriber = createRedis(options.url, "subscriber", `${options.prefix}:subscriber`);
     subscriber.on("error", () => {});
+    // ioredis subscribes again by itself after a reconnect; what was published meanwhile was missed.
+    let readies = 0;
+    subscriber.on("ready", () => {
+      if (++readies > 1) for (const resume of resumers) resume();
+    });
     subscriber.on("message", (channel: string, raw: string) => {
       const set = handlers.get(channel);
       if (!set) return;
@@ -33,8 +39,9 @@ export function createRedisPubSub(options: { url: string; prefix: string; connec
     async publish(channel, message) {
       await publisher.publish(key(channel), JSON.stringify(message));
     },
-    async subscribe(channel, onMessage) {
+    async subscribe(channel, onMessage, opts) {
       const k = key(channel);
+      const resume = opts?.onResume;
       let set = handlers.get(k);
       if (!set) {
         set = new Set();
@@ -42,7 +49,9 @@ export function createRedisPubSub(options: { url: string; prefix: string; connec
         await subscriberConnection().subscribe(k);
       }
       set.add(onMessage);
+      if (resume) resumers.add(resume);
       return async () => {
+        if (resume) resumers.delete(resume);
         const current = handlers.get(k);
         if (!current) return;
         current.delete(onMessage);
