@@ -10,7 +10,6 @@ import { runReconcile } from "~/server/services/sync/incremental-sync";
 import { summaryDrift } from "~/server/services/analytics/summaries";
 import { lockIdentity, refreshRollups } from "~/server/services/identity/store";
 import { storeCounts } from "~/server/services/stores/counts";
-import { reconcileScheduleId } from "~/server/services/stores/connect";
 import { getSyncStatus } from "~/server/services/sync/status";
 import { type RunningWorkers, startWorkers } from "~/workers/runtime";
 import { eventually, processInfra, servicesReady, syncDeps } from "../helpers/context";
@@ -134,10 +133,6 @@ describe.skipIf(!servicesReady)("history sync through bulk operations, then webh
   }, 240_000);
 
   it("stays equal through 500 mutations whose webhooks arrive 20% duplicated and reordered", async () => {
-    // The store's reconcile schedule fires on the quarter hour (schedules live in Postgres, minute
-    // resolution): a run crossing one would repair the drift the lost webhooks below must show first.
-    // Only the reconciliation this test runs may repair it.
-    await infra.queue.unschedule("sync", reconcileScheduleId(ctx.storeId));
     const { effects } = ctx.emulator;
     const random = rng(7);
     const pick = <T,>(n: number, at: (i: number) => T | null) => {

@@ -35,7 +35,7 @@ describe.skipIf(!servicesReady)("recent sync", () => {
   beforeAll(async () => {
     infra = testInfra();
     // History up to now, so the last three days have orders; tokens that expire in a minute.
-    ctx = await connectedShop({ infra, apiKey: "recent-sync-app", shop: SHOP, shopSpec: { seed: 11, orders: 3_000, customers: 600, products: 40, days: 365 }, limits: { offlineTokenTtlSeconds: 60 } });
+    ctx = await connectedShop({ infra, apiKey: "recent-sync-app", shop: SHOP, shopSpec: { seed: 11, orders: 3_000, customers: 600, products: 40, days: 365 }, limits: { offlineTokenTtlSeconds: 60 }, keepReconcileSchedule: true });
     emulator = ctx.emulator;
     owner = ctx.owner;
     brandSlug = ctx.brand.slug;

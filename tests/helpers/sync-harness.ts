@@ -10,7 +10,7 @@ import { resetEnvCache } from "~/server/env";
 import type { Infra } from "~/server/infra";
 import { createJobProducer } from "~/server/jobs/queue";
 import { getLogger } from "~/server/logger";
-import { beginStoreConnect, completeStoreConnect } from "~/server/services/stores/connect";
+import { beginStoreConnect, completeStoreConnect, reconcileScheduleId } from "~/server/services/stores/connect";
 import { createGroupCommitter } from "~/server/group-commit";
 import { receiveShopifyWebhook, recordDeliveries, type VerifiedDelivery } from "~/server/services/webhooks/receive";
 import { nodeHeaderReader } from "~/server/shopify/webhook-signature";
@@ -71,8 +71,20 @@ declare global {
   var __syncTestInfra: Infra | undefined;
 }
 
-/** Emulator + app webhook endpoint + a brand with the shop connected (which queues the syncs). */
-export async function connectedShop(opts: { infra: Infra; apiKey: string; shop: string; shopSpec: Record<string, unknown>; limits?: EmulatorOptions["limits"] }) {
+/**
+ * Emulator + app webhook endpoint + a brand with the shop connected (which queues the syncs).
+ * Connecting schedules the store's reconciliation on the quarter hour (cron, in Postgres); a test
+ * crossing one would see it repair drift the test means to look at, so the schedule is removed
+ * unless `keepReconcileSchedule` (tests run reconciliation themselves with `runReconcile`).
+ */
+export async function connectedShop(opts: {
+  infra: Infra;
+  apiKey: string;
+  shop: string;
+  shopSpec: Record<string, unknown>;
+  limits?: EmulatorOptions["limits"];
+  keepReconcileSchedule?: boolean;
+}) {
   globalThis.__syncTestInfra = opts.infra;
   const endpoint = await startWebhookEndpoint();
   const secret = `${opts.apiKey}-secret-0123456789`;
@@ -101,6 +113,7 @@ export async function connectedShop(opts: { infra: Infra; apiKey: string; shop: 
   const { callbackUrl } = await approveOnConsentPage(begin.headers.get("location")!);
   await completeStoreConnect(deps, { userId: owner.id, request: new Request(callbackUrl, { headers: { cookie: cookieHeader(begin), "user-agent": CHROME_UA } }) });
   const [{ id: storeId }] = (await getDb().select({ id: stores.id }).from(stores).where(eq(stores.shopDomain, opts.shop))) as [{ id: string }];
+  if (!opts.keepReconcileSchedule) await opts.infra.queue.unschedule("sync", reconcileScheduleId(storeId));
   return {
     emulator,
     owner,
