@@ -188,6 +188,8 @@ test("a deep link survives sign-in", async ({ page }) => {
 });
 
 test("on a 390 px wide screen the menu opens, keeps focus, switches page and signs out", async ({ page }) => {
+  // Eleven pages, each scanned by axe: about 60 s on a busy CI machine, the default limit (it took 59.7 s once).
+  test.slow();
   await page.setViewportSize({ width: 390, height: 844 });
   const owner = await signUpOwnerWithBrand(page, "mobile");
   await expect(page.getByRole("heading", { level: 1, name: owner.brandName })).toBeVisible();
