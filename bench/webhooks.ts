@@ -26,6 +26,7 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import { shopLineItems, shopOrders } from "../src/server/db/schema";
 import { orderRowsFromWebhook } from "../src/server/services/commerce/webhook-rows";
+import { rowValues } from "../src/server/services/commerce/write";
 import { commitDeliveries, queueDeliveries, type VerifiedDelivery } from "../src/server/services/webhooks/receive";
 import { getLogger } from "../src/server/logger";
 import { openBenchStore, until } from "./lib/synced-store";
@@ -133,14 +134,9 @@ const orderBodies = sale.filter((b) => b.topic === "orders/create");
 const floorStarted = performance.now();
 for (let g = 0; g < orderBodies.length; g += GROUP) {
   const rows = orderBodies.slice(g, g + GROUP).map((b) => orderRowsFromWebhook(JSON.parse(JSON.stringify(b.body)), b.topic));
-  const owned = <T extends object>(row: T) => {
-    const out: Record<string, unknown> = { brandId: floorStore.brandId, storeId: floorStore.id, ...row };
-    for (const [k, v] of Object.entries(out)) if (typeof v === "string" && /At$/.test(k)) out[k] = new Date(v);
-    return out;
-  };
   await store.db.transaction(async (tx) => {
-    await tx.insert(shopOrders).values(rows.map((r) => owned(r.order) as typeof shopOrders.$inferInsert));
-    await tx.insert(shopLineItems).values(rows.flatMap((r) => r.lines.map((l) => owned(l) as typeof shopLineItems.$inferInsert)));
+    await tx.insert(shopOrders).values(rows.map((r) => rowValues(shopOrders, floorStore, r.order) as typeof shopOrders.$inferInsert));
+    await tx.insert(shopLineItems).values(rows.flatMap((r) => r.lines.map((l) => rowValues(shopLineItems, floorStore, l) as typeof shopLineItems.$inferInsert)));
   });
 }
 const floorSeconds = (performance.now() - floorStarted) / 1000;

@@ -94,8 +94,6 @@ export async function writeDataChanges(tx: Tx, targets: Store[], changes: DataCh
 
 const DELETERS = { orders: deleteOrder, customers: deleteCustomer, products: deleteProduct } as const;
 
-const ENTITY_OF: Record<DataChange["kind"], RecordEntity | null> = { orders: "orders", refund: "orders", customers: "customers", products: "products", delete: null };
-
 /**
  * The store's record locks for every kind the changes touch, up front and in the order every holder
  * of two takes them (orders, customers, products — as customers/redact does): gathered upserts would
@@ -106,7 +104,8 @@ const ENTITY_OF: Record<DataChange["kind"], RecordEntity | null> = { orders: "or
 async function lockForChanges(tx: Tx, store: Store, changes: DataChange[]): Promise<void> {
   const modes = new Map<RecordEntity, "write" | "delete">();
   for (const c of changes) {
-    const entity = c.kind === "delete" ? c.entity : ENTITY_OF[c.kind]!;
+    // A refund writes its order; the other kinds are named after their records.
+    const entity: RecordEntity = c.kind === "delete" ? c.entity : c.kind === "refund" ? "orders" : c.kind;
     if (c.kind === "delete") modes.set(entity, "delete");
     else if (!modes.has(entity)) modes.set(entity, "write");
   }

@@ -31,7 +31,7 @@ function timestampKeys(table: PgTable): string[] {
 }
 
 /** A mapped row as Drizzle takes it for `table`: owned by the store, timestamps as Dates. */
-function values(table: PgTable, store: Store, row: object): Record<string, unknown> {
+export function rowValues(table: PgTable, store: Store, row: object): Record<string, unknown> {
   const out: Record<string, unknown> = { brandId: store.brandId, storeId: store.id, ...row };
   for (const k of timestampKeys(table)) if (typeof out[k] === "string") out[k] = new Date(out[k] as string);
   return out;
@@ -103,7 +103,7 @@ async function writeRecords<R extends { shopifyId: bigint; updatedAt: string; cu
   await lockRecords(tx, store.id, entity, "write");
   const verdicts: Verdict[] = await tombstoneVerdicts(tx, { storeId: store.id, entity, versions: rows });
   const writable = rows.flatMap((row, i) => (verdicts[i]!.action === "refuse" ? [] : [verdicts[i]!.action === "withoutContacts" ? { ...row, ...withoutContacts } : row]));
-  const written = await upsertNewer(tx, table, writable.map((row) => values(table, store, row)));
+  const written = await upsertNewer(tx, table, writable.map((row) => rowValues(table, store, row)));
   const wrote = new Set(written);
   await clearTombstones(
     tx,
@@ -119,7 +119,7 @@ async function replaceChildren(tx: Tx, store: Store, table: PgTable, parent: PgC
   if (!parents.length) return;
   const t = table as unknown as { storeId: PgColumn };
   for (const ids of chunks(parents, 5_000)) await tx.delete(table).where(and(eq(t.storeId, store.id), inArray(parent, ids)));
-  for (const chunk of chunks(rows)) await tx.insert(table).values(chunk.map((r) => values(table, store, r)) as never);
+  for (const chunk of chunks(rows)) await tx.insert(table).values(chunk.map((r) => rowValues(table, store, r)) as never);
 }
 
 /**
@@ -152,7 +152,7 @@ export async function writeRefund(tx: Tx, store: Store, refund: RefundRow): Prom
   if (!locked.length && (await orderDeleted(tx, store.id, orderId))) return;
   await tx
     .insert(shopRefunds)
-    .values(values(shopRefunds, store, refund) as typeof shopRefunds.$inferInsert)
+    .values(rowValues(shopRefunds, store, refund) as typeof shopRefunds.$inferInsert)
     .onConflictDoNothing();
   // The order's refunded total follows its refunds (orders/updated may arrive before or after).
   await tx.execute(sql`update shop_orders set refunded = coalesce((select sum(amount) from shop_refunds where store_id = ${store.id} and order_shopify_id = ${orderId}), 0)

@@ -192,20 +192,15 @@ export async function resolveStoreCustomers(
 }
 
 /**
- * These customers of a store into profiles, every page in the caller's transaction (a webhook
- * batch's, or one change's): the groups touched, to announce after the commit.
+ * These customers of a store into profiles, in the caller's transaction (a webhook batch's, or one
+ * change's): one page holds them all (a store has one row per customer id). Returns the groups
+ * touched, to announce after the commit.
  */
 export async function resolveCustomersIn(tx: Tx, input: { brandId: string; storeId: string; customerIds: bigint[] }): Promise<number[]> {
-  const roots = new Set<number>();
-  let after = FIRST_ROW;
-  for (;;) {
-    const page = await resolveCustomerPage(tx, { ...input, after, pageSize: 5_000 });
-    if (!page) break;
-    for (const r of page.roots) roots.add(r);
-    after = page.last;
-    if (page.count < 5_000) break;
-  }
-  return [...roots];
+  const customerIds = [...new Set(input.customerIds)];
+  if (!customerIds.length) return [];
+  const page = await resolveCustomerPage(tx, { ...input, customerIds, after: FIRST_ROW, pageSize: customerIds.length });
+  return page?.roots ?? [];
 }
 
 /** After orders of these customers changed, in the caller's transaction: their groups' figures again (the groups, to announce after the commit). */

@@ -64,7 +64,7 @@ export async function applyShopifyWebhook(deps: ApplyDeps, input: { deliveryId: 
     outcome.skipped += result.skipped;
     if (result.reason && !outcome.reason) outcome.reason = result.reason;
   };
-  // Consecutive data deliveries of a shop go together; any other topic is applied on its own, in its turn.
+  // Consecutive data deliveries go together (a batch is one shop's); any other topic is applied on its own, in its turn.
   let run: Delivery[] = [];
   const flush = async () => {
     if (!run.length) return;
@@ -74,15 +74,11 @@ export async function applyShopifyWebhook(deps: ApplyDeps, input: { deliveryId: 
     count({ applied: result.applied, skipped: 0 });
   };
   for (const delivery of deliveries) {
-    if (isDataTopic(delivery.topic) && (!run.length || run[0]!.shopDomain === delivery.shopDomain)) {
-      run.push(delivery);
-      continue;
-    }
-    await flush();
     if (isDataTopic(delivery.topic)) {
       run.push(delivery);
       continue;
     }
+    await flush();
     try {
       const result = await applyDelivery(deps, delivery);
       count({ applied: result.applied ? 1 : 0, skipped: result.applied ? 0 : 1, reason: result.reason });

@@ -156,7 +156,8 @@ export interface DeliveryJob {
 export async function commitDeliveries(deps: { db: Db; log: Logger }, deliveries: VerifiedDelivery[]): Promise<{ answers: WebhookAnswer[]; jobs: DeliveryJob[] }> {
   const ids = deliveries.map(() => randomUUID());
   const batchOf = new Map<string, string>();
-  deliveries.forEach((d, i) => batchOf.has(d.shopDomain) || batchOf.set(d.shopDomain, ids[i]!));
+  // Each shop's deliveries in this commit are a batch, named by its first one.
+  for (const [i, d] of deliveries.entries()) if (!batchOf.has(d.shopDomain)) batchOf.set(d.shopDomain, ids[i]!);
   // One JSON document for the group, each body spliced in as sent (it is JSON jsonb takes): no
   // re-serializing, and none of the per-element escaping an array of 8 KB bodies costs.
   const json = (v: string | null | undefined) => JSON.stringify(v ?? null);
